@@ -1,0 +1,153 @@
+# Builds the gateway library, the nginx module (against Debian's nginx
+# sources, as nginx builds any dynamic module), the FastCGI daemon, the
+# example and demo apps, and runs the tests.  `make run` and `make test`
+# install what is missing first.
+
+SHELL      := /bin/bash
+BUILD      ?= build
+SAN        ?=
+CC         ?= cc
+PYTHON     ?= /usr/bin/python3
+NGINX      ?= /usr/sbin/nginx
+NGINX_SRC  ?= /usr/share/nginx/src
+PORT       ?= 8080
+
+DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
+               libssl-dev wrk python3 python3-jinja2 python3-flask \
+               python3-pytest clang libclang-rt-14-dev pkg-config curl
+
+CFLAGS_BASE = -std=gnu11 -g -O2 -fPIC -Wall -Wextra -Werror \
+              -Wno-unused-parameter -Igateway -D_GNU_SOURCE
+ifeq ($(SAN),1)
+SANFLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+endif
+CFLAGS     := $(CFLAGS_BASE) $(SANFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS    := $(SANFLAGS)
+LIBS        = -ljansson -lcrypto -ldl -lpthread -lm
+
+# Library sources: everything under gateway/ but the programs.
+LIB_SRCS   := $(wildcard gateway/*.c gateway/framework/*.c \
+                         gateway/template/*.c)
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB        := $(BUILD)/libgateway.so
+LINK_LIB    = -L$(BUILD) -lgateway
+
+APP_SRCS   := $(wildcard app/*.c)
+UNIT_SRCS  := $(wildcard t/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%)
+TEST_APPS  := $(patsubst t/apps/%.c,$(BUILD)/t/apps/%.so,$(wildcard t/apps/*.c))
+FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+
+MODULE     := $(BUILD)/ngx_http_gateway_module.so
+PROGRAMS   := $(LIB) $(MODULE) $(BUILD)/gateway-fcgi $(BUILD)/gw-render \
+              $(BUILD)/examples/echo.so
+ifneq ($(APP_SRCS),)
+PROGRAMS   += $(BUILD)/app.so
+endif
+
+.PHONY: all deps run test unit http fuzz bench clean
+all: $(PROGRAMS) $(TEST_APPS)
+
+# ---- packages ---------------------------------------------------------------
+
+# apt-get update once, and only when something is missing.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	        | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	        --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# ---- the library and the programs --------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libgateway.so $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/gateway-fcgi: $(BUILD)/obj/gateway/fcgi/gateway_fcgi.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) -lfcgi $(LIBS) \
+	    -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/gw-render: $(BUILD)/obj/gateway/render/gw_render.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/examples/%.so: $(BUILD)/obj/examples/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN/..'
+
+# Small apps the tests load: one without an entry point, one that fails.
+$(BUILD)/t/apps/%.so: $(BUILD)/obj/t/apps/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) \
+	    -Wl,-rpath,'$$ORIGIN/../..'
+
+$(BUILD)/app.so: $(APP_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
+	$(CC) -shared $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) $(LIBS) \
+	    -Wl,-rpath,'$$ORIGIN'
+
+# The module is built by nginx's own build system from Debian's sources,
+# configured with the flags Debian's nginx was built with (--with-compat).
+NGX_TREE := $(BUILD)/nginx
+NGX_CC_OPT := -Wall -Wextra -Werror -Wno-unused-parameter $(SANFLAGS)
+$(NGX_TREE)/Makefile: config
+	rm -rf $(NGX_TREE) && mkdir -p $(BUILD) && cp -r $(NGINX_SRC) $(NGX_TREE)
+	cd $(NGX_TREE) && . ./conf_flags && \
+	    GATEWAY_LIB_DIR=$(abspath $(BUILD)) ./configure \
+	    "$${NGX_CONF_FLAGS[@]}" --with-cc-opt="$(NGX_CC_OPT)" \
+	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
+	    || { tail -20 configure.log; exit 1; }
+
+$(MODULE): $(NGX_TREE)/Makefile $(wildcard ngx_module/*.c ngx_module/*.h) \
+           gateway/gateway.h $(LIB)
+	$(MAKE) -s -C $(NGX_TREE) -f objs/Makefile modules
+	cp $(NGX_TREE)/objs/ngx_http_gateway_module.so $@
+
+# ---- tests ------------------------------------------------------------------
+
+$(BUILD)/t/%: t/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) -lcmocka $(LIBS) \
+	    -Wl,-rpath,'$$ORIGIN/..'
+
+# Fuzz targets link the library sources directly, instrumented by clang.
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -Igateway -D_GNU_SOURCE \
+              -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+unit: $(UNIT_BINS)
+	@t/run-unit $(UNIT_BINS)
+
+test: deps
+	@$(MAKE) -s all $(UNIT_BINS) $(FUZZ_BINS)
+	@$(MAKE) -s SAN=1 BUILD=build-san all \
+	    $(UNIT_BINS:$(BUILD)/%=build-san/%)
+	@t/run-all
+
+# ---- the demo site and the benchmarks ----------------------------------------
+
+run: deps
+	@$(MAKE) -s all
+	@t/serve-demo $(PORT)
+
+bench: deps
+	@$(MAKE) -s all
+	@bench/run
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

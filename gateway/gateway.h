@@ -1,0 +1,767 @@
+/*
+ * gateway.h: the one public header of the gateway library.  Section 1 is the
+ * interface between a server and an application (the C analogue of PEP 3333);
+ * later sections are the framework and the template engine built on it.
+ *
+ * Ownership follows jansson's naming: functions ending in _new take over the
+ * value they are given; everything else borrows.  Memory handed out during a
+ * request comes from that request's arena and dies with it.
+ */
+
+#ifndef GATEWAY_H
+#define GATEWAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GW_OK      0
+#define GW_ERROR  -1
+
+#define GW_ABI_VERSION  1
+
+#if defined(__GNUC__)
+#define GW_PRINTF(f, a)  __attribute__((format(printf, f, a)))
+#else
+#define GW_PRINTF(f, a)
+#endif
+
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* A byte string that need not be NUL-terminated: servers hand out views of
+ * their own buffers rather than copies. */
+typedef struct {
+    const char  *data;
+    size_t       len;
+} gw_str_t;
+
+#define gw_string(s)  { (s), sizeof(s) - 1 }
+#define gw_null_string  { NULL, 0 }
+
+/* True when a and the C string b hold the same bytes. */
+int gw_str_eq(gw_str_t a, const char *b);
+
+
+/* ---- arena: request-lifetime memory ------------------------------------ */
+
+typedef struct gw_arena_block_s    gw_arena_block_t;
+typedef struct gw_arena_cleanup_s  gw_arena_cleanup_t;
+
+/*
+ * Allocations are carved from blocks and released all at once by
+ * gw_arena_reset() or gw_arena_destroy().  The struct is public so a server
+ * can embed it and seed it with memory it already owns (an nginx pool, a
+ * thread's stack), sparing a malloc per request.
+ */
+typedef struct {
+    char                *pos;       /* next free byte in the current block */
+    char                *end;
+    gw_arena_block_t    *blocks;    /* malloc'ed blocks, newest first */
+    gw_arena_cleanup_t  *cleanups;  /* run in reverse order on reset */
+    size_t               block_size;
+    char                *seed;      /* caller's first block, never freed */
+    size_t               seed_size;
+} gw_arena_t;
+
+/* Heap-allocated arena; NULL when out of memory. */
+gw_arena_t *gw_arena_create(size_t block_size);
+void gw_arena_destroy(gw_arena_t *a);
+
+/* Initialise an embedded arena, optionally seeded with buf[0..size). */
+void gw_arena_init(gw_arena_t *a, void *buf, size_t size, size_t block_size);
+/* Run cleanups and free every block; the arena stays usable. */
+void gw_arena_reset(gw_arena_t *a);
+
+/* Aligned for any type; NULL when out of memory. */
+void *gw_arena_alloc(gw_arena_t *a, size_t size);
+void *gw_arena_calloc(gw_arena_t *a, size_t size);
+char *gw_arena_strndup(gw_arena_t *a, const char *s, size_t len);
+char *gw_arena_strdup(gw_arena_t *a, const char *s);
+char *gw_arena_printf(gw_arena_t *a, const char *fmt, ...) GW_PRINTF(2, 3);
+char *gw_arena_vprintf(gw_arena_t *a, const char *fmt, va_list ap);
+
+/* Call fn(data) when the arena is reset or destroyed (e.g. json_decref). */
+int gw_arena_cleanup_add(gw_arena_t *a, void (*fn)(void *), void *data);
+
+
+/* ---- buf: a growable byte buffer in an arena --------------------------- */
+
+typedef struct {
+    char        *data;
+    size_t       len;
+    size_t       cap;
+    gw_arena_t  *arena;
+} gw_buf_t;
+
+void gw_buf_init(gw_buf_t *b, gw_arena_t *a, size_t cap);
+int gw_buf_reserve(gw_buf_t *b, size_t more);
+int gw_buf_append(gw_buf_t *b, const void *data, size_t len);
+int gw_buf_appends(gw_buf_t *b, const char *s);
+int gw_buf_putc(gw_buf_t *b, char c);
+int gw_buf_printf(gw_buf_t *b, const char *fmt, ...) GW_PRINTF(2, 3);
+
+static inline gw_str_t
+gw_buf_str(const gw_buf_t *b)
+{
+    gw_str_t  s = { b->data, b->len };
+    return s;
+}
+
+
+/* ---- environ: the request dict ----------------------------------------- */
+
+typedef enum {
+    GW_LOG_ERR = 0,
+    GW_LOG_WARN,
+    GW_LOG_INFO,
+    GW_LOG_DEBUG
+} gw_log_level_t;
+
+typedef struct {
+    gw_str_t  key;
+    gw_str_t  value;
+} gw_env_entry_t;
+
+/*
+ * What a server passes to an application: an ordered map of strings holding
+ * the CGI/PEP 3333 keys (REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING,
+ * CONTENT_TYPE, CONTENT_LENGTH, SERVER_NAME, SERVER_PORT, SERVER_PROTOCOL,
+ * REMOTE_ADDR, REMOTE_PORT, every header as HTTP_*) and gateway.* keys:
+ *
+ *   gateway.url_scheme    "http" or "https"
+ *   gateway.input         the request body, as bytes (may contain NULs)
+ *   gateway.multithread   "true" or "false"
+ *   gateway.multiprocess  "true" or "false"
+ *   gateway.errors        the name of the error stream; write with gw_log()
+ *
+ * Repeated request headers are joined with ", " (";" for Cookie), as CGI
+ * servers do.  Keys and values live as long as the request's arena.
+ */
+typedef struct gw_environ_s  gw_environ_t;
+
+struct gw_environ_s {
+    gw_env_entry_t  *entries;
+    size_t           nentries;
+    size_t           nalloc;
+    gw_arena_t      *arena;
+
+    /* gateway.errors: the server's error log */
+    void           (*log)(void *ctx, gw_log_level_t level,
+                          const char *msg, size_t len);
+    void            *log_ctx;
+};
+
+void gw_environ_init(gw_environ_t *env, gw_arena_t *a, size_t hint);
+/* Append without looking for an existing key: servers build environs. */
+int gw_environ_add(gw_environ_t *env, gw_str_t key, gw_str_t value);
+/* Replace the value of key, or append it. */
+int gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value);
+/* NULL when absent. */
+const gw_str_t *gw_environ_get(const gw_environ_t *env, const char *key);
+const gw_str_t *gw_environ_getn(const gw_environ_t *env, const char *key,
+    size_t len);
+
+/*
+ * Turn a header name into its environ key: "Content-Type" ->
+ * "CONTENT_TYPE" for the two CGI headers, "X-Foo" -> "HTTP_X_FOO" otherwise.
+ * Returns NULL for names that CGI cannot carry (containing '_' is allowed).
+ */
+char *gw_environ_header_key(gw_arena_t *a, const char *name, size_t len,
+    size_t *keylen);
+
+/* Write to gateway.errors (the nginx error log, or the daemon's stderr). */
+void gw_log(const gw_environ_t *env, gw_log_level_t level,
+    const char *fmt, ...) GW_PRINTF(3, 4);
+
+
+/* ---- response ---------------------------------------------------------- */
+
+typedef struct {
+    gw_str_t  name;
+    gw_str_t  value;
+} gw_header_t;
+
+/*
+ * What an application fills in: a status, headers in order (a name may
+ * repeat, e.g. Set-Cookie) and a body made of segments the server writes out
+ * without copying.  Content-Length is the server's job.
+ */
+typedef struct {
+    int           status;
+    gw_header_t  *headers;
+    size_t        nheaders;
+    size_t        nheaders_alloc;
+    gw_str_t     *body;
+    size_t        nbody;
+    size_t        nbody_alloc;
+    size_t        body_len;
+    gw_arena_t   *arena;
+} gw_response_t;
+
+void gw_response_init(gw_response_t *r, gw_arena_t *a);
+void gw_response_set_status(gw_response_t *r, int status);
+
+/*
+ * Both refuse (GW_ERROR) a name that is not an HTTP token or a value holding
+ * CR, LF or NUL, so a response can never be split.  Name and value are
+ * copied into the arena.
+ */
+int gw_response_add_header(gw_response_t *r, const char *name,
+    const char *value);
+int gw_response_add_headern(gw_response_t *r, gw_str_t name, gw_str_t value);
+/* Remove every header called name, then add this one. */
+int gw_response_set_header(gw_response_t *r, const char *name,
+    const char *value);
+/* First header called name (case-insensitive), or NULL. */
+const gw_str_t *gw_response_get_header(const gw_response_t *r,
+    const char *name);
+int gw_response_remove_header(gw_response_t *r, const char *name);
+
+/* Append a copy of data to the body. */
+int gw_response_write(gw_response_t *r, const void *data, size_t len);
+/* Append data without copying; it must outlive the request (static or arena
+ * memory). */
+int gw_response_write_ref(gw_response_t *r, const void *data, size_t len);
+/* Drop the body written so far. */
+void gw_response_clear_body(gw_response_t *r);
+
+/* The reason phrase for a status ("Not Found"), "" when unknown. */
+const char *gw_status_reason(int status);
+
+
+/* ---- applications ------------------------------------------------------ */
+
+/*
+ * An application is a shared object that defines one symbol,
+ *
+ *     const gw_app_entry_t gw_app_entry = { GW_ABI_VERSION, "name",
+ *                                           load, worker_init, call, unload };
+ *
+ * (GW_APP() below writes it).  A server loads the object once, calls load()
+ * at configuration time so that an application error stops `nginx -t`, calls
+ * worker_init() once in each worker process, then call() for every request,
+ * possibly from several threads at once.
+ */
+
+#define GW_APP_SYMBOL  "gw_app_entry"
+
+typedef struct {
+    const char  *key;
+    const char  *value;
+} gw_config_item_t;
+
+/* What a server tells an application at load time. */
+typedef struct {
+    const char              *path;      /* the .so, as configured */
+    const gw_config_item_t  *config;    /* gateway_config KEY VALUE pairs */
+    size_t                   nconfig;
+    const char              *server;    /* "nginx" or "fcgi" */
+    char                    *error;     /* load() writes why it failed */
+    size_t                   error_size;
+} gw_load_ctx_t;
+
+typedef struct {
+    uint32_t     abi;                   /* GW_ABI_VERSION */
+    const char  *name;
+
+    /* Build the application; *app is passed back to the others.  On failure
+     * write a message to ctx->error and return GW_ERROR. */
+    int        (*load)(gw_load_ctx_t *ctx, void **app);
+    /* Once per worker process, after fork; may be NULL. */
+    int        (*worker_init)(void *app, char *error, size_t error_size);
+    /* Fill resp for env.  GW_ERROR makes the server answer 500 and log. */
+    int        (*call)(void *app, gw_environ_t *env, gw_response_t *resp);
+    /* May be NULL. */
+    void       (*unload)(void *app);
+} gw_app_entry_t;
+
+#define GW_APP(name, load, worker_init, call, unload)                        \
+    const gw_app_entry_t gw_app_entry = {                                     \
+        GW_ABI_VERSION, (name), (load), (worker_init), (call), (unload)       \
+    }
+
+/* A loaded application, as servers hold it. */
+typedef struct {
+    void                  *handle;      /* dlopen() handle */
+    const gw_app_entry_t  *entry;
+    void                  *app;
+    const char            *path;
+} gw_loaded_app_t;
+
+/*
+ * dlopen path, find gw_app_entry, check its ABI and run load().  On failure
+ * returns GW_ERROR with the reason ("cannot open ...", "no gw_app_entry
+ * symbol ...") in error.
+ */
+int gw_loader_open(gw_loaded_app_t *h, const char *path,
+    const gw_config_item_t *config, size_t nconfig, const char *server,
+    char *error, size_t error_size);
+void gw_loader_close(gw_loaded_app_t *h);
+
+/*
+ * Run an application for one request: calls it, and turns a GW_ERROR or an
+ * invalid status into a plain 500 whose cause went to gateway.errors.
+ */
+void gw_loader_call(gw_loaded_app_t *h, gw_environ_t *env,
+    gw_response_t *resp);
+
+
+/* ==== framework: parsing and routing ==================================== */
+
+/* jansson is part of the framework's API: view args, JSON bodies, template
+ * contexts and sessions are json_t. */
+#include <jansson.h>
+
+/* An ordered multi-valued map (Werkzeug's MultiDict): args, form, cookies. */
+typedef struct {
+    gw_str_t  key;
+    gw_str_t  value;
+} gw_pair_t;
+
+typedef struct {
+    gw_pair_t  *items;
+    size_t      n;
+    size_t      nalloc;
+} gw_multidict_t;
+
+/* Appends; key and value are not copied (they must live as long as d,
+ * e.g. in the same arena).  Zero-initialise d before the first add. */
+int gw_multidict_add(gw_arena_t *a, gw_multidict_t *d, gw_str_t key,
+    gw_str_t value);
+/* First value of key, or NULL. */
+const gw_str_t *gw_multidict_get(const gw_multidict_t *d, const char *key);
+/* Every value of key, in order, into out[0..max); returns how many exist. */
+size_t gw_multidict_getall(const gw_multidict_t *d, const char *key,
+    gw_str_t *out, size_t max);
+
+/*
+ * Percent-decoding.  plus_as_space turns '+' into ' ' (query strings and
+ * forms).  A '%' not followed by two hex digits is GW_ERROR: we answer 400
+ * rather than guess.
+ */
+int gw_url_decode(gw_arena_t *a, gw_str_t in, int plus_as_space,
+    gw_str_t *out);
+/* Percent-encode everything but unreserved characters (RFC 3986);
+ * safe lists extra bytes to keep, e.g. "/" for paths. */
+int gw_url_encode(gw_arena_t *a, gw_str_t in, const char *safe,
+    gw_str_t *out);
+
+/* "a=1&b=2&a=3": keys and values decoded, "+" as space, empty pairs
+ * skipped, a key without "=" has an empty value.  GW_ERROR on bad
+ * percent-encoding. */
+int gw_parse_query(gw_arena_t *a, gw_str_t qs, gw_multidict_t *out);
+
+/* A file part of a multipart/form-data body. */
+typedef struct {
+    gw_str_t  name;             /* the form field */
+    gw_str_t  filename;
+    gw_str_t  content_type;
+    gw_str_t  data;             /* points into the body: no copy */
+} gw_file_t;
+
+typedef struct {
+    gw_file_t  *items;
+    size_t      n;
+    size_t      nalloc;
+} gw_files_t;
+
+/* Parse body by content_type (application/x-www-form-urlencoded or
+ * multipart/form-data; boundary=...): fields into form, file parts into
+ * files.  Another content type leaves both empty and returns GW_OK.
+ * GW_ERROR (with a message in *error) on a malformed body. */
+int gw_parse_form(gw_arena_t *a, gw_str_t content_type, gw_str_t body,
+    gw_multidict_t *form, gw_files_t *files, const char **error);
+
+/* The Cookie header: "a=1; b=\"two\"".  Lenient as browsers are: a
+ * malformed pair is skipped, never an error (GW_ERROR only when out of
+ * memory).  As Werkzeug's parse_cookie, byte for byte; values are bytes. */
+int gw_parse_cookies(gw_arena_t *a, gw_str_t header, gw_multidict_t *out);
+
+/* HTTP methods as bits, for rules. */
+#define GW_METHOD_GET      0x001
+#define GW_METHOD_HEAD     0x002
+#define GW_METHOD_POST     0x004
+#define GW_METHOD_PUT      0x008
+#define GW_METHOD_DELETE   0x010
+#define GW_METHOD_PATCH    0x020
+#define GW_METHOD_OPTIONS  0x040
+/* 0 for a method we do not route. */
+unsigned gw_method_bit(gw_str_t method);
+
+/*
+ * The URL map: Werkzeug rules ("/notes/<int:id>", "/files/<path:p>",
+ * "/<any(a,b):x>", converters string int float path uuid any, with
+ * arguments as in Werkzeug: string(minlength=2,maxlength=8,length=..),
+ * int(min=..,max=..,signed=True), float(..)) compiled once; matching walks a
+ * trie of path segments, so its cost does not grow with the number of rules.
+ */
+typedef struct gw_urlmap_s  gw_urlmap_t;
+
+gw_urlmap_t *gw_urlmap_create(void);
+void gw_urlmap_destroy(gw_urlmap_t *m);
+
+/* Add a rule; methods is a GW_METHOD_ mask (0 means GET).  HEAD is added
+ * wherever GET is, OPTIONS everywhere (as Werkzeug).  data is returned by
+ * matches.  GW_ERROR with "rule '/x/<bad:y>': unknown converter 'bad'" and
+ * the like in error. */
+int gw_urlmap_add(gw_urlmap_t *m, const char *rule, const char *endpoint,
+    unsigned methods, void *data, char *error, size_t error_size);
+
+typedef enum {
+    GW_MATCH_OK = 0,
+    GW_MATCH_NOT_FOUND,             /* 404 */
+    GW_MATCH_METHOD_NOT_ALLOWED,    /* 405; allow holds the methods */
+    GW_MATCH_REDIRECT               /* 308 to redirect (strict slashes) */
+} gw_match_status_t;
+
+typedef struct {
+    const char  *endpoint;
+    const char  *rule;
+    void        *data;
+    json_t      *args;          /* new object: int -> integer, float ->
+                                   real, others strings; caller owns it;
+                                   NULL unless GW_MATCH_OK */
+    unsigned     allow;         /* GW_METHOD_ mask: on 405 the path's
+                                   methods; on OK the rule's, or for an
+                                   OPTIONS request every method the path
+                                   takes */
+    gw_str_t     redirect;      /* percent-encoded path to redirect to
+                                   (slash added, or doubled slashes
+                                   merged); prefix SCRIPT_NAME, append the
+                                   query string */
+} gw_match_t;
+
+/* path is PATH_INFO, already percent-decoded.  Safe to call from several
+ * threads at once; a (the arena) gets the scratch memory. */
+gw_match_status_t gw_urlmap_match(const gw_urlmap_t *m, gw_arena_t *a,
+    gw_str_t method, gw_str_t path, gw_match_t *match);
+
+/*
+ * url_for: the path for endpoint with values (an object; NULL for none)
+ * filled in and percent-encoded; values that are not rule arguments become
+ * a query string in the order of values (Werkzeug does not sort; arrays
+ * repeat the key, null values are left out, true prints as "True").  Among
+ * several rules for one endpoint the first with the most arguments, all
+ * given, wins.  GW_ERROR with "could not build url for endpoint 'x': ..."
+ * when the endpoint is unknown or a value is missing or does not fit.
+ * *out is NUL-terminated, in a.
+ */
+int gw_urlmap_build(const gw_urlmap_t *m, gw_arena_t *a, const char *endpoint,
+    json_t *values, gw_str_t *out, char *error, size_t error_size);
+
+/* "GET, HEAD, OPTIONS" style text for a mask, always in the order GET HEAD
+ * POST PUT DELETE PATCH OPTIONS; NUL-terminated, in a. */
+gw_str_t gw_methods_format(gw_arena_t *a, unsigned mask);
+
+/* ==== framework: app, blueprints, request, response ===================== */
+
+/*
+ * The framework is one application of the interface, as Flask is one WSGI
+ * app.  An app .so is written as
+ *
+ *     static int setup(gw_app_t *app, char *error, size_t error_size)
+ *     {
+ *         gw_blueprint_t *bp = gw_blueprint_create(app, "api", "/api");
+ *         gw_blueprint_route(bp, "/notes/<int:id>", GW_METHOD_GET,
+ *                            get_note, "get_note");      -> "api.get_note"
+ *         return gw_app_register_blueprint(app, bp);
+ *     }
+ *     GW_FRAMEWORK_APP("demo", setup);
+ *
+ * setup() runs at load time (so a bad rule stops `nginx -t`); the URL map
+ * is compiled when it returns.  Registration functions remember the first
+ * error, so setup() need not check each call: load fails with it anyway.
+ * After load the app is read-only and shared by every thread.
+ */
+typedef struct gw_app_s        gw_app_t;
+typedef struct gw_blueprint_s  gw_blueprint_t;
+typedef struct gw_request_s    gw_request_t;
+
+/* Returned by handlers and hooks besides GW_OK and GW_ERROR. */
+#define GW_ABORT  -2            /* gw_abort() recorded an HTTP error */
+#define GW_DONE    1            /* before_request: resp is the answer */
+
+/* The error being handled (Werkzeug's HTTPException). */
+typedef struct {
+    int          status;
+    const char  *name;          /* "Not Found" */
+    const char  *description;   /* gw_abort()'s message or the default */
+} gw_http_error_t;
+
+/*
+ * A view fills resp and returns GW_OK; GW_ABORT (from gw_abort()) answers
+ * with the error handler for that status; GW_ERROR answers 500 and logs.
+ */
+typedef int (*gw_handler_t)(gw_request_t *req, gw_response_t *resp);
+/* before_request: GW_OK goes on, GW_DONE answers with resp as filled.
+ * after_request: may change resp; runs for error responses too. */
+typedef int (*gw_hook_t)(gw_request_t *req, gw_response_t *resp);
+/* resp arrives with status = err->status; GW_ERROR gives a plain 500. */
+typedef int (*gw_error_handler_t)(gw_request_t *req, gw_response_t *resp,
+    const gw_http_error_t *err);
+typedef int (*gw_setup_t)(gw_app_t *app, char *error, size_t error_size);
+typedef int (*gw_worker_init_t)(gw_app_t *app, char *error,
+    size_t error_size);
+
+/* The framework's side of gw_app_entry_t, used by GW_FRAMEWORK_APP. */
+int gw_framework_load(gw_load_ctx_t *ctx, const char *name, gw_setup_t setup,
+    void **app);
+int gw_framework_worker_init(void *app, char *error, size_t error_size);
+int gw_framework_call(void *app, gw_environ_t *env, gw_response_t *resp);
+void gw_framework_unload(void *app);
+
+#define GW_FRAMEWORK_APP(name, setup)                                         \
+    static int                                                                \
+    gw_framework_app_load(gw_load_ctx_t *ctx, void **app)                     \
+    {                                                                         \
+        return gw_framework_load(ctx, (name), (setup), app);                  \
+    }                                                                         \
+    GW_APP((name), gw_framework_app_load, gw_framework_worker_init,           \
+           gw_framework_call, gw_framework_unload)
+
+/* -- app and config -- */
+
+/*
+ * Config starts with the defaults (ROOT_PATH = the .so's directory,
+ * PERMANENT_SESSION_LIFETIME = 2678400 seconds, SESSION_COOKIE_NAME =
+ * "session"), then the server's gateway_config pairs.  gw_app_config_set
+ * overwrites; gw_app_config_default sets only what the operator did not.
+ * Values are copied.  get returns NULL when absent.
+ */
+const char *gw_app_config_get(const gw_app_t *app, const char *key);
+int gw_app_config_set(gw_app_t *app, const char *key, const char *value);
+int gw_app_config_default(gw_app_t *app, const char *key, const char *value);
+const char *gw_app_name(const gw_app_t *app);
+/* ROOT_PATH "/" rel, in app memory (lives as long as the app). */
+const char *gw_app_path(gw_app_t *app, const char *rel);
+/* App-wide memory for setup(): freed when the app is unloaded. */
+gw_arena_t *gw_app_arena(gw_app_t *app);
+/* The application's own data (e.g. loaded at setup); free_fn, if not NULL,
+ * runs at unload. */
+void gw_app_set_data(gw_app_t *app, void *data, void (*free_fn)(void *));
+void *gw_app_data(const gw_app_t *app);
+/* Run once in each worker process, after fork (Flask has no equivalent:
+ * open per-process resources here). */
+int gw_app_worker_init(gw_app_t *app, gw_worker_init_t fn);
+
+/* App-level routes: endpoint is the name as given ("index"). */
+int gw_app_route(gw_app_t *app, const char *rule, unsigned methods,
+    gw_handler_t handler, const char *endpoint);
+int gw_app_before_request(gw_app_t *app, gw_hook_t hook);
+int gw_app_after_request(gw_app_t *app, gw_hook_t hook);
+int gw_app_errorhandler(gw_app_t *app, int status, gw_error_handler_t h);
+
+/* -- blueprints -- */
+
+/* Owned by app; url_prefix may be NULL.  Routes and hooks may be added
+ * before or after registration, until setup() returns. */
+gw_blueprint_t *gw_blueprint_create(gw_app_t *app, const char *name,
+    const char *url_prefix);
+int gw_app_register_blueprint(gw_app_t *app, gw_blueprint_t *bp);
+/* endpoint becomes "bpname.endpoint"; the rule is joined to url_prefix as
+ * Flask does ("/api" + "/notes/" -> "/api/notes/"). */
+int gw_blueprint_route(gw_blueprint_t *bp, const char *rule,
+    unsigned methods, gw_handler_t handler, const char *endpoint);
+int gw_blueprint_before_request(gw_blueprint_t *bp, gw_hook_t hook);
+int gw_blueprint_after_request(gw_blueprint_t *bp, gw_hook_t hook);
+/* Wins over the app's handler for requests routed to this blueprint. */
+int gw_blueprint_errorhandler(gw_blueprint_t *bp, int status,
+    gw_error_handler_t h);
+/* Relative to ROOT_PATH, searched after ROOT_PATH/templates. */
+int gw_blueprint_template_folder(gw_blueprint_t *bp, const char *folder);
+const char *gw_blueprint_name(const gw_blueprint_t *bp);
+
+/* -- the request: a lazy view over the environ -- */
+
+gw_app_t *gw_request_app(const gw_request_t *req);
+gw_environ_t *gw_request_environ(const gw_request_t *req);
+gw_arena_t *gw_request_arena(const gw_request_t *req);
+gw_str_t gw_request_method(const gw_request_t *req);
+/* PATH_INFO ("/" when empty), SCRIPT_NAME, QUERY_STRING (raw). */
+gw_str_t gw_request_path(const gw_request_t *req);
+gw_str_t gw_request_script_root(const gw_request_t *req);
+gw_str_t gw_request_query_string(const gw_request_t *req);
+/* path "?" query (Flask: "/x?" when the query is empty).  NULL: no memory */
+const char *gw_request_full_path(gw_request_t *req);
+/* scheme://host script_root path [?query] (Flask's request.url). */
+const char *gw_request_url(gw_request_t *req);
+/* Host header, else SERVER_NAME[:SERVER_PORT]. */
+gw_str_t gw_request_host(const gw_request_t *req);
+gw_str_t gw_request_remote_addr(const gw_request_t *req);
+/* The body (gateway.input). */
+gw_str_t gw_request_data(const gw_request_t *req);
+/* Case-insensitive header lookup ("Content-Type", "X-Token"); NULL when
+ * absent. */
+const gw_str_t *gw_request_header(const gw_request_t *req, const char *name);
+/* NULL outside a matched route; "api.get_note", "api". */
+const char *gw_request_endpoint(const gw_request_t *req);
+const char *gw_request_blueprint(const gw_request_t *req);
+/* Borrowed object of the rule's arguments ({"id": 7}); NULL only on OOM. */
+json_t *gw_request_view_args(const gw_request_t *req);
+
+/*
+ * Parsed on first use and cached.  On malformed input (bad percent-encoding,
+ * a broken multipart body, JSON that does not parse or a Content-Type that
+ * is not JSON) they return NULL and record a 400 with a clear message, as
+ * gw_abort() would: the request then answers 400 whatever the view returns.
+ */
+const gw_multidict_t *gw_request_args(gw_request_t *req);
+const gw_str_t *gw_request_arg(gw_request_t *req, const char *key);
+const gw_multidict_t *gw_request_form(gw_request_t *req);
+const gw_files_t *gw_request_files(gw_request_t *req);
+const gw_multidict_t *gw_request_cookies(gw_request_t *req);
+const gw_str_t *gw_request_cookie(gw_request_t *req, const char *name);
+/* application/json or application/...+json, as Flask's is_json. */
+int gw_request_is_json(const gw_request_t *req);
+/* Borrowed; lives as long as the request. */
+json_t *gw_request_json(gw_request_t *req);
+
+/* -- responses and errors -- */
+
+/*
+ * Record an HTTP error and return GW_ABORT, for `return gw_abort(...)`:
+ * the blueprint's handler for status, else the app's, else the default
+ * Werkzeug-style page.  message NULL means the default description.
+ */
+int gw_abort(gw_request_t *req, int status, const char *message);
+/* Log a cause to gateway.errors and return GW_ERROR (a 500). */
+int gw_fail(gw_request_t *req, const char *fmt, ...) GW_PRINTF(2, 3);
+/* The pending error, or NULL. */
+const gw_http_error_t *gw_request_error(const gw_request_t *req);
+/* Werkzeug's default HTML page for err into resp (for error handlers that
+ * only want to answer differently for some requests). */
+int gw_error_page(gw_request_t *req, gw_response_t *resp,
+    const gw_http_error_t *err);
+
+/* value as JSON, like Flask's jsonify: application/json, compact, keys
+ * sorted, ASCII-only, with a trailing newline.  _new steals value. */
+int gw_jsonify(gw_request_t *req, gw_response_t *resp, json_t *value);
+int gw_jsonify_new(gw_request_t *req, gw_response_t *resp, json_t *value);
+/* Serialised bytes, prepared once (e.g. at load), sent without copying. */
+int gw_json_send(gw_request_t *req, gw_response_t *resp, gw_str_t json);
+/* Flask's jsonify bytes for value, malloc'ed (free()); NULL on failure. */
+char *gw_json_dumps(const json_t *value, size_t *len);
+
+/* Flask's redirect(): status 0 means 302; Location as given, HTML body. */
+int gw_redirect(gw_request_t *req, gw_response_t *resp, const char *location,
+    int status);
+/* Set/add a header; a bad name or a value with CR/LF logs and fails. */
+int gw_header_set(gw_request_t *req, gw_response_t *resp, const char *name,
+    const char *value);
+int gw_header_add(gw_request_t *req, gw_response_t *resp, const char *name,
+    const char *value);
+
+/* -- cookies -- */
+
+typedef struct {
+    long         max_age;       /* seconds; 0: none (a browser session) */
+    int64_t      expires;       /* Unix time; 0: now + max_age, or none */
+    const char  *path;          /* NULL means "/" */
+    const char  *domain;        /* NULL: none; a port is dropped */
+    int          secure;
+    int          httponly;
+    const char  *samesite;      /* "Strict", "Lax", "None" or NULL */
+} gw_cookie_t;
+
+/* Werkzeug's dump_cookie(): 'n="v w"; Domain=d; Expires=...; Max-Age=10;
+ * Secure; HttpOnly; Path=/; SameSite=Lax'.  now is the time Expires is
+ * counted from.  NULL on a bad name or samesite, or no memory. */
+char *gw_cookie_dump(gw_arena_t *a, const char *name, gw_str_t value,
+    const gw_cookie_t *opt, int64_t now);
+/* Add a Set-Cookie header; opt NULL for the defaults. */
+int gw_set_cookie(gw_request_t *req, gw_response_t *resp, const char *name,
+    const char *value, const gw_cookie_t *opt);
+/* Expire it now: "n=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0;
+ * Path=/". */
+int gw_delete_cookie(gw_request_t *req, gw_response_t *resp,
+    const char *name, const gw_cookie_t *opt);
+
+/* -- sessions: a signed cookie, as Flask's -- */
+
+/*
+ * The session object, loaded from the cookie on first use (borrowed, a JSON
+ * object, never NULL but on OOM).  A cookie that is tampered with, expired
+ * (PERMANENT_SESSION_LIFETIME) or signed with another SECRET_KEY gives an
+ * empty session, never an error.  Without SECRET_KEY it is a 500.  The
+ * cookie is sent again only when the session changed (compared by value at
+ * the end of the request), with HttpOnly and Path=/, or deleted once empty.
+ */
+json_t *gw_session(gw_request_t *req);
+/* Flask's session.permanent, kept in the session as "_permanent": the
+ * cookie then gets Expires (now + PERMANENT_SESSION_LIFETIME) and is sent
+ * on every response. */
+void gw_session_set_permanent(gw_request_t *req, int permanent);
+
+/*
+ * The cookie format: base64url(JSON) "." base64url(timestamp) "."
+ * base64url(HMAC-SHA256(key, the first two parts)), key =
+ * HMAC-SHA256(SECRET_KEY, "cookie-session") as itsdangerous derives it.
+ * decode returns a new object, or NULL when the cookie is not valid at time
+ * now for max_age seconds.
+ */
+char *gw_session_encode(gw_arena_t *a, const char *secret, json_t *session,
+    int64_t timestamp);
+json_t *gw_session_decode(const char *secret, gw_str_t cookie, int64_t now,
+    int64_t max_age);
+
+/* Flask's flash(): category NULL means "message". */
+int gw_flash(gw_request_t *req, const char *message, const char *category);
+/* Pops the flashed messages (cached for the rest of the request): an array
+ * of strings, or of [category, message] pairs.  Borrowed. */
+json_t *gw_get_flashed_messages(gw_request_t *req, int with_categories);
+
+
+/* ==== templates: Jinja2 syntax and semantics ============================ */
+
+/*
+ * An environment holds compiled templates found on an ordered search path.
+ * gw_tmpl_env_load_all() compiles every file once at start-up (a syntax
+ * error is reported as "name:line:col: message"); afterwards the environment
+ * is read-only, so any number of threads may render from it at once.  All
+ * render-time memory comes from the arena given to gw_tmpl_render().
+ * Autoescaping is on for names ending in .html .htm .xml .xhtml.
+ */
+typedef struct gw_tmpl_env_s  gw_tmpl_env_t;
+
+/* A C function callable from templates, e.g. url_for().  args is an array,
+ * kwargs an object (both borrowed); store a new reference in *result, or
+ * write a message to error and return GW_ERROR.  render_data is what was
+ * passed to gw_tmpl_render(). */
+typedef int (*gw_tmpl_fn_pt)(void *fn_data, void *render_data, json_t *args,
+    json_t *kwargs, json_t **result, char *error, size_t error_size);
+
+gw_tmpl_env_t *gw_tmpl_env_create(void);
+void gw_tmpl_env_destroy(gw_tmpl_env_t *env);
+/* Directories are searched in the order they were added. */
+int gw_tmpl_env_add_path(gw_tmpl_env_t *env, const char *dir);
+/* A global visible to every template; steals value. */
+int gw_tmpl_env_add_global_new(gw_tmpl_env_t *env, const char *name,
+    json_t *value);
+int gw_tmpl_env_add_function(gw_tmpl_env_t *env, const char *name,
+    gw_tmpl_fn_pt fn, void *fn_data);
+/* Compile every (non-hidden) file under the search path. */
+int gw_tmpl_env_load_all(gw_tmpl_env_t *env, char *error, size_t error_size);
+/* Compile one template from memory under name (replacing one of that name);
+ * for tests and for templates kept in the application binary. */
+int gw_tmpl_env_add_string(gw_tmpl_env_t *env, const char *name,
+    const char *source, size_t len, char *error, size_t error_size);
+
+/*
+ * Render template name with context (an object, borrowed; NULL for none),
+ * appending to out.  A name holding ".." segments or starting with "/" is
+ * refused.  Errors read "name:line:col: message".
+ */
+int gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
+    void *render_data, gw_arena_t *arena, gw_buf_t *out, char *error,
+    size_t error_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GATEWAY_H */

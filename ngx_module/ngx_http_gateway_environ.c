@@ -1,0 +1,323 @@
+
+/*
+ * ngx_http_gateway_environ.c: the environ built straight from
+ * ngx_http_request_t.  Values point into nginx's own buffers where they can;
+ * only header keys and joined repeated headers are written into the arena.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_gateway.h"
+
+
+#define ngx_http_gateway_str(s)  ((gw_str_t) { (const char *) (s).data,      \
+                                               (s).len })
+
+
+static ngx_int_t ngx_http_gateway_add(gw_environ_t *env, const char *key,
+    size_t keylen, const u_char *value, size_t len);
+static ngx_int_t ngx_http_gateway_add_headers(ngx_http_request_t *r,
+    gw_environ_t *env);
+static ngx_int_t ngx_http_gateway_add_params(ngx_http_request_t *r,
+    ngx_http_gateway_ctx_t *ctx);
+
+
+#define ngx_http_gateway_add_const(env, key, v, n)                           \
+    ngx_http_gateway_add(env, key, sizeof(key) - 1, (u_char *) (v), n)
+
+
+ngx_int_t
+ngx_http_gateway_build_environ(ngx_http_request_t *r,
+    ngx_http_gateway_ctx_t *ctx)
+{
+    u_char                    *p;
+    size_t                     len;
+    gw_str_t                   body;
+    ngx_str_t                  port, *sn;
+    ngx_uint_t                 n;
+    gw_environ_t              *env;
+    struct sockaddr_in        *sin;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6       *sin6;
+#endif
+    ngx_http_core_srv_conf_t  *cscf;
+    u_char                     addr[NGX_SOCKADDR_STRLEN];
+
+    env = &ctx->env;
+    sn = &ctx->conf->script_name;
+
+    if (ngx_http_gateway_add_const(env, "REQUEST_METHOD",
+                                   r->method_name.data, r->method_name.len)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* PATH_INFO is the decoded path below the location's prefix */
+    n = 0;
+    if (sn->len && r->uri.len >= sn->len
+        && ngx_strncmp(r->uri.data, sn->data, sn->len) == 0)
+    {
+        n = sn->len;
+    }
+
+    if (ngx_http_gateway_add_const(env, "SCRIPT_NAME", r->uri.data, n)
+        != NGX_OK
+        || ngx_http_gateway_add_const(env, "PATH_INFO", r->uri.data + n,
+                                      r->uri.len - n)
+           != NGX_OK
+        || ngx_http_gateway_add_const(env, "QUERY_STRING", r->args.data,
+                                      r->args.len)
+           != NGX_OK
+        || ngx_http_gateway_add_const(env, "REQUEST_URI",
+                                      r->unparsed_uri.data,
+                                      r->unparsed_uri.len)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+
+    if (ngx_http_gateway_add_const(env, "SERVER_NAME",
+                                   cscf->server_name.data,
+                                   cscf->server_name.len)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* the local port, as $server_port gives it */
+    if (ngx_connection_local_sockaddr(r->connection, NULL, 0) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    n = ngx_inet_get_port(r->connection->local_sockaddr);
+    p = gw_arena_alloc(&ctx->arena, NGX_INT_T_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+    port.data = p;
+    port.len = ngx_sprintf(p, "%ui", n) - p;
+
+    if (ngx_http_gateway_add_const(env, "SERVER_PORT", port.data, port.len)
+        != NGX_OK
+        || ngx_http_gateway_add_const(env, "SERVER_PROTOCOL",
+                                      r->http_protocol.data,
+                                      r->http_protocol.len)
+           != NGX_OK
+        || ngx_http_gateway_add_const(env, "REMOTE_ADDR",
+                                      r->connection->addr_text.data,
+                                      r->connection->addr_text.len)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    n = 0;
+    switch (r->connection->sockaddr->sa_family) {
+    case AF_INET:
+        sin = (struct sockaddr_in *) r->connection->sockaddr;
+        n = ntohs(sin->sin_port);
+        break;
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
+        n = ntohs(sin6->sin6_port);
+        break;
+#endif
+    }
+
+    len = ngx_sprintf(addr, "%ui", n) - addr;
+    p = (u_char *) gw_arena_strndup(&ctx->arena, (char *) addr, len);
+    if (p == NULL
+        || ngx_http_gateway_add_const(env, "REMOTE_PORT", p, len) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_gateway_add_headers(r, env) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        p = (u_char *) "https";
+    } else
+#endif
+    {
+        p = (u_char *) "http";
+    }
+
+    if (ngx_http_gateway_add_const(env, "gateway.url_scheme", p,
+                                   ngx_strlen(p))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    body.data = NULL;
+    body.len = 0;
+
+    if (r->request_body != NULL
+        && ngx_http_gateway_body(r, &body) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_gateway_add_const(env, "gateway.input", body.data, body.len)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+#if (NGX_THREADS)
+    p = (u_char *) (ctx->conf->thread_pool ? "true" : "false");
+#else
+    p = (u_char *) "false";
+#endif
+
+    /* nginx runs several worker processes, each with its own app */
+    if (ngx_http_gateway_add_const(env, "gateway.multithread", p,
+                                   ngx_strlen(p))
+        != NGX_OK
+        || ngx_http_gateway_add_const(env, "gateway.multiprocess", "true", 4)
+           != NGX_OK
+        || ngx_http_gateway_add_const(env, "gateway.errors", "error_log", 9)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_gateway_add_params(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_http_gateway_add(gw_environ_t *env, const char *key, size_t keylen,
+    const u_char *value, size_t len)
+{
+    gw_str_t  k = { key, keylen };
+    gw_str_t  v = { (const char *) value, len };
+
+    if (v.data == NULL) {
+        v.data = "";
+    }
+
+    return gw_environ_add(env, k, v) == GW_OK ? NGX_OK : NGX_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_gateway_add_headers(ngx_http_request_t *r, gw_environ_t *env)
+{
+    char             *key, *p, sep;
+    size_t            keylen, len;
+    ngx_uint_t        i, first;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+    gw_env_entry_t   *e;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+    first = env->nentries;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        key = gw_environ_header_key(env->arena, (char *) h[i].key.data,
+                                    h[i].key.len, &keylen);
+        if (key == NULL) {
+            /* names CGI cannot carry are not passed, as in fastcgi */
+            continue;
+        }
+
+        /* a repeated header joins the first one's value, as CGI has it */
+        for (e = env->entries + first; e < env->entries + env->nentries;
+             e++)
+        {
+            if (e->key.len == keylen
+                && ngx_memcmp(e->key.data, key, keylen) == 0)
+            {
+                break;
+            }
+        }
+
+        if (e == env->entries + env->nentries) {
+            if (ngx_http_gateway_add(env, key, keylen, h[i].value.data,
+                                     h[i].value.len)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+            continue;
+        }
+
+        /* cookies are joined the way browsers send them */
+        sep = (keylen == 11 && ngx_memcmp(key, "HTTP_COOKIE", 11) == 0)
+              ? ';' : ',';
+        len = e->value.len + 2 + h[i].value.len;
+
+        p = gw_arena_alloc(env->arena, len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(p, e->value.data, e->value.len);
+        p[e->value.len] = sep;
+        p[e->value.len + 1] = ' ';
+        ngx_memcpy(p + e->value.len + 2, h[i].value.data, h[i].value.len);
+
+        e->value.data = p;
+        e->value.len = len;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_gateway_add_params(ngx_http_request_t *r,
+    ngx_http_gateway_ctx_t *ctx)
+{
+    ngx_str_t                  value;
+    ngx_uint_t                 i;
+    ngx_http_gateway_param_t  *param;
+
+    if (ctx->conf->params == NULL) {
+        return NGX_OK;
+    }
+
+    param = ctx->conf->params->elts;
+
+    for (i = 0; i < ctx->conf->params->nelts; i++) {
+
+        if (ngx_http_complex_value(r, &param[i].value, &value) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (value.len == 0 && param[i].skip_empty) {
+            continue;
+        }
+
+        /* a param overrides what the module computed, as in fastcgi */
+        if (gw_environ_set(&ctx->env, ngx_http_gateway_str(param[i].key),
+                           ngx_http_gateway_str(value))
+            != GW_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
