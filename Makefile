@@ -47,7 +47,7 @@ ifneq ($(APP_SRCS),)
 PROGRAMS   += $(BUILD)/app.so
 endif
 
-.PHONY: all deps run test unit http fuzz bench clean
+.PHONY: all deps run test fuzz bench clean
 all: $(PROGRAMS) $(TEST_APPS)
 
 # ---- packages ---------------------------------------------------------------
@@ -99,7 +99,7 @@ $(BUILD)/app.so: $(APP_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
 # configured with the flags Debian's nginx was built with (--with-compat).
 NGX_TREE := $(BUILD)/nginx
 NGX_CC_OPT := -Wall -Wextra -Werror -Wno-unused-parameter $(SANFLAGS)
-$(NGX_TREE)/Makefile: config
+$(NGX_TREE)/objs/Makefile: config
 	rm -rf $(NGX_TREE) && mkdir -p $(BUILD) && cp -r $(NGINX_SRC) $(NGX_TREE)
 	cd $(NGX_TREE) && . ./conf_flags && \
 	    GATEWAY_LIB_DIR=$(abspath $(BUILD)) ./configure \
@@ -107,7 +107,7 @@ $(NGX_TREE)/Makefile: config
 	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
 	    || { tail -20 configure.log; exit 1; }
 
-$(MODULE): $(NGX_TREE)/Makefile $(wildcard ngx_module/*.c ngx_module/*.h) \
+$(MODULE): $(NGX_TREE)/objs/Makefile $(wildcard ngx_module/*.c ngx_module/*.h) \
            gateway/gateway.h $(LIB)
 	$(MAKE) -s -C $(NGX_TREE) -f objs/Makefile modules
 	cp $(NGX_TREE)/objs/ngx_http_gateway_module.so $@
@@ -127,9 +127,6 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIBS)
 
 fuzz: $(FUZZ_BINS)
-
-unit: $(UNIT_BINS)
-	@t/run-unit $(UNIT_BINS)
 
 test: deps
 	@$(MAKE) -s all $(UNIT_BINS) $(FUZZ_BINS)

@@ -7,12 +7,14 @@
  *   X-Echo-Status: 201            answer with that status
  *   X-Echo-Header: Name: value    add a response header (repeatable)
  *   X-Echo-Fail: 1                fail, which the server turns into a 500
+ *   X-Echo-Sleep: 500             take that many milliseconds (a slow app)
  */
 
 #include <gateway.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 
 static int
@@ -67,6 +69,14 @@ echo_call(void *app, gw_environ_t *env, gw_response_t *resp)
     if (s != NULL) {
         gw_log(env, GW_LOG_ERR, "echo: failing on request (X-Echo-Fail)");
         return GW_ERROR;
+    }
+
+    s = gw_environ_get(env, "HTTP_X_ECHO_SLEEP");
+    if (s != NULL) {
+        long             ms = strtol(s->data, NULL, 10);
+        struct timespec  ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+        nanosleep(&ts, NULL);
     }
 
     obj = json_object();

@@ -1,0 +1,203 @@
+"""Starts the real Debian nginx with our module, and gateway-fcgi, for tests.
+
+Every server listens on a free 127.0.0.1 port, logs into its own temporary
+directory, and is stopped by its pid when the test is done.
+"""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.abspath(os.path.join(ROOT, os.environ.get("GW_BUILD", "build")))
+NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+SANITIZED = os.path.basename(BUILD) == "build-san"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _sanitizer_env():
+    """nginx itself is not instrumented: preload the sanitizer runtimes that
+    our module and libgateway were built against."""
+    env = dict(os.environ)
+    if SANITIZED:
+        libs = [subprocess.check_output(["gcc", "-print-file-name=" + lib],
+                                        text=True).strip()
+                for lib in ("libasan.so", "libubsan.so")]
+        env["LD_PRELOAD"] = " ".join(libs)
+        # nginx frees its pools with the process, not one by one
+        env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+        env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    return env
+
+
+def _wait_port(port, proc, what, log):
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("%s exited with %s:\n%s"
+                               % (what, proc.returncode, _read(log)))
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("%s did not start listening on %d:\n%s"
+                       % (what, port, _read(log)))
+
+
+def _read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def _stop(proc, sig=signal.SIGTERM, timeout=10):
+    if proc is None or proc.poll() is not None:
+        return proc.returncode if proc else None
+    os.kill(proc.pid, sig)
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        return proc.wait()
+
+
+class Nginx:
+    """One nginx master + one worker, with http {} body given by the test."""
+
+    def __init__(self, http_conf, workdir=None, main_conf=""):
+        self.dir = workdir or tempfile.mkdtemp(prefix="gw-nginx-")
+        self.http_conf = http_conf
+        self.main_conf = main_conf
+        self.conf = os.path.join(self.dir, "nginx.conf")
+        self.error_log = os.path.join(self.dir, "error.log")
+        self.proc = None
+        self.write_conf()
+
+    def write_conf(self):
+        user = "user root;" if os.geteuid() == 0 else ""
+        with open(self.conf, "w") as f:
+            f.write("""
+load_module %(module)s;
+daemon off;
+master_process on;
+worker_processes 1;
+%(user)s
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log info;
+%(main)s
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path %(dir)s/body;
+    fastcgi_temp_path %(dir)s/fastcgi;
+    proxy_temp_path %(dir)s/proxy;
+    scgi_temp_path %(dir)s/scgi;
+    uwsgi_temp_path %(dir)s/uwsgi;
+    %(http)s
+}
+""" % {"module": os.path.join(BUILD, "ngx_http_gateway_module.so"),
+       "dir": self.dir, "user": user, "http": self.http_conf,
+       "main": self.main_conf})
+
+    def test_config(self):
+        """Runs `nginx -t`; returns (exit code, output)."""
+        p = subprocess.run([NGINX, "-t", "-p", self.dir, "-c", self.conf],
+                           capture_output=True, text=True,
+                           env=_sanitizer_env())
+        return p.returncode, p.stdout + p.stderr
+
+    def start(self, port):
+        self.port = port
+        self.log_out = open(os.path.join(self.dir, "stderr.log"), "w")
+        self.proc = subprocess.Popen(
+            [NGINX, "-p", self.dir, "-c", self.conf],
+            stdout=self.log_out, stderr=subprocess.STDOUT,
+            env=_sanitizer_env())
+        _wait_port(port, self.proc, "nginx", self.error_log)
+        return self
+
+    def stop(self):
+        rc = _stop(self.proc, signal.SIGQUIT)
+        if self.proc is not None:
+            self.log_out.close()
+        return rc
+
+    def log(self):
+        return _read(self.error_log) + _read(os.path.join(self.dir,
+                                                          "stderr.log"))
+
+
+class Fcgi:
+    """gateway-fcgi serving app on a unix socket."""
+
+    def __init__(self, app, sock, threads=1, config=()):
+        self.sock = sock
+        self.log_path = sock + ".log"
+        self.args = [os.path.join(BUILD, "gateway-fcgi"), "--app", app,
+                     "--listen", "unix:" + sock, "--threads", str(threads)]
+        for kv in config:
+            self.args += ["--config", kv]
+        self.proc = None
+
+    def start(self):
+        self.log_out = open(self.log_path, "w")
+        env = dict(os.environ)
+        if SANITIZED:
+            env["ASAN_OPTIONS"] = "abort_on_error=1"
+            env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+        self.proc = subprocess.Popen(self.args, stdout=self.log_out,
+                                     stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 10
+        while not os.path.exists(self.sock):
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("gateway-fcgi did not start:\n"
+                                   + _read(self.log_path))
+            time.sleep(0.05)
+        return self
+
+    def stop(self):
+        rc = _stop(self.proc, signal.SIGTERM)
+        if self.proc is not None:
+            self.log_out.close()
+        return rc
+
+    def log(self):
+        return _read(self.log_path)
+
+
+def request(port, method, path, body=None, headers=(), timeout=30):
+    """One HTTP/1.1 request; headers is a list of (name, value) so names
+    may repeat.  Returns (status, [(name, value)], body bytes)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    c.putrequest(method, path, skip_accept_encoding=True)
+    for k, v in headers:
+        c.putheader(k, v)
+    if body is not None:
+        c.putheader("Content-Length", str(len(body)))
+    c.endheaders(body)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, r.getheaders(), data
+
+
+def header(headers, name):
+    return [v for k, v in headers if k.lower() == name.lower()]
+
+
+def get_json(port, path, **kw):
+    status, headers, body = request(port, "GET", path, **kw)
+    return status, headers, json.loads(body)

@@ -1,0 +1,386 @@
+"""The gateway interface through real nginx: the echo app answers with the
+environ it was given, embedded in nginx and behind fastcgi_pass to
+gateway-fcgi.  For the same request both servers must build the same
+environ."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+from harness import (BUILD, Fcgi, Nginx, free_port, header, request)
+
+ECHO = os.path.join(BUILD, "examples", "echo.so")
+PARAMS = os.path.join(os.path.dirname(__file__), "..", "..", "conf",
+                      "gateway_fastcgi_params")
+
+# Keys that differ between the two servers by design.
+DIFFERENT = {"SERVER_PORT", "HTTP_HOST", "REMOTE_PORT", "gateway.multithread",
+             "gateway.multiprocess", "gateway.errors"}
+
+
+def fcgi_location(prefix, sock, extra=""):
+    split = "^(%s)(/.*)$" % prefix.rstrip("/") if prefix != "/" \
+        else "^()(.*)$"
+    return """
+        location %s {
+            %s
+            fastcgi_split_path_info %s;
+            include %s;
+            fastcgi_pass unix:%s;
+        }""" % (prefix, extra, split, os.path.abspath(PARAMS), sock)
+
+
+@pytest.fixture(scope="module")
+def servers():
+    work = tempfile.mkdtemp(prefix="gw-iface-")
+    sock = os.path.join(work, "echo.sock")
+    emb, fcg = free_port(), free_port()
+    conf = """
+    gateway_app %(echo)s;
+    client_max_body_size 4m;
+    client_body_buffer_size 16k;
+    server {
+        listen 127.0.0.1:%(emb)d;
+        location / { gateway; }
+        location /app/ { gateway; }
+        location /small/ { client_max_body_size 1k; gateway; }
+        location /param/ {
+            gateway_param X_METHOD_SEEN $request_method;
+            gateway_param X_EMPTY $http_x_not_sent if_not_empty;
+            gateway_param X_KEPT_EMPTY $http_x_not_sent;
+            gateway;
+        }
+    }
+    server {
+        listen 127.0.0.1:%(fcg)d;
+        %(root)s
+        %(app)s
+        %(small)s
+    }
+    """ % {"echo": ECHO, "emb": emb, "fcg": fcg,
+           "root": fcgi_location("/", sock),
+           "app": fcgi_location("/app/", sock),
+           "small": fcgi_location("/small/", sock,
+                                  "client_max_body_size 1k;")}
+    fcgi = Fcgi(ECHO, sock, threads=2).start()
+    nginx = Nginx(conf, workdir=work).start(emb)
+    yield {"embedded": emb, "fastcgi": fcg, "nginx": nginx, "fcgi": fcgi}
+    nginx.stop()
+    fcgi.stop()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(params=["embedded", "fastcgi"])
+def port(request, servers):
+    return servers[request.param]
+
+
+def echo(port, method="GET", path="/", body=None, headers=()):
+    status, hdrs, data = request(port, method, path, body, headers)
+    assert status == 200, data
+    return json.loads(data)
+
+
+def same_environ(servers, **kw):
+    """Sends one request to both servers; checks the environs agree."""
+    a = echo(servers["embedded"], **kw)
+    b = echo(servers["fastcgi"], **kw)
+    common_a = {k: v for k, v in a.items() if k not in DIFFERENT}
+    common_b = {k: v for k, v in b.items() if k not in DIFFERENT}
+    assert common_a == common_b
+    return a, b
+
+
+def test_cgi_keys(port):
+    env = echo(port, path="/app/x?a=1")
+    for key in ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
+                "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+                "REMOTE_ADDR", "REMOTE_PORT", "gateway.url_scheme",
+                "gateway.input", "gateway.multithread",
+                "gateway.multiprocess", "gateway.errors"):
+        assert key in env, key
+    assert env["SERVER_PORT"] == str(port)
+    assert env["SERVER_PROTOCOL"] == "HTTP/1.1"
+    assert env["REMOTE_ADDR"] == "127.0.0.1"
+    assert int(env["REMOTE_PORT"]) > 0
+    assert env["gateway.url_scheme"] == "http"
+    assert env["HTTP_HOST"] == "127.0.0.1:%d" % port
+
+
+def test_percent_encoded_path_and_query(servers):
+    a, b = same_environ(servers, path="/app/caf%C3%A9/a%20b?q=caf%C3%A9&x=1+2")
+    assert a["SCRIPT_NAME"] == "/app"
+    assert a["PATH_INFO"] == "/caf\u00e9/a b"
+    assert a["QUERY_STRING"] == "q=caf%C3%A9&x=1+2"
+    assert a["REQUEST_URI"] == "/app/caf%C3%A9/a%20b?q=caf%C3%A9&x=1+2"
+    assert a["REQUEST_METHOD"] == "GET"
+
+
+@pytest.mark.parametrize("path,script,info", [
+    ("/app/notes/1", "/app", "/notes/1"),
+    ("/app/", "/app", "/"),
+    ("/elsewhere", "", "/elsewhere"),
+    ("/", "", "/"),
+])
+def test_location_prefix(servers, path, script, info):
+    a, b = same_environ(servers, path=path)
+    assert (a["SCRIPT_NAME"], a["PATH_INFO"]) == (script, info)
+
+
+def test_repeated_and_mixed_case_headers(servers):
+    a, b = same_environ(servers, path="/app/h", headers=[
+        ("X-Multi", "one"), ("x-multi", "two"), ("X-MULTI", "three"),
+        ("Cookie", "a=1"), ("Cookie", "b=2"), ("X-Dash-Name", "v"),
+        ("Accept-Language", "en")])
+    assert a["HTTP_X_MULTI"] == "one, two, three"
+    assert a["HTTP_COOKIE"] == "a=1; b=2"
+    assert a["HTTP_X_DASH_NAME"] == "v"
+    assert a["HTTP_ACCEPT_LANGUAGE"] == "en"
+
+
+def test_content_type_and_length_keys(servers):
+    body = b'{"k": 1}'
+    a, b = same_environ(servers, method="POST", path="/app/p", body=body,
+                        headers=[("Content-Type", "application/json")])
+    assert a["CONTENT_TYPE"] == "application/json"
+    assert a["CONTENT_LENGTH"] == str(len(body))
+    assert "HTTP_CONTENT_TYPE" not in a and "HTTP_CONTENT_LENGTH" not in a
+    assert a["gateway.input"] == body.decode()
+
+
+def body_of(size):
+    line = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\n"
+    return (line * (size // len(line) + 1))[:size]
+
+
+@pytest.mark.parametrize("size", [1, 8000, 100 * 1024, 1024 * 1024])
+def test_post_body(servers, size):
+    body = body_of(size)
+    a, b = same_environ(servers, method="POST", path="/app/upload", body=body,
+                        headers=[("Content-Type", "text/plain")])
+    assert a["CONTENT_LENGTH"] == str(size)
+    assert a["gateway.input"] == body.decode()
+
+
+def test_spooled_body_reaches_app(servers):
+    """Above client_body_buffer_size nginx writes the body to a temporary
+    file; the app must still see every byte."""
+    body = body_of(1024 * 1024 + 17)
+    env = echo(servers["embedded"], "POST", "/app/big", body)
+    assert env["gateway.input"] == body.decode()
+    assert "client request body is buffered to a temporary file" \
+        in servers["nginx"].log()
+
+
+def test_body_too_large_is_413(port):
+    status, _, _ = request(port, "POST", "/small/x", body_of(4096))
+    assert status == 413
+    status, _, _ = request(port, "POST", "/small/x", body_of(512))
+    assert status == 200
+
+
+def test_head_has_no_body(port):
+    status, hdrs, data = request(port, "HEAD", "/app/x")
+    assert status == 200
+    assert data == b""
+    assert int(header(hdrs, "Content-Length")[0]) > 0
+    assert header(hdrs, "Content-Type") == ["application/json"]
+
+
+def test_status_and_repeated_response_headers(port):
+    status, hdrs, data = request(port, "GET", "/app/x", headers=[
+        ("X-Echo-Status", "201"),
+        ("X-Echo-Header", "Set-Cookie: a=1; Path=/"),
+        ("X-Echo-Header", "Set-Cookie: b=2"),
+        ("X-Echo-Header", "X-Custom: yes")])
+    assert status == 201
+    assert header(hdrs, "Set-Cookie") == ["a=1; Path=/", "b=2"]
+    assert header(hdrs, "X-Custom") == ["yes"]
+    assert header(hdrs, "Content-Length") == [str(len(data))]
+
+
+def test_app_failure_is_500_with_cause_in_log(servers):
+    for mode, log in (("embedded", servers["nginx"].log),
+                      ("fastcgi", servers["fcgi"].log)):
+        status, _, data = request(servers[mode], "GET", "/app/x",
+                                  headers=[("X-Echo-Fail", "1")])
+        assert status == 500
+        assert b"X-Echo-Fail" not in data
+        time.sleep(0.1)
+        assert "echo: failing on request (X-Echo-Fail)" in log(), mode
+
+
+def test_gateway_param(servers):
+    env = echo(servers["embedded"], "PUT", "/param/x", b"")
+    assert env["X_METHOD_SEEN"] == "PUT"
+    assert "X_EMPTY" not in env
+    assert env["X_KEPT_EMPTY"] == ""
+    assert env["SCRIPT_NAME"] == "/param"
+
+
+def test_server_specific_keys(servers):
+    a = echo(servers["embedded"])
+    b = echo(servers["fastcgi"])
+    assert a["gateway.errors"] == "error_log"
+    assert b["gateway.errors"] == "stderr"
+    assert b["gateway.multithread"] == "true"      # --threads 2
+    assert a["gateway.multithread"] == "false"
+
+
+# ---- nginx -t -------------------------------------------------------------
+
+def nginx_t(http_conf):
+    work = tempfile.mkdtemp(prefix="gw-t-")
+    try:
+        return Nginx(http_conf, workdir=work).test_config()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_nginx_t_ok():
+    rc, out = nginx_t("gateway_app %s; server { listen 127.0.0.1:%d; "
+                      "location / { gateway; } }" % (ECHO, free_port()))
+    assert rc == 0, out
+
+
+def test_nginx_t_missing_app_file():
+    rc, out = nginx_t("gateway_app /nonexistent/app.so; server { listen "
+                      "127.0.0.1:%d; location / { gateway; } }" % free_port())
+    assert rc != 0
+    assert 'cannot open application "/nonexistent/app.so"' in out
+    assert "No such file or directory" in out
+    assert "nginx.conf:" in out
+
+
+def test_nginx_t_app_without_entry_point():
+    noentry = os.path.join(BUILD, "t", "apps", "noentry.so")
+    rc, out = nginx_t("server { listen 127.0.0.1:%d; location / { "
+                      "gateway_app %s; gateway; } }" % (free_port(), noentry))
+    assert rc != 0
+    assert noentry in out
+    assert 'no "gw_app_entry" symbol' in out
+
+
+def test_nginx_t_app_load_failure_message():
+    failload = os.path.join(BUILD, "t", "apps", "failload.so")
+    rc, out = nginx_t("server { listen 127.0.0.1:%d; location / { "
+                      "gateway_app %s; gateway_config FAIL_REASON because; "
+                      "gateway; } }" % (free_port(), failload))
+    assert rc != 0
+    assert "refusing to start: FAIL_REASON=because" in out
+
+
+def test_nginx_t_gateway_without_app():
+    rc, out = nginx_t("server { listen 127.0.0.1:%d; location / { gateway; "
+                      "} }" % free_port())
+    assert rc != 0
+    assert 'no "gateway_app" is set for this location' in out
+
+
+def test_nginx_t_config_without_app():
+    rc, out = nginx_t("gateway_app %s; server { listen 127.0.0.1:%d; "
+                      "location / { gateway_config A b; gateway; } }"
+                      % (ECHO, free_port()))
+    assert rc != 0
+    assert '"gateway_config" needs "gateway_app" in the same block' in out
+
+
+# ---- gateway-fcgi ---------------------------------------------------------
+
+def test_fcgi_refuses_app_without_entry_point(tmp_path):
+    noentry = os.path.join(BUILD, "t", "apps", "noentry.so")
+    p = subprocess.run([os.path.join(BUILD, "gateway-fcgi"), "--app", noentry,
+                        "--listen", "unix:%s/s" % tmp_path],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1
+    assert 'no "gw_app_entry" symbol' in p.stderr
+
+
+def test_fcgi_usage_errors(tmp_path):
+    exe = os.path.join(BUILD, "gateway-fcgi")
+    p = subprocess.run([exe], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 2 and "usage:" in p.stderr
+    p = subprocess.run([exe, "--app", ECHO, "--listen", "nowhere"],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1 and 'cannot listen on "nowhere"' in p.stderr
+
+
+def test_fcgi_sigterm_finishes_requests_in_flight():
+    """SIGTERM while a slow request runs: the request still gets its full
+    answer, then the daemon exits 0."""
+    work = tempfile.mkdtemp(prefix="gw-term-")
+    sock = os.path.join(work, "s.sock")
+    port = free_port()
+    fcgi = Fcgi(ECHO, sock, threads=2).start()
+    nginx = Nginx("server { listen 127.0.0.1:%d; %s }"
+                  % (port, fcgi_location("/", sock)), workdir=work).start(port)
+    try:
+        result = {}
+
+        def slow():
+            result["r"] = request(port, "GET", "/slow",
+                                  headers=[("X-Echo-Sleep", "1500")])
+
+        t = threading.Thread(target=slow)
+        t.start()
+        time.sleep(0.5)             # the request is inside the app now
+        rc = fcgi.stop()
+        t.join()
+        status, _, body = result["r"]
+        assert status == 200
+        assert json.loads(body)["PATH_INFO"] == "/slow"
+        assert rc == 0
+        assert "stopped" in fcgi.log()
+        assert not os.path.exists(sock)
+    finally:
+        nginx.stop()
+        fcgi.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---- the thread pool --------------------------------------------------------
+
+def test_thread_pool_keeps_event_loop_free():
+    """With gateway_thread_pool a slow handler runs on a pool thread: a
+    second request on the same single worker is answered while the first
+    is still inside the app."""
+    work = tempfile.mkdtemp(prefix="gw-pool-")
+    port = free_port()
+    nginx = Nginx("gateway_app %s; server { listen 127.0.0.1:%d; "
+                  "location /pool/ { gateway_thread_pool default; gateway; } "
+                  "location / { gateway; } }" % (ECHO, port),
+                  workdir=work).start(port)
+    try:
+        result = {}
+
+        def slow():
+            result["r"] = request(port, "GET", "/pool/slow",
+                                  headers=[("X-Echo-Sleep", "2000")])
+
+        t = threading.Thread(target=slow)
+        t.start()
+        time.sleep(0.3)
+        status, _, body = request(port, "GET", "/pool/fast")
+        assert status == 200
+        env = json.loads(body)
+        assert env["gateway.multithread"] == "true"
+        assert t.is_alive(), "the slow request should still be running"
+        t.join()
+        assert result["r"][0] == 200
+        # a failing app on a pool thread logs from the event loop
+        status, _, _ = request(port, "GET", "/pool/x",
+                               headers=[("X-Echo-Fail", "1")])
+        assert status == 500
+        time.sleep(0.1)
+        assert "echo: failing on request" in nginx.log()
+    finally:
+        nginx.stop()
+        shutil.rmtree(work, ignore_errors=True)

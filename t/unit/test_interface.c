@@ -1,0 +1,464 @@
+/*
+ * test_interface.c: the interface types: arena, buf, environ, response and
+ * the application loader.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <gateway.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+/* ---- arena ------------------------------------------------------------- */
+
+static int  cleanup_calls;
+
+static void
+count_cleanup(void *data)
+{
+    cleanup_calls += *(int *) data;
+}
+
+
+static void
+test_arena_alignment_and_growth(void **state)
+{
+    gw_arena_t  *a;
+    char        *p;
+    int          i;
+
+    a = gw_arena_create(256);
+    assert_non_null(a);
+
+    for (i = 1; i < 200; i++) {
+        p = gw_arena_alloc(a, (size_t) i);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t) p % 16, 0);
+        memset(p, 'x', (size_t) i);
+    }
+
+    /* larger than a block: gets a block of its own */
+    p = gw_arena_alloc(a, 100000);
+    assert_non_null(p);
+    memset(p, 'y', 100000);
+
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_arena_seed_then_heap(void **state)
+{
+    char         seed[300];
+    gw_arena_t   a;
+    char        *p, *q;
+
+    gw_arena_init(&a, seed + 1, sizeof(seed) - 1, 1024);
+
+    p = gw_arena_alloc(&a, 100);
+    assert_true(p >= seed && p < seed + sizeof(seed));
+    assert_int_equal((uintptr_t) p % 16, 0);
+
+    /* past the seed, blocks come from the heap */
+    q = gw_arena_alloc(&a, 400);
+    assert_non_null(q);
+    assert_true(q < seed || q >= seed + sizeof(seed));
+
+    gw_arena_reset(&a);
+
+    /* after a reset the seed is used again */
+    p = gw_arena_alloc(&a, 16);
+    assert_true(p >= seed && p < seed + sizeof(seed));
+    gw_arena_reset(&a);
+}
+
+
+static void
+test_arena_cleanups_run_once(void **state)
+{
+    gw_arena_t  *a;
+    int          one = 1, ten = 10;
+
+    cleanup_calls = 0;
+    a = gw_arena_create(0);
+    assert_int_equal(gw_arena_cleanup_add(a, count_cleanup, &one), GW_OK);
+    assert_int_equal(gw_arena_cleanup_add(a, count_cleanup, &ten), GW_OK);
+    gw_arena_reset(a);
+    assert_int_equal(cleanup_calls, 11);
+    gw_arena_reset(a);
+    assert_int_equal(cleanup_calls, 11);
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_arena_strings(void **state)
+{
+    gw_arena_t  *a;
+
+    a = gw_arena_create(0);
+    assert_string_equal(gw_arena_strndup(a, "hello world", 5), "hello");
+    assert_string_equal(gw_arena_strdup(a, ""), "");
+    assert_string_equal(gw_arena_printf(a, "%d-%s", 42, "x"), "42-x");
+    assert_null(gw_arena_strndup(a, "x", SIZE_MAX));
+    gw_arena_destroy(a);
+}
+
+
+/* ---- buf --------------------------------------------------------------- */
+
+static void
+test_buf_grows(void **state)
+{
+    gw_arena_t  *a;
+    gw_buf_t     b;
+    int          i;
+
+    a = gw_arena_create(0);
+    gw_buf_init(&b, a, 4);
+
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(gw_buf_putc(&b, (char) ('a' + i % 26)), GW_OK);
+    }
+    assert_int_equal(b.len, 1000);
+    assert_int_equal(b.data[999], 'a' + 999 % 26);
+
+    assert_int_equal(gw_buf_appends(&b, "!end"), GW_OK);
+    assert_int_equal(gw_buf_printf(&b, "[%05d]", 7), GW_OK);
+    assert_int_equal(b.len, 1000 + 4 + 7);
+    assert_memory_equal(b.data + 1000, "!end[00007]", 11);
+    assert_true(gw_str_eq((gw_str_t) { b.data + 1000, 4 }, "!end"));
+    assert_false(gw_str_eq((gw_str_t) { b.data + 1000, 4 }, "!en"));
+
+    gw_arena_destroy(a);
+}
+
+
+/* ---- environ ----------------------------------------------------------- */
+
+static void
+test_environ_add_get_set(void **state)
+{
+    gw_arena_t    *a;
+    gw_environ_t   env;
+    gw_str_t       k1 = gw_string("REQUEST_METHOD"), v1 = gw_string("GET");
+    gw_str_t       k2 = gw_string("PATH_INFO"), v2 = gw_string("/x");
+    gw_str_t       v3 = gw_string("POST");
+    const gw_str_t *v;
+    char           key[32];
+    int            i;
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 2);
+
+    assert_int_equal(gw_environ_add(&env, k1, v1), GW_OK);
+    assert_int_equal(gw_environ_add(&env, k2, v2), GW_OK);
+
+    /* growth past the hint keeps order and values */
+    for (i = 0; i < 100; i++) {
+        snprintf(key, sizeof(key), "K%d", i);
+        assert_int_equal(gw_environ_add(&env,
+            (gw_str_t) { gw_arena_strdup(a, key), strlen(key) }, v1), GW_OK);
+    }
+    assert_int_equal(env.nentries, 102);
+    assert_true(gw_str_eq(env.entries[0].key, "REQUEST_METHOD"));
+    assert_true(gw_str_eq(env.entries[101].key, "K99"));
+
+    v = gw_environ_get(&env, "PATH_INFO");
+    assert_non_null(v);
+    assert_true(gw_str_eq(*v, "/x"));
+    assert_null(gw_environ_get(&env, "PATH"));
+    assert_null(gw_environ_get(&env, "PATH_INFO_"));
+
+    assert_int_equal(gw_environ_set(&env, k1, v3), GW_OK);
+    assert_int_equal(env.nentries, 102);
+    assert_true(gw_str_eq(*gw_environ_get(&env, "REQUEST_METHOD"), "POST"));
+
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_environ_header_keys(void **state)
+{
+    gw_arena_t  *a;
+    size_t       len;
+    char        *k;
+
+    a = gw_arena_create(0);
+
+    k = gw_environ_header_key(a, "X-Forwarded-For", 15, &len);
+    assert_string_equal(k, "HTTP_X_FORWARDED_FOR");
+    assert_int_equal(len, 20);
+
+    assert_string_equal(gw_environ_header_key(a, "content-type", 12, &len),
+                        "CONTENT_TYPE");
+    assert_string_equal(gw_environ_header_key(a, "Content-Length", 14, &len),
+                        "CONTENT_LENGTH");
+    assert_string_equal(gw_environ_header_key(a, "content-md5", 11, &len),
+                        "HTTP_CONTENT_MD5");
+    assert_string_equal(gw_environ_header_key(a, "a_b", 3, &len),
+                        "HTTP_A_B");
+    assert_null(gw_environ_header_key(a, "Bad Name", 8, &len));
+    assert_null(gw_environ_header_key(a, "x.y", 3, &len));
+    assert_null(gw_environ_header_key(a, "", 0, &len));
+
+    gw_arena_destroy(a);
+}
+
+
+static char  logged[256];
+static int   logged_level;
+
+static void
+capture_log(void *ctx, gw_log_level_t level, const char *msg, size_t len)
+{
+    snprintf(logged, sizeof(logged), "%s:%.*s", (char *) ctx, (int) len,
+             msg);
+    logged_level = (int) level;
+}
+
+
+static void
+test_environ_log(void **state)
+{
+    gw_arena_t    *a;
+    gw_environ_t   env;
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 0);
+    env.log = capture_log;
+    env.log_ctx = "ctx";
+
+    gw_log(&env, GW_LOG_WARN, "%s failed: %d", "thing", 3);
+    assert_string_equal(logged, "ctx:thing failed: 3");
+    assert_int_equal(logged_level, GW_LOG_WARN);
+
+    gw_arena_destroy(a);
+}
+
+
+/* ---- response ---------------------------------------------------------- */
+
+static void
+test_response_headers(void **state)
+{
+    gw_arena_t     *a;
+    gw_response_t   r;
+
+    a = gw_arena_create(0);
+    gw_response_init(&r, a);
+    assert_int_equal(r.status, 200);
+
+    assert_int_equal(gw_response_add_header(&r, "Set-Cookie", "a=1"), GW_OK);
+    assert_int_equal(gw_response_add_header(&r, "Set-Cookie", "b=2"), GW_OK);
+    assert_int_equal(gw_response_add_header(&r, "X-A", "1"), GW_OK);
+    assert_int_equal(r.nheaders, 3);
+    assert_true(gw_str_eq(*gw_response_get_header(&r, "set-cookie"), "a=1"));
+
+    /* set replaces every header of that name */
+    assert_int_equal(gw_response_set_header(&r, "set-cookie", "c=3"), GW_OK);
+    assert_int_equal(r.nheaders, 2);
+    assert_true(gw_str_eq(r.headers[0].name, "X-A"));
+    assert_true(gw_str_eq(r.headers[1].value, "c=3"));
+
+    gw_response_remove_header(&r, "X-A");
+    assert_int_equal(r.nheaders, 1);
+    assert_null(gw_response_get_header(&r, "X-A"));
+
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_response_refuses_splitting(void **state)
+{
+    gw_arena_t     *a;
+    gw_response_t   r;
+    gw_str_t        name = gw_string("X-Nul"), nul = { "a\0b", 3 };
+
+    a = gw_arena_create(0);
+    gw_response_init(&r, a);
+
+    assert_int_equal(gw_response_add_header(&r, "X", "a\r\nSet-Cookie: x"),
+                     GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "X", "a\nb"), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "X", "a\rb"), GW_ERROR);
+    assert_int_equal(gw_response_add_headern(&r, name, nul), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "Bad Name", "v"), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "Bad:Name", "v"), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "", "v"), GW_ERROR);
+    assert_int_equal(gw_response_set_header(&r, "X", "\n"), GW_ERROR);
+    assert_int_equal(r.nheaders, 0);
+
+    /* tabs and non-ASCII are fine in values */
+    assert_int_equal(gw_response_add_header(&r, "X", "a\tb \xc3\xa9"), GW_OK);
+
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_response_body(void **state)
+{
+    gw_arena_t     *a;
+    gw_response_t   r;
+    char            tmp[8] = "temp";
+    static const char  fixed[] = "fixed";
+    int             i;
+
+    a = gw_arena_create(0);
+    gw_response_init(&r, a);
+
+    assert_int_equal(gw_response_write(&r, tmp, 4), GW_OK);
+    tmp[0] = 'X';       /* write() copied it */
+    assert_int_equal(gw_response_write_ref(&r, fixed, 5), GW_OK);
+    assert_int_equal(gw_response_write(&r, "", 0), GW_OK);
+    assert_int_equal(r.nbody, 2);
+    assert_int_equal(r.body_len, 9);
+    assert_memory_equal(r.body[0].data, "temp", 4);
+    assert_ptr_equal(r.body[1].data, fixed);
+
+    for (i = 0; i < 50; i++) {
+        assert_int_equal(gw_response_write(&r, "ab", 2), GW_OK);
+    }
+    assert_int_equal(r.nbody, 52);
+    assert_int_equal(r.body_len, 109);
+
+    gw_response_clear_body(&r);
+    assert_int_equal(r.nbody, 0);
+    assert_int_equal(r.body_len, 0);
+
+    assert_string_equal(gw_status_reason(404), "Not Found");
+    assert_string_equal(gw_status_reason(308), "Permanent Redirect");
+    assert_string_equal(gw_status_reason(799), "");
+
+    gw_arena_destroy(a);
+}
+
+
+/* ---- loader ------------------------------------------------------------ */
+
+static const char *
+build_path(const char *rel)
+{
+    static char  path[1024];
+    const char  *build;
+
+    build = getenv("GW_BUILD");
+    snprintf(path, sizeof(path), "%s/%s", build ? build : "build", rel);
+    return path;
+}
+
+
+static void
+test_loader_errors(void **state)
+{
+    gw_loaded_app_t  h;
+    char             err[512];
+
+    assert_int_equal(gw_loader_open(&h, "/nonexistent/x.so", NULL, 0, "test",
+                                    err, sizeof(err)), GW_ERROR);
+    assert_non_null(strstr(err, "cannot open application "
+                                "\"/nonexistent/x.so\": No such file"));
+
+    assert_int_equal(gw_loader_open(&h, build_path("t/apps/noentry.so"), NULL,
+                                    0, "test", err, sizeof(err)), GW_ERROR);
+    assert_non_null(strstr(err, "no \"gw_app_entry\" symbol"));
+
+    {
+        gw_config_item_t  cfg[] = { { "FAIL_REASON", "testing" } };
+
+        assert_int_equal(gw_loader_open(&h, build_path("t/apps/failload.so"),
+                                        cfg, 1, "test", err, sizeof(err)),
+                         GW_ERROR);
+        assert_non_null(strstr(err, "refusing to start: "
+                                    "FAIL_REASON=testing"));
+    }
+}
+
+
+static void
+test_loader_calls_echo(void **state)
+{
+    gw_loaded_app_t   h;
+    gw_arena_t       *a;
+    gw_environ_t      env;
+    gw_response_t     r;
+    char              err[512];
+    json_t           *obj;
+    json_error_t      jerr;
+    gw_buf_t          body;
+    size_t            i;
+
+    assert_int_equal(gw_loader_open(&h, build_path("examples/echo.so"), NULL,
+                                    0, "test", err, sizeof(err)), GW_OK);
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 0);
+    gw_environ_add(&env, (gw_str_t) gw_string("REQUEST_METHOD"),
+                   (gw_str_t) gw_string("GET"));
+    gw_environ_add(&env, (gw_str_t) gw_string("gateway.input"),
+                   (gw_str_t) { "a\"b", 3 });
+    gw_response_init(&r, a);
+
+    gw_loader_call(&h, &env, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(gw_str_eq(*gw_response_get_header(&r, "Content-Type"),
+                          "application/json"));
+
+    gw_buf_init(&body, a, 0);
+    for (i = 0; i < r.nbody; i++) {
+        gw_buf_append(&body, r.body[i].data, r.body[i].len);
+    }
+    obj = json_loadb(body.data, body.len, 0, &jerr);
+    assert_non_null(obj);
+    assert_string_equal(json_string_value(json_object_get(obj,
+                        "REQUEST_METHOD")), "GET");
+    assert_string_equal(json_string_value(json_object_get(obj,
+                        "gateway.input")), "a\"b");
+    json_decref(obj);
+
+    /* a failing app becomes a plain 500 */
+    gw_environ_add(&env, (gw_str_t) gw_string("HTTP_X_ECHO_FAIL"),
+                   (gw_str_t) gw_string("1"));
+    env.log = capture_log;
+    env.log_ctx = "echo";
+    gw_response_init(&r, a);
+    gw_loader_call(&h, &env, &r);
+    assert_int_equal(r.status, 500);
+    assert_non_null(strstr(logged, "failed the request"));
+
+    gw_arena_destroy(a);
+    gw_loader_close(&h);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_alignment_and_growth),
+        cmocka_unit_test(test_arena_seed_then_heap),
+        cmocka_unit_test(test_arena_cleanups_run_once),
+        cmocka_unit_test(test_arena_strings),
+        cmocka_unit_test(test_buf_grows),
+        cmocka_unit_test(test_environ_add_get_set),
+        cmocka_unit_test(test_environ_header_keys),
+        cmocka_unit_test(test_environ_log),
+        cmocka_unit_test(test_response_headers),
+        cmocka_unit_test(test_response_refuses_splitting),
+        cmocka_unit_test(test_response_body),
+        cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_loader_calls_echo),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
