@@ -329,10 +329,11 @@ main(int argc, char **argv)
     pthread_t          threads[GW_FCGI_MAX_THREADS];
     sigset_t           set;
     size_t             nconfig;
-    int                i, sig, started;
+    int                i, sig, started, rc;
 
     memset(&srv, 0, sizeof(srv));
     srv.nthreads = 1;
+    rc = 1;
     app = listen = NULL;
 
     config = calloc((size_t) argc, sizeof(gw_config_item_t));
@@ -344,13 +345,15 @@ main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             gw_fcgi_usage(stdout);
-            return 0;
+            rc = 0;
+            goto done;
         }
 
         if (i + 1 >= argc) {
             fprintf(stderr, "gateway-fcgi: %s needs a value\n", argv[i]);
             gw_fcgi_usage(stderr);
-            return 2;
+            rc = 2;
+            goto done;
         }
 
         if (strcmp(argv[i], "--app") == 0) {
@@ -364,7 +367,8 @@ main(int argc, char **argv)
             if (srv.nthreads < 1 || srv.nthreads > GW_FCGI_MAX_THREADS) {
                 fprintf(stderr, "gateway-fcgi: --threads must be 1..%d\n",
                         GW_FCGI_MAX_THREADS);
-                return 2;
+                rc = 2;
+                goto done;
             }
 
         } else if (strcmp(argv[i], "--config") == 0) {
@@ -372,7 +376,8 @@ main(int argc, char **argv)
             if (eq == NULL) {
                 fprintf(stderr, "gateway-fcgi: --config wants KEY=VALUE, "
                         "got \"%s\"\n", argv[i]);
-                return 2;
+                rc = 2;
+                goto done;
             }
             *eq = '\0';
             config[nconfig].key = argv[i];
@@ -383,13 +388,15 @@ main(int argc, char **argv)
             fprintf(stderr, "gateway-fcgi: unknown option \"%s\"\n",
                     argv[i]);
             gw_fcgi_usage(stderr);
-            return 2;
+            rc = 2;
+            goto done;
         }
     }
 
     if (app == NULL || listen == NULL) {
         gw_fcgi_usage(stderr);
-        return 2;
+        rc = 2;
+        goto done;
     }
 
     if (gw_loader_open(&srv.app, app, config, nconfig, "fcgi", error,
@@ -397,7 +404,7 @@ main(int argc, char **argv)
         != GW_OK)
     {
         fprintf(stderr, "gateway-fcgi: %s\n", error);
-        return 1;
+        goto done;
     }
 
     if (srv.app.entry->worker_init != NULL) {
@@ -407,20 +414,20 @@ main(int argc, char **argv)
         {
             fprintf(stderr, "gateway-fcgi: application \"%s\" failed to "
                     "start: %s\n", app, error);
-            return 1;
+            goto unload;
         }
     }
 
     if (FCGX_Init() != 0) {
         fprintf(stderr, "gateway-fcgi: FCGX_Init failed\n");
-        return 1;
+        goto unload;
     }
 
     srv.listen_fd = gw_fcgi_open(listen);
     if (srv.listen_fd < 0) {
         fprintf(stderr, "gateway-fcgi: cannot listen on \"%s\": %s\n",
                 listen, strerror(errno));
-        return 1;
+        goto unload;
     }
 
     /* only the main thread takes signals, with sigwait() below */
@@ -469,7 +476,14 @@ main(int argc, char **argv)
     }
 
     gw_fcgi_logf(GW_LOG_INFO, "stopped");
+    rc = started > 0 ? 0 : 1;
+
+unload:
+
     gw_loader_close(&srv.app);
+
+done:
+
     free(config);
-    return started > 0 ? 0 : 1;
+    return rc;
 }
