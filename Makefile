@@ -119,32 +119,41 @@ $(BUILD)/t/%: t/unit/%.c $(LIB)
 	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) -lcmocka $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN/..'
 
-# Fuzz targets link the library sources directly, instrumented by clang.
+# The demo's unit test loads the demo app itself.
+$(BUILD)/t/test_app_demo: $(BUILD)/app.so
+
+# Fuzz targets link the library compiled once more by clang, instrumented
+# for coverage and the sanitizers.
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -Igateway -D_GNU_SOURCE \
-              -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS)
+              -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
+$(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 
 test: deps
-	@$(MAKE) -s all $(UNIT_BINS) $(FUZZ_BINS)
-	@$(MAKE) -s SAN=1 BUILD=build-san all \
+	@$(MAKE) -s -j$$(nproc) all $(UNIT_BINS) $(FUZZ_BINS)
+	@$(MAKE) -s -j$$(nproc) SAN=1 BUILD=build-san all \
 	    $(UNIT_BINS:$(BUILD)/%=build-san/%)
 	@t/run-all
 
 # ---- the demo site and the benchmarks ----------------------------------------
 
 run: deps
-	@$(MAKE) -s all
+	@$(MAKE) -s -j$$(nproc) all
 	@t/serve-demo $(PORT)
 
 bench: deps
-	@$(MAKE) -s all
+	@$(MAKE) -s -j$$(nproc) all
 	@bench/run
 
 clean:
 	rm -rf build build-san
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzz-obj -name '*.d' 2>/dev/null)

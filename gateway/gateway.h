@@ -430,10 +430,11 @@ typedef struct {
                                    methods; on OK the rule's, or for an
                                    OPTIONS request every method the path
                                    takes */
-    gw_str_t     redirect;      /* percent-encoded path to redirect to
-                                   (slash added, or doubled slashes
-                                   merged); prefix SCRIPT_NAME, append the
-                                   query string */
+    gw_str_t     redirect;      /* the path to redirect to (slash added,
+                                   or doubled slashes merged), decoded
+                                   like PATH_INFO: percent-encode it, put
+                                   SCRIPT_NAME before and the query
+                                   string after */
 } gw_match_t;
 
 /* path is PATH_INFO, already percent-decoded.  Safe to call from several
@@ -529,7 +530,9 @@ void gw_framework_unload(void *app);
 /*
  * Config starts with the defaults (ROOT_PATH = the .so's directory,
  * PERMANENT_SESSION_LIFETIME = 2678400 seconds, SESSION_COOKIE_NAME =
- * "session"), then the server's gateway_config pairs.  gw_app_config_set
+ * "session"; SESSION_COOKIE_DOMAIN, _PATH, _HTTPONLY (default true),
+ * _SECURE and _SAMESITE shape the session cookie as in Flask), then the
+ * server's gateway_config pairs.  gw_app_config_set
  * overwrites; gw_app_config_default sets only what the operator did not.
  * Values are copied.  get returns NULL when absent.
  */
@@ -646,6 +649,14 @@ int gw_jsonify_new(gw_request_t *req, gw_response_t *resp, json_t *value);
 int gw_json_send(gw_request_t *req, gw_response_t *resp, gw_str_t json);
 /* Flask's jsonify bytes for value, malloc'ed (free()); NULL on failure. */
 char *gw_json_dumps(const json_t *value, size_t *len);
+/*
+ * Data built at load time and read by every thread (the FastCGI daemon has
+ * several): freeze makes value and all it holds immortal, as json_true()
+ * is, so taking references no longer writes to it.  It must not be changed
+ * afterwards.  thaw_decref undoes that and drops the reference, at unload.
+ */
+void gw_json_freeze(json_t *value);
+void gw_json_thaw_decref(json_t *value);
 
 /* Flask's redirect(): status 0 means 302; Location as given, HTML body. */
 int gw_redirect(gw_request_t *req, gw_response_t *resp, const char *location,
@@ -714,6 +725,29 @@ int gw_flash(gw_request_t *req, const char *message, const char *category);
 /* Pops the flashed messages (cached for the rest of the request): an array
  * of strings, or of [category, message] pairs.  Borrowed. */
 json_t *gw_get_flashed_messages(gw_request_t *req, int with_categories);
+
+/* -- templates: Flask's render_template and url_for -- */
+
+/*
+ * The app's template environment (see "templates" below), for setup() to
+ * add globals, functions or templates kept in memory.  When setup()
+ * returns, ROOT_PATH/templates and then each blueprint's template folder
+ * (those that exist) are searched and every template compiled, so a syntax
+ * error fails the load with name:line:col.  Templates see url_for(),
+ * get_flashed_messages(), config, request (method, path, full_path, url,
+ * script_root, args, endpoint, blueprint, view_args) and session.
+ */
+struct gw_tmpl_env_s *gw_app_templates(gw_app_t *app);
+/* Render name with context (borrowed, may be NULL; its keys win over the
+ * ones above) into resp as text/html; an error is a 500 with the cause
+ * logged. */
+int gw_render(gw_request_t *req, gw_response_t *resp, const char *name,
+    json_t *context);
+/* The URL path for endpoint (".name" is in the current blueprint), under
+ * SCRIPT_NAME; values (borrowed, may be NULL) fill the rule, the rest go to
+ * the query string.  GW_ERROR with the cause logged. */
+int gw_url_for(gw_request_t *req, const char *endpoint, json_t *values,
+    gw_str_t *out);
 
 
 /* ==== templates: Jinja2 syntax and semantics ============================ */

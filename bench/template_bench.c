@@ -1,0 +1,174 @@
+/*
+ * template_bench.c: the template engine in-process, timed on a page, for
+ * comparison with Jinja2 (bench/template_bench.py does the same in
+ * Python with the same templates, context and helper functions).
+ *
+ *     template_bench TEMPLATE_DIR NAME CONTEXT.json ITERATIONS
+ *     template_bench TEMPLATE_DIR NAME CONTEXT.json --print
+ *
+ * The context file holds the template's variables plus "_endpoint" (what
+ * request.endpoint says).  url_for() is a fixed table, as in the Python
+ * twin, so that both time the engine rather than URL building.  Time is
+ * the process's CPU time, which a busy neighbour disturbs least.
+ */
+
+#include <gateway.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+
+/* endpoint -> prefix, and the one argument appended to it (or NULL) */
+static const struct {
+    const char  *endpoint;
+    const char  *prefix;
+    const char  *arg;
+} bench_urls[] = {
+    { "static", "/static/", "filename" },
+    { "pages.index", "/", NULL },
+    { "pages.note", "/notes/", "id" },
+    { "pages.tag", "/tags/", "tag" },
+    { "api.list_notes", "/api/notes/", NULL },
+};
+
+
+static int
+bench_url_for(void *fn_data, void *render_data, json_t *args, json_t *kwargs,
+    json_t **result, char *error, size_t n)
+{
+    const char  *endpoint;
+    json_t      *v;
+    size_t       i, plen, vlen;
+    char         buf[512];
+
+    endpoint = json_string_value(json_array_get(args, 0));
+    for (i = 0; endpoint && i < sizeof(bench_urls) / sizeof(bench_urls[0]);
+         i++)
+    {
+        if (strcmp(endpoint, bench_urls[i].endpoint) != 0) {
+            continue;
+        }
+        if (bench_urls[i].arg == NULL) {
+            *result = json_string(bench_urls[i].prefix);
+            return *result ? GW_OK : GW_ERROR;
+        }
+        v = json_object_get(kwargs, bench_urls[i].arg);
+        if (json_is_integer(v)) {
+            snprintf(buf, sizeof(buf), "%s%" JSON_INTEGER_FORMAT,
+                     bench_urls[i].prefix, json_integer_value(v));
+        } else if (json_is_string(v)) {
+            /* no printf: the engine is timed, not the helper */
+            plen = strlen(bench_urls[i].prefix);
+            vlen = json_string_length(v);
+            if (plen + vlen >= sizeof(buf)) {
+                break;
+            }
+            memcpy(buf, bench_urls[i].prefix, plen);
+            memcpy(buf + plen, json_string_value(v), vlen);
+            buf[plen + vlen] = '\0';
+        } else {
+            break;
+        }
+        *result = json_string(buf);
+        return *result ? GW_OK : GW_ERROR;
+    }
+    snprintf(error, n, "url_for: unknown endpoint or missing argument");
+    return GW_ERROR;
+}
+
+
+static int
+bench_flashed(void *fn_data, void *render_data, json_t *args, json_t *kwargs,
+    json_t **result, char *error, size_t n)
+{
+    *result = json_array();
+    return *result ? GW_OK : GW_ERROR;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    struct timespec   t0, t1;
+    gw_tmpl_env_t    *env;
+    json_error_t      jerr;
+    gw_arena_t       *a;
+    gw_buf_t          out;
+    json_t           *ctx, *request;
+    const char       *name;
+    long              i, iterations;
+    double            us;
+    char              error[1024];
+    int               print, rc = 1;
+
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s TEMPLATE_DIR NAME CONTEXT.json "
+                "ITERATIONS|--print\n", argv[0]);
+        return 2;
+    }
+    name = argv[2];
+    print = strcmp(argv[4], "--print") == 0;
+    iterations = print ? 1 : strtol(argv[4], NULL, 10);
+    if (iterations < 1) {
+        iterations = 1;
+    }
+
+    ctx = json_load_file(argv[3], 0, &jerr);
+    if (ctx == NULL) {
+        fprintf(stderr, "%s:%d: %s\n", argv[3], jerr.line, jerr.text);
+        return 1;
+    }
+    request = json_pack("{sO}", "endpoint",
+                        json_object_get(ctx, "_endpoint"));
+    json_object_del(ctx, "_endpoint");
+
+    env = gw_tmpl_env_create();
+    a = gw_arena_create(65536);
+    if (env == NULL || a == NULL || request == NULL
+        || gw_tmpl_env_add_path(env, argv[1]) != GW_OK
+        || gw_tmpl_env_add_global_new(env, "request", request) != GW_OK
+        || gw_tmpl_env_add_function(env, "url_for", bench_url_for, NULL)
+           != GW_OK
+        || gw_tmpl_env_add_function(env, "get_flashed_messages",
+                                    bench_flashed, NULL) != GW_OK)
+    {
+        fprintf(stderr, "template_bench: out of memory\n");
+        goto done;
+    }
+    if (gw_tmpl_env_load_all(env, error, sizeof(error)) != GW_OK) {
+        fprintf(stderr, "template_bench: %s\n", error);
+        goto done;
+    }
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+    for (i = 0; i < iterations; i++) {
+        gw_arena_reset(a);
+        gw_buf_init(&out, a, 16384);
+        if (gw_tmpl_render(env, name, ctx, NULL, a, &out, error,
+                           sizeof(error))
+            != GW_OK)
+        {
+            fprintf(stderr, "template_bench: %s\n", error);
+            goto done;
+        }
+    }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+
+    if (print) {
+        rc = fwrite(out.data, 1, out.len, stdout) == out.len ? 0 : 1;
+        goto done;
+    }
+
+    us = ((double) (t1.tv_sec - t0.tv_sec) * 1e6
+          + (double) (t1.tv_nsec - t0.tv_nsec) / 1e3) / (double) iterations;
+    printf("us_per_render=%.2f bytes=%zu\n", us, out.len);
+    rc = 0;
+
+done:
+    gw_tmpl_env_destroy(env);
+    gw_arena_destroy(a);
+    json_decref(ctx);
+    return rc;
+}

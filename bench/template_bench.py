@@ -1,0 +1,55 @@
+"""Jinja2's side of the template benchmark: the twin of template_bench.c,
+with the same templates, context and helper functions.
+
+    /usr/bin/python3 template_bench.py TEMPLATE_DIR NAME CONTEXT.json N
+    /usr/bin/python3 template_bench.py TEMPLATE_DIR NAME CONTEXT.json --print
+"""
+
+import json
+import sys
+import time
+
+import jinja2
+
+# endpoint -> (prefix, the one argument appended to it), as in the C twin
+URLS = {
+    "static": ("/static/", "filename"),
+    "pages.index": ("/", None),
+    "pages.note": ("/notes/", "id"),
+    "pages.tag": ("/tags/", "tag"),
+    "api.list_notes": ("/api/notes/", None),
+}
+
+
+def url_for(endpoint, **kw):
+    prefix, arg = URLS[endpoint]
+    return prefix if arg is None else prefix + str(kw[arg])
+
+
+def main():
+    tdir, name, ctx_path, n = sys.argv[1:5]
+    with open(ctx_path) as f:
+        ctx = json.load(f)
+    endpoint = ctx.pop("_endpoint")
+    # Flask's environment: autoescape by extension, no other options
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(tdir),
+        autoescape=jinja2.select_autoescape(
+            ["html", "htm", "xml", "xhtml"]))
+    env.globals.update(url_for=url_for,
+                       get_flashed_messages=lambda *a, **k: [],
+                       request={"endpoint": endpoint})
+    t = env.get_template(name)
+    if n == "--print":
+        sys.stdout.write(t.render(ctx))
+        return
+    n = max(1, int(n))
+    t0 = time.process_time()
+    for _ in range(n):
+        out = t.render(ctx)
+    us = (time.process_time() - t0) * 1e6 / n
+    print("us_per_render=%.2f bytes=%d" % (us, len(out.encode())))
+
+
+if __name__ == "__main__":
+    main()

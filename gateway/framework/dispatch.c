@@ -1,0 +1,281 @@
+/*
+ * dispatch.c: the framework app's call(), Flask's full_dispatch_request():
+ * match the URL, run before_request hooks, the view or the routing answer
+ * (404, 405, 308 slash redirect, automatic OPTIONS), the error handler for
+ * whatever was aborted, then after_request hooks and the session cookie.
+ */
+
+#include "fw.h"
+
+#include <string.h>
+
+
+static void
+gw_json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+
+/* The last resort: Werkzeug's 500 page, no handler involved. */
+static int
+gw_plain_500(gw_request_t *req, gw_response_t *resp)
+{
+    gw_http_error_t  err;
+
+    err.status = 500;
+    err.name = gw_http_error_name(500);
+    err.description = gw_http_error_description(500);
+
+    gw_response_reset(resp);
+    return gw_error_page(req, resp, &err);
+}
+
+
+static int
+gw_run_before(gw_request_t *req, gw_response_t *resp, const gw_scope_t *s)
+{
+    gw_hook_item_t  *h;
+    int              rc;
+
+    for (h = s->before.first; h != NULL; h = h->next) {
+        rc = h->fn(req, resp);
+        if (rc != GW_OK) {
+            return rc;
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+gw_run_after(gw_request_t *req, gw_response_t *resp, const gw_scope_t *s)
+{
+    gw_hook_item_t  *h;
+
+    /* Flask runs after_request functions in reverse registration order */
+    for (h = s->after.last; h != NULL; h = h->prev) {
+        if (h->fn(req, resp) != GW_OK) {
+            if (!req->cause_logged) {
+                gw_log(req->env, GW_LOG_ERR, "%.*s: an after_request hook "
+                       "failed", (int) req->path.len, req->path.data);
+            }
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+gw_options_response(gw_request_t *req, gw_response_t *resp, unsigned allow)
+{
+    gw_str_t  methods;
+
+    methods = gw_methods_format(req->arena, allow);
+    if (methods.data == NULL
+        || gw_response_add_headern(resp, (gw_str_t) gw_string("Allow"),
+                                   methods) != GW_OK)
+    {
+        return gw_fail(req, "OPTIONS: out of memory");
+    }
+    gw_response_set_status(resp, 200);
+    return GW_OK;
+}
+
+
+/* Werkzeug's RequestRedirect: an absolute URL to the path with its slash,
+ * under SCRIPT_NAME, keeping the query string. */
+static int
+gw_slash_redirect(gw_request_t *req, gw_response_t *resp, gw_str_t path)
+{
+    const gw_str_t  *scheme;
+    gw_str_t         host, enc;
+    char            *loc;
+
+    if (gw_url_encode(req->arena, path, "/!$&'()*+,;=:@", &enc) != GW_OK) {
+        return gw_fail(req, "redirect: out of memory");
+    }
+
+    scheme = gw_environ_get(req->env, "gateway.url_scheme");
+    host = gw_request_host(req);
+    loc = gw_arena_printf(req->arena, "%.*s://%.*s%.*s%.*s%s%.*s",
+                          scheme ? (int) scheme->len : 4,
+                          scheme ? scheme->data : "http",
+                          (int) host.len, host.data,
+                          (int) req->script_root.len, req->script_root.data,
+                          (int) enc.len, enc.data,
+                          req->query.len ? "?" : "",
+                          (int) req->query.len, req->query.data);
+    if (loc == NULL) {
+        return gw_fail(req, "redirect: out of memory");
+    }
+    return gw_redirect(req, resp, loc, 308);
+}
+
+
+/* The blueprint's handler for the status, else the app's, else the page. */
+static int
+gw_handle_error(gw_request_t *req, gw_response_t *resp)
+{
+    const gw_errh_t  *e;
+    gw_str_t          allow;
+
+    e = NULL;
+    if (req->route != NULL && req->route->bp != NULL) {
+        e = gw_scope_find_errh(&req->route->bp->scope, req->error.status);
+    }
+    if (e == NULL) {
+        e = gw_scope_find_errh(&req->app->scope, req->error.status);
+    }
+
+    gw_response_reset(resp);
+    gw_response_set_status(resp, req->error.status);
+
+    if (e != NULL) {
+        if (e->fn(req, resp, &req->error) != GW_OK) {
+            if (!req->cause_logged) {
+                gw_log(req->env, GW_LOG_ERR, "%.*s: the error handler for "
+                       "%d failed", (int) req->path.len, req->path.data,
+                       req->error.status);
+            }
+            return gw_plain_500(req, resp);
+        }
+
+    } else if (req->error_json) {
+        if (gw_jsonify_new(req, resp, json_pack("{s:s}", "error",
+                                                req->error.description))
+            != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        gw_response_set_status(resp, req->error.status);
+
+    } else if (gw_error_page(req, resp, &req->error) != GW_OK) {
+        return GW_ERROR;
+    }
+
+    /* RFC 9110 wants Allow on every 405, even from the app's handler
+     * (Flask leaves that to the handler) */
+    if (req->error.status == 405 && req->allow
+        && gw_response_get_header(resp, "Allow") == NULL)
+    {
+        allow = gw_methods_format(req->arena, req->allow);
+        if (allow.data == NULL
+            || gw_response_add_headern(resp, (gw_str_t) gw_string("Allow"),
+                                       allow) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
+    const gw_match_t *m)
+{
+    const gw_route_t  *r;
+    int                rc;
+
+    rc = gw_run_before(req, resp, &req->app->scope);
+    if (rc == GW_OK && req->route != NULL && req->route->bp != NULL) {
+        rc = gw_run_before(req, resp, &req->route->bp->scope);
+    }
+    if (rc != GW_OK) {
+        return rc;
+    }
+
+    switch (ms) {
+
+    case GW_MATCH_OK:
+        r = req->route;
+        if (gw_str_eq(req->method, "OPTIONS")
+            && !(r->methods & GW_METHOD_OPTIONS))
+        {
+            return gw_options_response(req, resp, m->allow);
+        }
+        return r->handler(req, resp);
+
+    case GW_MATCH_METHOD_NOT_ALLOWED:
+        req->allow = m->allow;
+        return gw_http_error_set(req, 405, NULL);
+
+    case GW_MATCH_REDIRECT:
+        return gw_slash_redirect(req, resp, m->redirect);
+
+    default:
+        return gw_http_error_set(req, 404, NULL);
+    }
+}
+
+
+int
+gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
+{
+    gw_app_t           *app = p;
+    gw_request_t       *req;
+    gw_match_t          m;
+    gw_match_status_t   ms;
+    int                 rc;
+
+    req = gw_arena_alloc(env->arena, sizeof(gw_request_t));
+    if (req == NULL) {
+        return GW_ERROR;
+    }
+    gw_request_init(req, app, env);
+
+    memset(&m, 0, sizeof(m));
+    ms = gw_urlmap_match(app->map, req->arena, req->method, req->path, &m);
+    if (m.args != NULL
+        && gw_arena_cleanup_add(req->arena, gw_json_decref_cb, m.args)
+           != GW_OK)
+    {
+        json_decref(m.args);
+        return GW_ERROR;
+    }
+    if (ms == GW_MATCH_OK) {
+        req->route = m.data;
+        req->view_args = m.args;
+    }
+
+    rc = gw_dispatch(req, resp, ms, &m);
+
+    /* a parse error recorded on the way wins, as Flask's exception would */
+    if (req->has_error) {
+        rc = GW_ABORT;
+    }
+
+    if (rc == GW_ERROR || (rc != GW_OK && rc != GW_DONE && rc != GW_ABORT)) {
+        if (!req->cause_logged) {
+            gw_log(env, GW_LOG_ERR, "%s %.*s: the view failed",
+                   req->route ? req->route->endpoint : "-",
+                   (int) req->path.len, req->path.data);
+        }
+        gw_http_error_set(req, 500, NULL);
+        rc = GW_ABORT;
+    }
+
+    if (rc == GW_ABORT && gw_handle_error(req, resp) != GW_OK) {
+        return GW_ERROR;
+    }
+
+    /* a Flask Response always has a type: text/html by default */
+    if (gw_response_get_header(resp, "Content-Type") == NULL
+        && gw_response_add_header(resp, "Content-Type",
+                                  "text/html; charset=utf-8") != GW_OK)
+    {
+        return GW_ERROR;
+    }
+
+    if ((req->route != NULL && req->route->bp != NULL
+         && gw_run_after(req, resp, &req->route->bp->scope) != GW_OK)
+        || gw_run_after(req, resp, &app->scope) != GW_OK
+        || gw_session_save(req, resp) != GW_OK)
+    {
+        return gw_plain_500(req, resp);
+    }
+
+    return GW_OK;
+}

@@ -1,0 +1,87 @@
+/*
+ * flash.c: Flask's message flashing, kept in the session under "_flashes"
+ * as [category, message] pairs until a later request reads them.
+ */
+
+#include "fw.h"
+
+
+int
+gw_flash(gw_request_t *req, const char *message, const char *category)
+{
+    json_t  *s, *list, *pair;
+
+    s = gw_session(req);
+    if (s == NULL) {
+        return gw_fail(req, "flash: out of memory");
+    }
+
+    list = json_object_get(s, "_flashes");
+    if (!json_is_array(list)) {
+        list = json_array();
+        if (json_object_set_new(s, "_flashes", list) != 0) {
+            return gw_fail(req, "flash: out of memory");
+        }
+    }
+
+    pair = json_pack("[ss]", category ? category : "message", message);
+    if (pair == NULL || json_array_append_new(list, pair) != 0) {
+        return gw_fail(req, "flash: out of memory or bad UTF-8");
+    }
+    return GW_OK;
+}
+
+
+static void
+gw_json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+
+json_t *
+gw_get_flashed_messages(gw_request_t *req, int with_categories)
+{
+    json_t  *s, *list, *out, *pair;
+    size_t   i;
+
+    if (!req->flashes_done) {
+        s = gw_session(req);
+        if (s == NULL) {
+            return NULL;
+        }
+
+        /* popped once; the rest of the request sees the same list */
+        list = json_object_get(s, "_flashes");
+        if (json_is_array(list)) {
+            json_incref(list);
+            json_object_del(s, "_flashes");
+        } else {
+            list = json_array();
+        }
+        if (list == NULL
+            || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, list))
+        {
+            json_decref(list);
+            return NULL;
+        }
+        req->flashes = list;
+        req->flashes_done = 1;
+    }
+
+    if (with_categories) {
+        return req->flashes;
+    }
+
+    out = json_array();
+    if (out == NULL
+        || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, out))
+    {
+        json_decref(out);
+        return NULL;
+    }
+    json_array_foreach(req->flashes, i, pair) {
+        json_array_append(out, json_array_get(pair, 1));
+    }
+    return out;
+}

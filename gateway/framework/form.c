@@ -1,0 +1,187 @@
+/*
+ * form.c: request bodies into form fields and files, by content type, and
+ * the header-parameter reader multipart parts reuse.
+ */
+
+#include "form_internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+
+static int
+gw_form_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+
+gw_str_t
+gw_header_mimetype(gw_str_t header)
+{
+    gw_str_t     t;
+    const char  *semi;
+
+    t = header;
+    if (t.len == 0) {
+        return t;
+    }
+    semi = memchr(t.data, ';', t.len);
+    if (semi != NULL) {
+        t.len = semi - t.data;
+    }
+    while (t.len && gw_form_space(t.data[0])) {
+        t.data++;
+        t.len--;
+    }
+    while (t.len && gw_form_space(t.data[t.len - 1])) {
+        t.len--;
+    }
+    return t;
+}
+
+
+/* A quoted-string from p (at the opening quote) to end: backslash escapes
+ * any byte.  Browsers percent-encode quotes in names, so unterminated
+ * strings simply run to the end. */
+static int
+gw_header_unquote(gw_arena_t *a, const char **pp, const char *end,
+    gw_str_t *out)
+{
+    const char  *p;
+    char        *d;
+
+    p = *pp + 1;
+    d = gw_arena_alloc(a, end - p + 1);
+    if (d == NULL) {
+        return GW_ERROR;
+    }
+    out->data = d;
+
+    while (p < end && *p != '"') {
+        if (*p == '\\' && end - p >= 2) {
+            p++;
+        }
+        *d++ = *p++;
+    }
+    *d = '\0';
+    out->len = d - out->data;
+
+    *pp = p < end ? p + 1 : end;
+    return GW_OK;
+}
+
+
+int
+gw_header_param(gw_arena_t *a, gw_str_t header, const char *name,
+    gw_str_t *out)
+{
+    const char  *p, *end, *ns, *ne;
+    gw_str_t     v;
+    size_t       len;
+
+    if (header.len == 0) {
+        return 0;
+    }
+
+    len = strlen(name);
+    p = header.data;
+    end = p + header.len;
+
+    /* skip the type itself */
+    while (p < end && *p != ';') {
+        p++;
+    }
+
+    while (p < end) {
+        while (p < end && (*p == ';' || gw_form_space(*p))) {
+            p++;
+        }
+
+        ns = p;
+        while (p < end && *p != '=' && *p != ';') {
+            p++;
+        }
+        ne = p;
+        while (ne > ns && gw_form_space(ne[-1])) {
+            ne--;
+        }
+
+        v.data = p;
+        v.len = 0;
+
+        if (p < end && *p == '=') {
+            p++;
+            while (p < end && gw_form_space(*p)) {
+                p++;
+            }
+
+            if (p < end && *p == '"') {
+                if (gw_header_unquote(a, &p, end, &v) != GW_OK) {
+                    return GW_ERROR;
+                }
+                /* whatever follows the closing quote up to ';' is junk */
+                while (p < end && *p != ';') {
+                    p++;
+                }
+
+            } else {
+                v.data = p;
+                while (p < end && *p != ';') {
+                    p++;
+                }
+                v.len = p - v.data;
+                while (v.len && gw_form_space(v.data[v.len - 1])) {
+                    v.len--;
+                }
+            }
+        }
+
+        if ((size_t) (ne - ns) == len && strncasecmp(ns, name, len) == 0) {
+            *out = v;
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
+gw_parse_form(gw_arena_t *a, gw_str_t content_type, gw_str_t body,
+    gw_multidict_t *form, gw_files_t *files, const char **error)
+{
+    gw_str_t  type, boundary;
+    int       rc;
+
+    *error = NULL;
+    type = gw_header_mimetype(content_type);
+
+    if (type.len == 33
+        && strncasecmp(type.data, "application/x-www-form-urlencoded", 33)
+           == 0)
+    {
+        if (gw_parse_query(a, body, form) != GW_OK) {
+            *error = "malformed percent-encoding in form body";
+            return GW_ERROR;
+        }
+        return GW_OK;
+    }
+
+    if (type.len == 19
+        && strncasecmp(type.data, "multipart/form-data", 19) == 0)
+    {
+        rc = gw_header_param(a, content_type, "boundary", &boundary);
+        if (rc == GW_ERROR) {
+            *error = "out of memory";
+            return GW_ERROR;
+        }
+        if (rc == 0 || boundary.len == 0 || boundary.len > 200) {
+            *error = "multipart/form-data without a valid boundary";
+            return GW_ERROR;
+        }
+        return gw_parse_multipart(a, boundary, body, form, files, error);
+    }
+
+    return GW_OK;
+}

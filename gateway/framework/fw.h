@@ -1,0 +1,166 @@
+/*
+ * fw.h: the framework's internal structures (app, blueprint, route, request)
+ * shared by its source files; applications only see gateway.h.
+ */
+
+#ifndef GW_FW_H
+#define GW_FW_H
+
+#include "gateway.h"
+
+#define GW_FW_ERROR_SIZE  512
+
+typedef struct gw_hook_item_s  gw_hook_item_t;
+typedef struct gw_errh_s       gw_errh_t;
+typedef struct gw_route_s      gw_route_t;
+typedef struct gw_config_s     gw_config_t;
+
+struct gw_hook_item_s {
+    gw_hook_t        fn;
+    gw_hook_item_t  *next;
+    gw_hook_item_t  *prev;          /* after_request runs them backwards */
+};
+
+typedef struct {
+    gw_hook_item_t  *first;
+    gw_hook_item_t  *last;
+} gw_hook_list_t;
+
+struct gw_errh_s {
+    int                  status;
+    gw_error_handler_t   fn;
+    gw_errh_t           *next;
+};
+
+/* The handlers and hooks of one scope: a blueprint, or the app itself. */
+typedef struct {
+    gw_hook_list_t   before;
+    gw_hook_list_t   after;
+    gw_errh_t       *errh;
+} gw_scope_t;
+
+struct gw_blueprint_s {
+    gw_app_t        *app;
+    const char      *name;
+    const char      *prefix;        /* without a trailing '/'; "" for none */
+    const char      *prefix_raw;    /* as given: the rule "" maps to it */
+    const char      *template_folder;
+    gw_scope_t       scope;
+    int              registered;
+    gw_blueprint_t  *next;
+};
+
+struct gw_route_s {
+    const char      *rule;          /* with the blueprint's prefix */
+    const char      *endpoint;      /* "bp.name" or "name" */
+    unsigned         methods;
+    gw_handler_t     handler;
+    gw_blueprint_t  *bp;            /* NULL for app routes */
+    gw_route_t      *next;
+};
+
+struct gw_config_s {
+    const char   *key;
+    const char   *value;
+    int           from_server;
+    gw_config_t  *next;
+};
+
+struct gw_app_s {
+    const char        *name;
+    gw_arena_t        *arena;       /* everything built at load time */
+    gw_config_t       *config;
+    gw_blueprint_t    *blueprints;
+    gw_route_t        *routes;
+    gw_route_t       **routes_tail;
+    gw_scope_t         scope;
+    gw_urlmap_t       *map;
+    gw_tmpl_env_t     *tmpl;
+    gw_worker_init_t   worker_init;
+    void              *data;
+    void             (*data_free)(void *);
+
+    /* read from the config once setup() is done */
+    const char        *secret_key;
+    int64_t            session_lifetime;
+    const char        *session_cookie;
+    gw_cookie_t        session_opt;     /* SESSION_COOKIE_* */
+
+    int                failed;      /* first registration error kept */
+    char               error[GW_FW_ERROR_SIZE];
+};
+
+struct gw_request_s {
+    gw_app_t           *app;
+    gw_environ_t       *env;
+    gw_arena_t         *arena;
+    gw_str_t            method;
+    gw_str_t            path;
+    gw_str_t            script_root;
+    gw_str_t            query;
+    const gw_route_t   *route;
+    json_t             *view_args;
+
+    int                 has_error;
+    gw_http_error_t     error;
+    unsigned            allow;          /* for a 405's Allow header */
+    int                 cause_logged;   /* gw_fail() said why already */
+    int                 error_json;     /* a JSON body failed: answer JSON */
+
+    unsigned            args_done:1;
+    unsigned            args_bad:1;
+    unsigned            form_done:1;
+    unsigned            form_bad:1;
+    unsigned            cookies_done:1;
+    unsigned            json_done:1;
+    unsigned            session_loaded:1;
+    unsigned            flashes_done:1;
+
+    gw_multidict_t      args;
+    gw_multidict_t      form;
+    gw_files_t          files;
+    gw_multidict_t      cookies;
+    json_t             *json;
+    const char         *url;
+    const char         *full_path;
+
+    json_t             *session;
+    char               *session_orig;   /* serialised when loaded */
+    json_t             *flashes;
+};
+
+/* app.c: keep the first error of setup() */
+void gw_app_fail(gw_app_t *app, const char *fmt, ...) GW_PRINTF(2, 3);
+gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);
+int gw_scope_add_hook(gw_app_t *app, gw_hook_list_t *l, gw_hook_t fn);
+int gw_scope_add_errh(gw_app_t *app, gw_scope_t *s, int status,
+    gw_error_handler_t fn);
+int gw_app_add_route(gw_app_t *app, gw_blueprint_t *bp, const char *rule,
+    unsigned methods, gw_handler_t handler, const char *endpoint);
+
+/* config.c */
+int gw_config_put(gw_app_t *app, const char *key, const char *value,
+    int from_server, int overwrite);
+
+/* errors.c */
+const char *gw_http_error_name(int status);
+const char *gw_http_error_description(int status);
+int gw_html_escape(gw_buf_t *b, const char *s, size_t len);
+/* An HTTP error by status, with the default texts; NULL when unknown. */
+int gw_http_error_set(gw_request_t *req, int status, const char *message);
+/* Empty resp's headers and body, for an error answer. */
+void gw_response_reset(gw_response_t *resp);
+
+/* json_response.c: Flask's compact, sorted, ASCII-only dump */
+int gw_json_dump_buf(gw_buf_t *b, const json_t *value);
+
+/* session.c: write the cookie back at the end of the request */
+int gw_session_save(gw_request_t *req, gw_response_t *resp);
+
+/* render_glue.c: search paths, functions and compilation, after setup() */
+int gw_app_templates_load(gw_app_t *app, char *error, size_t n);
+
+/* request.c */
+void gw_request_init(gw_request_t *req, gw_app_t *app, gw_environ_t *env);
+
+#endif /* GW_FW_H */

@@ -1,0 +1,329 @@
+/*
+ * render_glue.c: the framework side of templates, Flask's render_template:
+ * the search path (ROOT_PATH/templates, then each blueprint's folder), the
+ * url_for() and get_flashed_messages() functions, and the context every
+ * template sees (request, session, config).
+ */
+
+#include "fw.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+
+static void
+gw_json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+
+gw_tmpl_env_t *
+gw_app_templates(gw_app_t *app)
+{
+    return app->tmpl;
+}
+
+
+int
+gw_url_for(gw_request_t *req, const char *endpoint, json_t *values,
+    gw_str_t *out)
+{
+    const char  *bp;
+    gw_str_t     path;
+    char         err[256];
+    char        *full;
+
+    /* ".name" is relative to the blueprint handling the request */
+    if (endpoint[0] == '.') {
+        bp = gw_request_blueprint(req);
+        endpoint = bp ? gw_arena_printf(req->arena, "%s%s", bp, endpoint)
+                      : endpoint + 1;
+        if (endpoint == NULL) {
+            return gw_fail(req, "url_for: out of memory");
+        }
+    }
+
+    err[0] = '\0';
+    if (gw_urlmap_build(req->app->map, req->arena, endpoint, values, &path,
+                        err, sizeof(err)) != GW_OK)
+    {
+        return gw_fail(req, "url_for('%s'): %s", endpoint,
+                       err[0] ? err : "cannot build the URL");
+    }
+
+    full = gw_arena_printf(req->arena, "%.*s%.*s",
+                           (int) req->script_root.len, req->script_root.data,
+                           (int) path.len, path.data);
+    if (full == NULL) {
+        return gw_fail(req, "url_for: out of memory");
+    }
+    out->data = full;
+    out->len = strlen(full);
+    return GW_OK;
+}
+
+
+static int
+gw_tmpl_url_for(void *fn_data, void *render_data, json_t *args,
+    json_t *kwargs, json_t **result, char *error, size_t n)
+{
+    gw_request_t  *req = render_data;
+    const char    *endpoint, *bp;
+    gw_str_t       path;
+    char          *full;
+
+    endpoint = json_string_value(json_array_get(args, 0));
+    if (endpoint == NULL || json_array_size(args) != 1) {
+        snprintf(error, n, "url_for() takes the endpoint name, then "
+                 "keyword arguments");
+        return GW_ERROR;
+    }
+
+    if (endpoint[0] == '.') {
+        bp = gw_request_blueprint(req);
+        endpoint = bp ? gw_arena_printf(req->arena, "%s%s", bp, endpoint)
+                      : endpoint + 1;
+        if (endpoint == NULL) {
+            snprintf(error, n, "out of memory");
+            return GW_ERROR;
+        }
+    }
+
+    error[0] = '\0';
+    if (gw_urlmap_build(req->app->map, req->arena, endpoint,
+                        json_object_size(kwargs) ? kwargs : NULL, &path,
+                        error, n) != GW_OK)
+    {
+        if (error[0] == '\0') {
+            snprintf(error, n, "url_for('%s'): cannot build the URL",
+                     endpoint);
+        }
+        return GW_ERROR;
+    }
+
+    /* a page calls this dozens of times: no printf, no UTF-8 check (the
+     * path is percent-encoded ASCII) */
+    if (req->script_root.len == 0) {
+        *result = json_stringn_nocheck(path.data, path.len);
+    } else {
+        full = gw_arena_alloc(req->arena, req->script_root.len + path.len);
+        if (full == NULL) {
+            snprintf(error, n, "url_for: out of memory");
+            return GW_ERROR;
+        }
+        memcpy(full, req->script_root.data, req->script_root.len);
+        memcpy(full + req->script_root.len, path.data, path.len);
+        *result = json_stringn_nocheck(full, req->script_root.len + path.len);
+    }
+    if (*result == NULL) {
+        snprintf(error, n, "url_for: out of memory");
+        return GW_ERROR;
+    }
+    return GW_OK;
+}
+
+
+static int
+gw_tmpl_flashed(void *fn_data, void *render_data, json_t *args,
+    json_t *kwargs, json_t **result, char *error, size_t n)
+{
+    gw_request_t  *req = render_data;
+    json_t        *wc, *v;
+
+    wc = json_object_get(kwargs, "with_categories");
+    if (wc == NULL) {
+        wc = json_array_get(args, 0);
+    }
+
+    v = gw_get_flashed_messages(req, json_is_true(wc));
+    if (v == NULL) {
+        snprintf(error, n, "get_flashed_messages: out of memory");
+        return GW_ERROR;
+    }
+    *result = json_incref(v);
+    return GW_OK;
+}
+
+
+static int
+gw_is_dir(const char *path)
+{
+    struct stat  st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+
+static int
+gw_add_dirs(gw_app_t *app, gw_blueprint_t *bp)
+{
+    /* the list is newest first: recurse to add in registration order */
+    if (bp == NULL) {
+        return GW_OK;
+    }
+    if (gw_add_dirs(app, bp->next) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (bp->template_folder != NULL && gw_is_dir(bp->template_folder)) {
+        return gw_tmpl_env_add_path(app->tmpl, bp->template_folder);
+    }
+    return GW_OK;
+}
+
+
+int
+gw_app_templates_load(gw_app_t *app, char *error, size_t n)
+{
+    const char   *dir;
+    gw_config_t  *c;
+    json_t       *config;
+    char          msg[GW_FW_ERROR_SIZE];
+
+    config = json_object();
+    if (config == NULL) {
+        goto nomem;
+    }
+    for (c = app->config; c != NULL; c = c->next) {
+        if (json_object_set_new(config, c->key, json_string(c->value))) {
+            json_decref(config);
+            goto nomem;
+        }
+    }
+
+    dir = gw_app_path(app, "templates");
+    if (dir == NULL
+        || (gw_is_dir(dir) && gw_tmpl_env_add_path(app->tmpl, dir) != GW_OK)
+        || gw_add_dirs(app, app->blueprints) != GW_OK
+        || gw_tmpl_env_add_global_new(app->tmpl, "config", config) != GW_OK
+        || gw_tmpl_env_add_function(app->tmpl, "url_for", gw_tmpl_url_for,
+                                    app) != GW_OK
+        || gw_tmpl_env_add_function(app->tmpl, "get_flashed_messages",
+                                    gw_tmpl_flashed, app) != GW_OK)
+    {
+        goto nomem;
+    }
+
+    msg[0] = '\0';
+    if (gw_tmpl_env_load_all(app->tmpl, msg, sizeof(msg)) != GW_OK) {
+        snprintf(error, n, "app '%s': template %s", app->name,
+                 msg[0] ? msg : "loading failed");
+        return GW_ERROR;
+    }
+    return GW_OK;
+
+nomem:
+    snprintf(error, n, "app '%s': templates: out of memory", app->name);
+    return GW_ERROR;
+}
+
+
+static json_t *
+gw_str_json(gw_str_t s)
+{
+    return json_stringn(s.data ? s.data : "", s.len);
+}
+
+
+/* Flask's request, as far as templates use it. */
+static json_t *
+gw_request_json_view(gw_request_t *req)
+{
+    const gw_multidict_t  *args;
+    const char            *ep, *bp, *url, *fp;
+    json_t                *r, *a, *va;
+    size_t                 i;
+
+    r = json_object();
+    a = json_object();
+    if (r == NULL || a == NULL) {
+        json_decref(r);
+        json_decref(a);
+        return NULL;
+    }
+
+    /* MultiDict.get(): the first value of each key */
+    args = gw_request_args(req);
+    for (i = 0; args != NULL && i < args->n; i++) {
+        char  *k = gw_arena_strndup(req->arena, args->items[i].key.data,
+                                    args->items[i].key.len);
+        if (k != NULL && json_object_get(a, k) == NULL) {
+            json_object_set_new(a, k, gw_str_json(args->items[i].value));
+        }
+    }
+
+    ep = gw_request_endpoint(req);
+    bp = gw_request_blueprint(req);
+    url = gw_request_url(req);
+    fp = gw_request_full_path(req);
+    va = gw_request_view_args(req);
+
+    json_object_set_new(r, "method", gw_str_json(req->method));
+    json_object_set_new(r, "path", gw_str_json(req->path));
+    json_object_set_new(r, "script_root", gw_str_json(req->script_root));
+    json_object_set_new(r, "full_path", fp ? json_string(fp) : json_null());
+    json_object_set_new(r, "url", url ? json_string(url) : json_null());
+    json_object_set_new(r, "endpoint", ep ? json_string(ep) : json_null());
+    json_object_set_new(r, "blueprint", bp ? json_string(bp) : json_null());
+    json_object_set_new(r, "args", a);
+    json_object_set(r, "view_args", va ? va : json_null());
+    return r;
+}
+
+
+int
+gw_render(gw_request_t *req, gw_response_t *resp, const char *name,
+    json_t *context)
+{
+    json_t    *ctx, *v, *session;
+    gw_buf_t   b;
+    char       err[GW_FW_ERROR_SIZE];
+
+    ctx = json_object();
+    if (ctx == NULL
+        || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, ctx) != GW_OK)
+    {
+        json_decref(ctx);
+        return gw_fail(req, "render %s: out of memory", name);
+    }
+
+    v = gw_request_json_view(req);
+    if (v == NULL || json_object_set_new(ctx, "request", v) != 0) {
+        return gw_fail(req, "render %s: out of memory", name);
+    }
+
+    /* only a request that sent a session cookie pays for decoding it (and
+     * gets Vary: Cookie); otherwise the session is known to be empty */
+    if (req->session_loaded
+        || gw_request_cookie(req, req->app->session_cookie) != NULL)
+    {
+        session = json_incref(gw_session(req));
+    } else {
+        session = json_object();
+    }
+    if (session == NULL || json_object_set_new(ctx, "session", session)) {
+        return gw_fail(req, "render %s: out of memory", name);
+    }
+
+    if (context != NULL && json_object_update(ctx, context) != 0) {
+        return gw_fail(req, "render %s: the context must be an object",
+                       name);
+    }
+
+    gw_buf_init(&b, req->arena, 4096);
+    err[0] = '\0';
+    if (gw_tmpl_render(req->app->tmpl, name, ctx, req, req->arena, &b, err,
+                       sizeof(err)) != GW_OK)
+    {
+        return gw_fail(req, "render: %s", err[0] ? err : name);
+    }
+
+    if (gw_response_set_header(resp, "Content-Type",
+                               "text/html; charset=utf-8") != GW_OK)
+    {
+        return gw_fail(req, "render %s: out of memory", name);
+    }
+    gw_response_clear_body(resp);
+    return gw_response_write_ref(resp, b.data, b.len);
+}

@@ -1,0 +1,445 @@
+/*
+ * request.c: Flask's request object as a lazy view over the environ.  The
+ * cheap fields are read when dispatch starts; args, form, cookies and the
+ * JSON body are parsed on first use and cached, in the request's arena.
+ */
+
+#include "fw.h"
+
+#include <string.h>
+#include <strings.h>
+
+
+static gw_str_t
+gw_env_str(const gw_environ_t *env, const char *key)
+{
+    const gw_str_t  *v;
+    gw_str_t         none = gw_null_string;
+
+    v = gw_environ_get(env, key);
+    return v ? *v : none;
+}
+
+
+void
+gw_request_init(gw_request_t *req, gw_app_t *app, gw_environ_t *env)
+{
+    memset(req, 0, sizeof(*req));
+    req->app = app;
+    req->env = env;
+    req->arena = env->arena;
+
+    req->method = gw_env_str(env, "REQUEST_METHOD");
+    if (req->method.len == 0) {
+        req->method.data = "GET";
+        req->method.len = 3;
+    }
+
+    req->path = gw_env_str(env, "PATH_INFO");
+    if (req->path.len == 0) {
+        req->path.data = "/";
+        req->path.len = 1;
+    }
+
+    /* Werkzeug's script_root: SCRIPT_NAME without its trailing '/' */
+    req->script_root = gw_env_str(env, "SCRIPT_NAME");
+    while (req->script_root.len
+           && req->script_root.data[req->script_root.len - 1] == '/')
+    {
+        req->script_root.len--;
+    }
+
+    req->query = gw_env_str(env, "QUERY_STRING");
+}
+
+
+gw_app_t *
+gw_request_app(const gw_request_t *req)
+{
+    return req->app;
+}
+
+
+gw_environ_t *
+gw_request_environ(const gw_request_t *req)
+{
+    return req->env;
+}
+
+
+gw_arena_t *
+gw_request_arena(const gw_request_t *req)
+{
+    return req->arena;
+}
+
+
+gw_str_t
+gw_request_method(const gw_request_t *req)
+{
+    return req->method;
+}
+
+
+gw_str_t
+gw_request_path(const gw_request_t *req)
+{
+    return req->path;
+}
+
+
+gw_str_t
+gw_request_script_root(const gw_request_t *req)
+{
+    return req->script_root;
+}
+
+
+gw_str_t
+gw_request_query_string(const gw_request_t *req)
+{
+    return req->query;
+}
+
+
+gw_str_t
+gw_request_remote_addr(const gw_request_t *req)
+{
+    return gw_env_str(req->env, "REMOTE_ADDR");
+}
+
+
+gw_str_t
+gw_request_data(const gw_request_t *req)
+{
+    return gw_env_str(req->env, "gateway.input");
+}
+
+
+const char *
+gw_request_endpoint(const gw_request_t *req)
+{
+    return req->route ? req->route->endpoint : NULL;
+}
+
+
+const char *
+gw_request_blueprint(const gw_request_t *req)
+{
+    return req->route && req->route->bp ? req->route->bp->name : NULL;
+}
+
+
+static void
+gw_json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+
+json_t *
+gw_request_view_args(const gw_request_t *creq)
+{
+    gw_request_t  *req = (gw_request_t *) creq;
+    json_t        *v;
+
+    /* routes without arguments cost nothing until someone asks */
+    if (req->view_args == NULL) {
+        v = json_object();
+        if (v == NULL
+            || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, v)
+               != GW_OK)
+        {
+            json_decref(v);
+            return NULL;
+        }
+        req->view_args = v;
+    }
+    return req->view_args;
+}
+
+
+const gw_str_t *
+gw_request_header(const gw_request_t *req, const char *name)
+{
+    char    key[256];
+    size_t  len, i, off;
+
+    len = strlen(name);
+    if (strcasecmp(name, "Content-Type") == 0
+        || strcasecmp(name, "Content-Length") == 0)
+    {
+        off = 0;
+    } else {
+        memcpy(key, "HTTP_", 5);
+        off = 5;
+    }
+    if (len + off >= sizeof(key)) {
+        return NULL;
+    }
+
+    for (i = 0; i < len; i++) {
+        key[off + i] = name[i] == '-' ? '_'
+                       : (name[i] >= 'a' && name[i] <= 'z')
+                       ? name[i] - 'a' + 'A' : name[i];
+    }
+    return gw_environ_getn(req->env, key, off + len);
+}
+
+
+gw_str_t
+gw_request_host(const gw_request_t *req)
+{
+    const gw_str_t  *host;
+    gw_str_t         name, port, scheme, out;
+    char            *p;
+
+    host = gw_environ_get(req->env, "HTTP_HOST");
+    if (host != NULL && host->len) {
+        return *host;
+    }
+
+    name = gw_env_str(req->env, "SERVER_NAME");
+    port = gw_env_str(req->env, "SERVER_PORT");
+    scheme = gw_env_str(req->env, "gateway.url_scheme");
+
+    out = name;
+    if (port.len == 0
+        || (gw_str_eq(port, "80") && !gw_str_eq(scheme, "https"))
+        || (gw_str_eq(port, "443") && gw_str_eq(scheme, "https")))
+    {
+        return out;
+    }
+
+    p = gw_arena_printf(req->arena, "%.*s:%.*s", (int) name.len, name.data,
+                        (int) port.len, port.data);
+    if (p != NULL) {
+        out.data = p;
+        out.len = strlen(p);
+    }
+    return out;
+}
+
+
+const char *
+gw_request_full_path(gw_request_t *req)
+{
+    if (req->full_path == NULL) {
+        req->full_path = gw_arena_printf(req->arena, "%.*s?%.*s",
+                                         (int) req->path.len, req->path.data,
+                                         (int) req->query.len,
+                                         req->query.data);
+    }
+    return req->full_path;
+}
+
+
+const char *
+gw_request_url(gw_request_t *req)
+{
+    gw_str_t  scheme, host, path;
+
+    if (req->url != NULL) {
+        return req->url;
+    }
+
+    scheme = gw_env_str(req->env, "gateway.url_scheme");
+    if (scheme.len == 0) {
+        scheme.data = "http";
+        scheme.len = 4;
+    }
+    host = gw_request_host(req);
+
+    if (gw_url_encode(req->arena, req->path, "/!$&'()*+,;=:@", &path)
+        != GW_OK)
+    {
+        return NULL;
+    }
+
+    req->url = gw_arena_printf(req->arena, "%.*s://%.*s%.*s%.*s%s%.*s",
+                               (int) scheme.len, scheme.data,
+                               (int) host.len, host.data,
+                               (int) req->script_root.len,
+                               req->script_root.data,
+                               (int) path.len, path.data,
+                               req->query.len ? "?" : "",
+                               (int) req->query.len, req->query.data);
+    return req->url;
+}
+
+
+const gw_multidict_t *
+gw_request_args(gw_request_t *req)
+{
+    if (!req->args_done) {
+        req->args_done = 1;
+        if (gw_parse_query(req->arena, req->query, &req->args) != GW_OK) {
+            req->args_bad = 1;
+            gw_http_error_set(req, 400, "The query string holds malformed "
+                              "percent-encoding.");
+        }
+    }
+    return req->args_bad ? NULL : &req->args;
+}
+
+
+const gw_str_t *
+gw_request_arg(gw_request_t *req, const char *key)
+{
+    const gw_multidict_t  *args;
+
+    args = gw_request_args(req);
+    return args ? gw_multidict_get(args, key) : NULL;
+}
+
+
+static void
+gw_request_parse_form(gw_request_t *req)
+{
+    const char  *error;
+    char        *msg;
+    gw_str_t     ct;
+
+    if (req->form_done) {
+        return;
+    }
+    req->form_done = 1;
+
+    ct = gw_env_str(req->env, "CONTENT_TYPE");
+    error = NULL;
+    if (gw_parse_form(req->arena, ct, gw_request_data(req), &req->form,
+                      &req->files, &error)
+        != GW_OK)
+    {
+        req->form_bad = 1;
+        msg = gw_arena_printf(req->arena, "The form body is malformed: %s",
+                              error ? error : "cannot parse it");
+        gw_http_error_set(req, 400, msg);
+    }
+}
+
+
+const gw_multidict_t *
+gw_request_form(gw_request_t *req)
+{
+    gw_request_parse_form(req);
+    return req->form_bad ? NULL : &req->form;
+}
+
+
+const gw_files_t *
+gw_request_files(gw_request_t *req)
+{
+    gw_request_parse_form(req);
+    return req->form_bad ? NULL : &req->files;
+}
+
+
+const gw_multidict_t *
+gw_request_cookies(gw_request_t *req)
+{
+    const gw_str_t  *h;
+
+    if (!req->cookies_done) {
+        req->cookies_done = 1;
+        h = gw_environ_get(req->env, "HTTP_COOKIE");
+        /* lenient like browsers: malformed pairs are skipped */
+        if (h != NULL) {
+            (void) gw_parse_cookies(req->arena, *h, &req->cookies);
+        }
+    }
+    return &req->cookies;
+}
+
+
+const gw_str_t *
+gw_request_cookie(gw_request_t *req, const char *name)
+{
+    return gw_multidict_get(gw_request_cookies(req), name);
+}
+
+
+int
+gw_request_is_json(const gw_request_t *req)
+{
+    const gw_str_t  *ct;
+    const char      *s, *e;
+    size_t           len;
+
+    ct = gw_environ_get(req->env, "CONTENT_TYPE");
+    if (ct == NULL) {
+        return 0;
+    }
+
+    /* the mimetype: before ';', trimmed, case-insensitive */
+    s = ct->data;
+    e = memchr(s, ';', ct->len);
+    len = e ? (size_t) (e - s) : ct->len;
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+        len--;
+    }
+
+    if (len == 16 && strncasecmp(s, "application/json", 16) == 0) {
+        return 1;
+    }
+    return len > 17 && strncasecmp(s, "application/", 12) == 0
+           && strncasecmp(s + len - 5, "+json", 5) == 0;
+}
+
+
+json_t *
+gw_request_json(gw_request_t *req)
+{
+    json_error_t  jerr;
+    gw_str_t      body;
+    json_t       *v;
+    char         *msg, *p;
+
+    if (req->json_done) {
+        return req->json;
+    }
+    req->json_done = 1;
+
+    /* whoever sent JSON reads errors as JSON: the default answer to a
+     * body we cannot use is {"error": ...}, not an HTML page */
+    req->error_json = 1;
+
+    if (!gw_request_is_json(req)) {
+        gw_http_error_set(req, 400, "Did not attempt to load JSON data "
+                          "because the request Content-Type was not "
+                          "'application/json'.");
+        return NULL;
+    }
+
+    body = gw_request_data(req);
+    v = json_loadb(body.data ? body.data : "", body.len,
+                   JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+    if (v == NULL) {
+        /* jansson quotes the offending bytes, which may not be UTF-8: keep
+         * the message ASCII so that a JSON error body can carry it */
+        for (p = jerr.text; *p; p++) {
+            if ((unsigned char) *p >= 0x80 || (unsigned char) *p < 0x20) {
+                *p = '?';
+            }
+        }
+        msg = gw_arena_printf(req->arena, "Failed to decode JSON object: %s "
+                              "(line %d, column %d)", jerr.text, jerr.line,
+                              jerr.column);
+        gw_http_error_set(req, 400, msg);
+        return NULL;
+    }
+
+    if (gw_arena_cleanup_add(req->arena, gw_json_decref_cb, v) != GW_OK) {
+        json_decref(v);
+        gw_http_error_set(req, 500, NULL);
+        return NULL;
+    }
+
+    req->error_json = 0;
+    req->json = v;
+    return v;
+}

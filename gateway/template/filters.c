@@ -1,0 +1,2087 @@
+/*
+ * filters.c: Jinja 3.1's builtin filters, with Python's results.
+ *
+ * Left out: random (not deterministic).  urlize lives in urlize.c.
+ * pprint prints repr(), which is what pprint gives for values short enough
+ * to fit one line.  Case mapping is ASCII-only.  wordwrap implements
+ * textwrap's greedy algorithm for spaces (break_on_hyphens is ignored).
+ */
+
+#include "tmpl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+
+#define F(name)  static int name(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, \
+                                 tv_t *args, tv_t *out)
+#define GIVEN(i)  (args[i].kind != V_MISSING)
+
+
+static int
+oom(tmpl_rs_t *r, tmpl_node_t *n)
+{
+    return tmpl_error(r, n, "out of memory");
+}
+
+
+/* soft_str(): str() that keeps Markup; Undefined prints empty. */
+static tv_t
+soft_str(tmpl_rs_t *r, tv_t v)
+{
+    if (v.kind == V_UNDEF || v.kind == V_MISSING) {
+        return tv_str("", 0, 0);
+    }
+    return tv_to_str(r, v);
+}
+
+
+static tv_t
+buf_str(gw_buf_t *b, int safe)
+{
+    if (gw_buf_putc(b, '\0') != GW_OK) {
+        return tv_str("", 0, safe);
+    }
+    return tv_str(b->data, b->len - 1, safe);
+}
+
+
+static int
+iter_items(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t **items, size_t *len)
+{
+    if (tv_to_list(r, v, items, len) != GW_OK) {
+        return tmpl_error(r, n, "'%s' object is not iterable",
+                          tv_type_name(v));
+    }
+    return GW_OK;
+}
+
+
+/* "a.b.0" as environment.getitem steps (item first, then attribute). */
+static int
+attr_path(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t path, tv_t *out)
+{
+    const char  *s, *e, *end;
+    tv_t         key;
+    char        *part;
+
+    if (path.kind == V_INT) {
+        return tmpl_getitem(r, n, obj, path, out);
+    }
+    if (path.kind != V_STR) {
+        return tmpl_error(r, n, "attribute must be a string");
+    }
+    s = path.u.s;
+    end = s + path.n;
+    *out = obj;
+    while (s <= end) {
+        e = memchr(s, '.', end - s);
+        if (e == NULL) {
+            e = end;
+        }
+        part = gw_arena_strndup(r->a, s, e - s);
+        if (part == NULL) {
+            return oom(r, n);
+        }
+        if (e > s && strspn(part, "0123456789") == (size_t) (e - s)) {
+            key = tv_int(strtoll(part, NULL, 10));
+        } else {
+            key = tv_str(part, e - s, 0);
+        }
+        if (out->kind == V_UNDEF) {
+            return GW_OK;
+        }
+        if (tmpl_getitem(r, n, *out, key, out) != GW_OK) {
+            return GW_ERROR;
+        }
+        s = e + 1;
+    }
+    return GW_OK;
+}
+
+
+/* ---- sorting: a stable merge sort whose comparison may fail ---------- */
+
+typedef struct {
+    tmpl_rs_t    *r;
+    tmpl_node_t  *n;
+    int           icase;
+    int           failed;
+} sort_ctx_t;
+
+
+static tv_t
+fold(tmpl_rs_t *r, tv_t v, int icase)
+{
+    tv_t    *items;
+    size_t   i;
+
+    if (icase && v.kind == V_LIST && v.ns == 2) {
+        /* a multi-attribute sort key */
+        items = gw_arena_alloc(r->a, (v.n + 1) * sizeof(tv_t));
+        if (items == NULL) {
+            return v;
+        }
+        for (i = 0; i < v.n; i++) {
+            items[i] = fold(r, v.u.items[i], icase);
+        }
+        v.u.items = items;
+        return v;
+    }
+    return icase && v.kind == V_STR ? tmpl_str_case(r, v, 0) : v;
+}
+
+
+static int
+sort_cmp(sort_ctx_t *c, tv_t a, tv_t b)
+{
+    int  res = 0;
+
+    if (c->failed) {
+        return 0;
+    }
+    if (tv_cmp(c->r, c->n, fold(c->r, a, c->icase), fold(c->r, b, c->icase),
+               &res) != GW_OK)
+    {
+        c->failed = 1;
+    }
+    return res;
+}
+
+
+static void
+merge_sort(sort_ctx_t *c, tv_t *keys, tv_t *vals, tv_t *tk, tv_t *tvl,
+    size_t n, int rev)
+{
+    size_t  m, i, j, k;
+    int     d;
+
+    if (n < 2) {
+        return;
+    }
+    m = n / 2;
+    merge_sort(c, keys, vals, tk, tvl, m, rev);
+    merge_sort(c, keys + m, vals + m, tk, tvl, n - m, rev);
+    i = 0;
+    j = m;
+    k = 0;
+    while (i < m && j < n) {
+        d = sort_cmp(c, keys[j], keys[i]);
+        if (rev ? d > 0 : d < 0) {
+            tk[k] = keys[j];
+            tvl[k++] = vals[j++];
+        } else {
+            tk[k] = keys[i];
+            tvl[k++] = vals[i++];
+        }
+    }
+    while (i < m) {
+        tk[k] = keys[i];
+        tvl[k++] = vals[i++];
+    }
+    while (j < n) {
+        tk[k] = keys[j];
+        tvl[k++] = vals[j++];
+    }
+    tmpl_memcpy(keys, tk, n * sizeof(tv_t));
+    tmpl_memcpy(vals, tvl, n * sizeof(tv_t));
+}
+
+
+/* Sort vals by keys (copies both); stable, reverse keeps stability. */
+static int
+sort_by(tmpl_rs_t *r, tmpl_node_t *n, tv_t *keys, tv_t *vals, size_t len,
+    int icase, int rev, tv_t **out)
+{
+    sort_ctx_t  c = { r, n, icase, 0 };
+    tv_t       *k, *v, *tk, *tvl;
+
+    k = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    v = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    tk = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    tvl = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (k == NULL || v == NULL || tk == NULL || tvl == NULL) {
+        return oom(r, n);
+    }
+    tmpl_memcpy(k, keys, len * sizeof(tv_t));
+    tmpl_memcpy(v, vals, len * sizeof(tv_t));
+    merge_sort(&c, k, v, tk, tvl, len, rev);
+    if (c.failed) {
+        return GW_ERROR;
+    }
+    *out = v;
+    return GW_OK;
+}
+
+
+static int
+keys_of(tmpl_rs_t *r, tmpl_node_t *n, tv_t *items, size_t len, tv_t attr,
+    tv_t **keys)
+{
+    size_t  i;
+
+    if (attr.kind == V_MISSING || attr.kind == V_NONE) {
+        *keys = items;
+        return GW_OK;
+    }
+    *keys = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (*keys == NULL) {
+        return oom(r, n);
+    }
+    if (attr.kind == V_STR && memchr(attr.u.s, ',', attr.n) != NULL) {
+        tv_t    parts;
+        size_t  k;
+
+        /* sort(attribute="a,b"): a list of keys per item */
+        if (tmpl_str_split(r, attr, tv_str(",", 1, 0), -1, &parts)
+            != GW_OK)
+        {
+            return oom(r, n);
+        }
+        for (i = 0; i < len; i++) {
+            tv_t  *kv = gw_arena_alloc(r->a, parts.n * sizeof(tv_t));
+
+            if (kv == NULL) {
+                return oom(r, n);
+            }
+            for (k = 0; k < parts.n; k++) {
+                if (attr_path(r, n, items[i], tmpl_str_strip(r,
+                              parts.u.items[k], tv_none(), 0), &kv[k])
+                    != GW_OK)
+                {
+                    return GW_ERROR;
+                }
+            }
+            (*keys)[i] = tv_list(kv, parts.n);
+            (*keys)[i].ns = 2;
+        }
+        return GW_OK;
+    }
+    for (i = 0; i < len; i++) {
+        if (attr_path(r, n, items[i], attr, &(*keys)[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
+/* ---- filters ------------------------------------------------------------ */
+
+F(f_abs)
+{
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        *out = tv_int(v.u.i < 0 && v.u.i != INT64_MIN ? -v.u.i : v.u.i);
+    } else if (v.kind == V_FLOAT) {
+        *out = tv_float(fabs(v.u.f));
+    } else {
+        return tmpl_error(r, n, "bad operand type for abs(): '%s'",
+                          tv_type_name(v));
+    }
+    return GW_OK;
+}
+
+F(f_attr)
+{
+    tv_t  name = args[0];
+
+    if (name.kind != V_STR) {
+        return tmpl_error(r, n, "attribute name must be a string");
+    }
+    if (v.kind == V_UNDEF) {
+        *out = v;
+        return GW_OK;
+    }
+    if (tv_is_map(v) && !tmpl_has_method(v, name.u.s, name.n)) {
+        *out = tv_undef(gw_arena_printf(r->a, "'dict object' has no "
+                                        "attribute '%s'", name.u.s));
+        return GW_OK;
+    }
+    return tmpl_getattr(r, n, v, gw_arena_strndup(r->a, name.u.s, name.n),
+                        name.n, out);
+}
+
+F(f_batch)
+{
+    tv_t     *items, *res, *row;
+    size_t    len, i, k, per, nrows;
+
+    if (args[0].kind != V_INT || args[0].u.i <= 0) {
+        return tmpl_error(r, n, "batch size must be a positive integer");
+    }
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    per = (size_t) args[0].u.i;
+    nrows = (len + per - 1) / per;
+    res = gw_arena_alloc(r->a, (nrows + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < nrows; i++) {
+        row = gw_arena_alloc(r->a, per * sizeof(tv_t));
+        if (row == NULL) {
+            return oom(r, n);
+        }
+        for (k = 0; k < per; k++) {
+            if (i * per + k < len) {
+                row[k] = items[i * per + k];
+            } else if (GIVEN(1) && args[1].kind != V_NONE) {
+                row[k] = args[1];
+            } else {
+                break;
+            }
+        }
+        res[i] = tv_list(row, k);
+    }
+    *out = tv_list(res, nrows);
+    return GW_OK;
+}
+
+F(f_capitalize)
+{
+    *out = tmpl_str_case(r, soft_str(r, v), 2);
+    return GW_OK;
+}
+
+F(f_center)
+{
+    int64_t  w = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 80;
+
+    *out = tmpl_str_pad(r, soft_str(r, v), w, ' ', 0);
+    return GW_OK;
+}
+
+F(f_default)
+{
+    int  use = GIVEN(1) && tv_truthy(args[1]) ? !tv_truthy(v)
+                                               : v.kind == V_UNDEF;
+
+    *out = use ? (GIVEN(0) ? args[0] : tv_str("", 0, 0)) : v;
+    return GW_OK;
+}
+
+F(f_dictsort)
+{
+    tv_t    *keys, *vals, *pairs, *items, *sk, *sorted;
+    size_t   len, i;
+    int      by_value = 0;
+
+    if (!tv_is_map(v)) {
+        return tmpl_error(r, n, "dictsort: value must be a dict");
+    }
+    if (GIVEN(1)) {
+        if (args[1].kind == V_STR && args[1].n == 5
+            && memcmp(args[1].u.s, "value", 5) == 0)
+        {
+            by_value = 1;
+        } else if (!(args[1].kind == V_STR && args[1].n == 3
+                     && memcmp(args[1].u.s, "key", 3) == 0))
+        {
+            return tmpl_error(r, n, "You can only sort by either 'key' or "
+                              "'value'");
+        }
+    }
+    if (tv_map_items(r, v, &keys, &vals, &len) != GW_OK) {
+        return oom(r, n);
+    }
+    pairs = gw_arena_alloc(r->a, (2 * len + 1) * sizeof(tv_t));
+    items = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (pairs == NULL || items == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < len; i++) {
+        pairs[2 * i] = keys[i];
+        pairs[2 * i + 1] = vals[i];
+        items[i] = tv_list(&pairs[2 * i], 2);
+        items[i].tuple = 1;
+    }
+    sk = by_value ? vals : keys;
+    if (sort_by(r, n, sk, items, len, !(GIVEN(0) && tv_truthy(args[0])),
+                GIVEN(2) && tv_truthy(args[2]), &sorted) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    *out = tv_list(sorted, len);
+    return GW_OK;
+}
+
+F(f_escape)
+{
+    *out = tv_escape(r, v);
+    return GW_OK;
+}
+
+F(f_forceescape)
+{
+    if (v.kind == V_STR) {
+        v.safe = 0;
+    }
+    *out = tv_escape(r, v);
+    return GW_OK;
+}
+
+F(f_filesizeformat)
+{
+    static const char  *dec[] = { "kB", "MB", "GB", "TB", "PB", "EB", "ZB",
+                                  "YB" };
+    static const char  *bin[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+                                  "ZiB", "YiB" };
+    double              bytes, base, unit = 1;
+    int                 binary = GIVEN(0) && tv_truthy(args[0]), i;
+    char                buf[64];
+
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        bytes = (double) v.u.i;
+    } else if (v.kind == V_FLOAT) {
+        bytes = v.u.f;
+    } else if (v.kind == V_STR) {
+        bytes = strtod(soft_str(r, v).u.s, NULL);
+    } else {
+        return tmpl_error(r, n, "filesizeformat: not a number");
+    }
+    base = binary ? 1024 : 1000;
+    if (bytes == 1) {
+        *out = tv_str("1 Byte", 6, 0);
+        return GW_OK;
+    }
+    if (bytes < base) {
+        snprintf(buf, sizeof(buf), "%d Bytes", (int) bytes);
+        *out = tv_str(gw_arena_strdup(r->a, buf), strlen(buf), 0);
+        return GW_OK;
+    }
+    for (i = 0; i < 8; i++) {
+        unit = pow(base, i + 2);
+        if (bytes < unit) {
+            break;
+        }
+    }
+    if (i == 8) {
+        i = 7;
+    }
+    snprintf(buf, sizeof(buf), "%.1f %s", base * bytes / unit,
+             binary ? bin[i] : dec[i]);
+    *out = tv_str(gw_arena_strdup(r->a, buf), strlen(buf), 0);
+    return GW_OK;
+}
+
+F(f_first)
+{
+    tv_t    *items;
+    size_t   len;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    *out = len ? items[0] : tv_undef("No first item, sequence was empty.");
+    return GW_OK;
+}
+
+F(f_last)
+{
+    tv_t    *items;
+    size_t   len;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    *out = len ? items[len - 1]
+               : tv_undef("No last item, sequence was empty.");
+    return GW_OK;
+}
+
+
+static int
+parse_float(tv_t s, double *d)
+{
+    char  *end, *c;
+
+    if (s.n == 0 || s.n > 255) {
+        return 0;
+    }
+    c = strndup(s.u.s, s.n);
+    if (c == NULL) {
+        return 0;
+    }
+    *d = strtod(c, &end);
+    while (*end && isspace((unsigned char) *end)) {
+        end++;
+    }
+    if (*end != '\0' || end == c || isspace((unsigned char) c[0])
+        || strchr(c, 'x') || strchr(c, 'X'))
+    {
+        /* Python float() allows surrounding spaces, not hex */
+        int  ok = *end == '\0' && end != c && !strchr(c, 'x')
+                  && !strchr(c, 'X');
+
+        free(c);
+        return ok;
+    }
+    free(c);
+    return 1;
+}
+
+F(f_float)
+{
+    double  d;
+
+    if (v.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, v);
+    }
+    if (v.kind == V_FLOAT) {
+        *out = v;
+    } else if (v.kind == V_INT || v.kind == V_BOOL) {
+        *out = tv_float((double) v.u.i);
+    } else if (v.kind == V_STR && parse_float(v, &d)) {
+        *out = tv_float(d);
+    } else {
+        *out = GIVEN(0) ? args[0] : tv_float(0.0);
+    }
+    return GW_OK;
+}
+
+
+static int
+parse_int(tv_t s, int base, int64_t *out)
+{
+    char         buf[128], *end;
+    size_t       i, k = 0, a = 0, e = s.n;
+    long long    x;
+
+    while (a < e && isspace((unsigned char) s.u.s[a])) {
+        a++;
+    }
+    while (e > a && isspace((unsigned char) s.u.s[e - 1])) {
+        e--;
+    }
+    if (e == a || e - a >= sizeof(buf)) {
+        return 0;
+    }
+    for (i = a; i < e; i++) {
+        if (s.u.s[i] == '_') {
+            if (i == a || i + 1 == e || !isxdigit((unsigned char) s.u.s[i - 1])
+                || !isxdigit((unsigned char) s.u.s[i + 1]))
+            {
+                return 0;
+            }
+            continue;
+        }
+        buf[k++] = s.u.s[i];
+    }
+    buf[k] = '\0';
+    if (base == 16 && k > 2 && buf[0] == '0' && (buf[1] | 0x20) == 'x') {
+        memmove(buf, buf + 2, k - 1);
+    }
+    if (buf[0] == '+' && buf[1] == '-') {
+        return 0;
+    }
+    errno = 0;
+    x = strtoll(buf, &end, base);
+    if (*end != '\0' || errno != 0 || end == buf) {
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+F(f_int)
+{
+    int64_t  i;
+    double   d;
+    int      base = GIVEN(1) && args[1].kind == V_INT ? (int) args[1].u.i
+                                                       : 10;
+
+    if (v.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, v);
+    }
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        *out = tv_int(v.u.i);
+    } else if (v.kind == V_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
+    {
+        *out = tv_int((int64_t) v.u.f);
+    } else if (v.kind == V_STR && base >= 2 && base <= 36
+               && parse_int(v, base, &i))
+    {
+        *out = tv_int(i);
+    } else if (v.kind == V_STR && parse_float(v, &d) && isfinite(d)
+               && fabs(d) < 9.2e18)
+    {
+        *out = tv_int((int64_t) d);
+    } else {
+        *out = GIVEN(0) ? args[0] : tv_int(0);
+    }
+    return GW_OK;
+}
+
+F(f_indent)
+{
+    tv_t      s = soft_str(r, v), ind;
+    gw_buf_t  b;
+    size_t    i, ls;
+    int       first = GIVEN(1) && tv_truthy(args[1]);
+    int       blank = GIVEN(2) && tv_truthy(args[2]);
+    int64_t   k;
+    int       line0 = 1;
+    char      sp[256];
+
+    if (GIVEN(0) && args[0].kind == V_STR) {
+        ind = args[0];
+    } else {
+        k = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 4;
+        if (k < 0) {
+            k = 0;
+        }
+        if (k > 255) {
+            k = 255;
+        }
+        memset(sp, ' ', (size_t) k);
+        ind = tv_str(gw_arena_strndup(r->a, sp, (size_t) k), (size_t) k, 0);
+    }
+    gw_buf_init(&b, r->a, s.n * 2 + 16);
+    for (ls = 0, i = 0; i <= s.n; i++) {
+        if (i < s.n && s.u.s[i] != '\n') {
+            continue;
+        }
+        /* line is s[ls..i) */
+        if (line0 ? first : (blank || i > ls))
+        {
+            gw_buf_append(&b, ind.u.s, ind.n);
+        }
+        gw_buf_append(&b, s.u.s + ls, i - ls);
+        if (i < s.n) {
+            gw_buf_putc(&b, '\n');
+        }
+        ls = i + 1;
+        line0 = 0;
+    }
+    *out = buf_str(&b, s.safe);
+    return GW_OK;
+}
+
+F(f_items)
+{
+    if (v.kind == V_UNDEF) {
+        *out = tv_list(NULL, 0);
+        return GW_OK;
+    }
+    if (!tv_is_map(v)) {
+        return tmpl_error(r, n, "Can only get item pairs from a mapping.");
+    }
+    return tmpl_method_call(r, n, v, "items", NULL, 0, NULL, NULL, 0, out);
+}
+
+F(f_join)
+{
+    tv_t      *items, s;
+    size_t     len, i;
+    gw_buf_t   b;
+    tv_t       d = GIVEN(0) ? soft_str(r, args[0]) : tv_str("", 0, 0);
+    int        safe = 0;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (GIVEN(1) && args[1].kind != V_NONE) {
+        tv_t  *mapped = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+
+        if (mapped == NULL) {
+            return oom(r, n);
+        }
+        for (i = 0; i < len; i++) {
+            if (attr_path(r, n, items[i], args[1], &mapped[i]) != GW_OK) {
+                return GW_ERROR;
+            }
+        }
+        items = mapped;
+    }
+    if (r->autoescape) {
+        safe = d.safe;
+        for (i = 0; i < len && !safe; i++) {
+            safe = items[i].kind == V_STR && items[i].safe;
+        }
+    }
+    gw_buf_init(&b, r->a, 64);
+    for (i = 0; i < len; i++) {
+        if (i) {
+            s = safe ? tv_escape(r, d) : d;
+            gw_buf_append(&b, s.u.s, s.n);
+        }
+        s = safe ? tv_escape(r, items[i]) : soft_str(r, items[i]);
+        gw_buf_append(&b, s.u.s, s.n);
+    }
+    *out = buf_str(&b, safe);
+    return GW_OK;
+}
+
+F(f_length)
+{
+    int64_t  len;
+
+    if (tv_len(r, n, v, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    *out = tv_int(len);
+    return GW_OK;
+}
+
+F(f_list)
+{
+    tv_t    *items, *copy;
+    size_t   len;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    copy = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (copy == NULL) {
+        return oom(r, n);
+    }
+    tmpl_memcpy(copy, items, len * sizeof(tv_t));
+    *out = tv_list(copy, len);
+    return GW_OK;
+}
+
+F(f_lower)
+{
+    *out = tmpl_str_case(r, soft_str(r, v), 0);
+    return GW_OK;
+}
+
+F(f_upper)
+{
+    *out = tmpl_str_case(r, soft_str(r, v), 1);
+    return GW_OK;
+}
+
+F(f_map)
+{
+    tv_t                      *items, *res, fa[TMPL_MAX_ARGS];
+    size_t                     len, i, k;
+    const tmpl_filter_def_t   *def;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    if (!GIVEN(0) && GIVEN(1)) {
+        for (i = 0; i < len; i++) {
+            if (attr_path(r, n, items[i], args[1], &res[i]) != GW_OK) {
+                return GW_ERROR;
+            }
+            if (res[i].kind == V_UNDEF && GIVEN(2)) {
+                res[i] = args[2];
+            }
+        }
+        *out = tv_list(res, len);
+        return GW_OK;
+    }
+    if (args[0].kind != V_STR) {
+        return tmpl_error(r, n, "map requires a filter argument");
+    }
+    def = tmpl_filter_find(args[0].u.s, args[0].n);
+    if (def == NULL) {
+        return tmpl_error(r, n, "No filter named '%.*s'.", (int) args[0].n,
+                          args[0].u.s);
+    }
+    memset(fa, 0, sizeof(fa));
+    for (k = 1; k < n->nargs && k < TMPL_MAX_ARGS; k++) {
+        fa[k - 1] = args[k];
+    }
+    for (i = 0; i < len; i++) {
+        if (def->fn(r, n, items[i], fa, &res[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    *out = tv_list(res, len);
+    return GW_OK;
+}
+
+
+static int
+minmax(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out, int max)
+{
+    tv_t        *items, *keys;
+    size_t       len, i, best = 0;
+    sort_ctx_t   c = { r, n, !(GIVEN(0) && tv_truthy(args[0])), 0 };
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK
+        || keys_of(r, n, items, len, args[1], &keys) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (len == 0) {
+        *out = tv_undef(max ? "No aggregated item, sequence was empty."
+                            : "No aggregated item, sequence was empty.");
+        return GW_OK;
+    }
+    for (i = 1; i < len; i++) {
+        int  d = sort_cmp(&c, keys[i], keys[best]);
+
+        if (max ? d > 0 : d < 0) {
+            best = i;
+        }
+    }
+    if (c.failed) {
+        return GW_ERROR;
+    }
+    *out = items[best];
+    return GW_OK;
+}
+
+F(f_max) { return minmax(r, n, v, args, out, 1); }
+F(f_min) { return minmax(r, n, v, args, out, 0); }
+
+
+static int
+select_impl(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out,
+    int want, int by_attr)
+{
+    tv_t       *items, *res, x;
+    size_t      len, i, k, first = by_attr ? 1 : 0, nt;
+    int         ok;
+    char        test[64];
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    test[0] = '\0';
+    if (args[first].kind == V_STR && args[first].n < sizeof(test)) {
+        tmpl_memcpy(test, args[first].u.s, args[first].n);
+        test[args[first].n] = '\0';
+    }
+    nt = n->nargs > first + 1 ? n->nargs - first - 1 : 0;
+    for (i = 0, k = 0; i < len; i++) {
+        x = items[i];
+        if (by_attr && attr_path(r, n, x, args[0], &x) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (test[0]) {
+            if (tmpl_apply_test(r, n, test, x, args + first + 1, nt, &ok)
+                != GW_OK)
+            {
+                return GW_ERROR;
+            }
+        } else {
+            ok = tv_truthy(x);
+        }
+        if (ok == want) {
+            res[k++] = items[i];
+        }
+    }
+    *out = tv_list(res, k);
+    return GW_OK;
+}
+
+F(f_select) { return select_impl(r, n, v, args, out, 1, 0); }
+F(f_reject) { return select_impl(r, n, v, args, out, 0, 0); }
+F(f_selectattr) { return select_impl(r, n, v, args, out, 1, 1); }
+F(f_rejectattr) { return select_impl(r, n, v, args, out, 0, 1); }
+
+F(f_replace)
+{
+    tv_t  s = soft_str(r, v), old, new;
+
+    old = soft_str(r, args[0]);
+    new = soft_str(r, args[1]);
+    if (r->autoescape && (s.safe || old.safe || new.safe)) {
+        /* Markup.replace escapes its arguments */
+        s = tv_escape(r, s);
+        old = tv_escape(r, old);
+        new = tv_escape(r, new);
+    }
+    *out = tmpl_str_replace(r, s, old, new, GIVEN(2) && args[2].kind == V_INT
+                            ? args[2].u.i : -1);
+    return GW_OK;
+}
+
+F(f_reverse)
+{
+    tv_t    *items, *res;
+    size_t   len, i;
+
+    if (v.kind == V_STR) {
+        gw_buf_t  b;
+
+        if (tv_to_list(r, v, &items, &len) != GW_OK) {
+            return oom(r, n);
+        }
+        gw_buf_init(&b, r->a, v.n + 1);
+        for (i = len; i-- > 0; ) {
+            gw_buf_append(&b, items[i].u.s, items[i].n);
+        }
+        *out = buf_str(&b, v.safe);
+        return GW_OK;
+    }
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < len; i++) {
+        res[i] = items[len - 1 - i];
+    }
+    *out = tv_list(res, len);
+    return GW_OK;
+}
+
+F(f_round)
+{
+    int64_t      prec = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 0;
+    const char  *method = GIVEN(1) && args[1].kind == V_STR ? args[1].u.s
+                                                             : "common";
+    double       d, m;
+    char         buf[400];
+
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        d = (double) v.u.i;
+        if (strcmp(method, "common") == 0) {
+            int64_t  m = 1, q, rem, x = v.u.i;
+
+            if (prec >= 0) {
+                *out = tv_int(x);
+                return GW_OK;
+            }
+            /* round(int, -k): to a multiple of 10**k, ties to even */
+            for (q = 0; q < -prec && m <= INT64_MAX / 10; q++) {
+                m *= 10;
+            }
+            q = x / m;
+            rem = x % m;
+            if (rem < 0) {
+                rem += m;
+                q--;
+            }
+            if (2 * rem > m || (2 * rem == m && (q & 1))) {
+                q++;
+            }
+            *out = tv_int(q * m);
+            return GW_OK;
+        }
+    } else if (v.kind == V_FLOAT) {
+        d = v.u.f;
+    } else {
+        return tmpl_error(r, n, "type %s doesn't define __round__ method",
+                          tv_type_name(v));
+    }
+    if (strcmp(method, "common") == 0) {
+        if (prec >= 0 && prec < 300 && isfinite(d)) {
+            /* printf rounds the exact binary value, half to even, as
+             * Python's round() does */
+            snprintf(buf, sizeof(buf), "%.*f", (int) prec, d);
+            *out = tv_float(strtod(buf, NULL));
+        } else {
+            m = pow(10, (double) -prec);
+            *out = tv_float(nearbyint(d / m) * m);
+        }
+        return GW_OK;
+    }
+    if (strcmp(method, "floor") != 0 && strcmp(method, "ceil") != 0) {
+        return tmpl_error(r, n, "method must be common, ceil or floor");
+    }
+    m = pow(10, (double) prec);
+    *out = tv_float((method[0] == 'f' ? floor(d * m) : ceil(d * m)) / m);
+    return GW_OK;
+}
+
+F(f_safe)
+{
+    *out = soft_str(r, v);
+    out->safe = 1;
+    return GW_OK;
+}
+
+F(f_slice)
+{
+    tv_t      *items, *res, *col;
+    size_t     len, i, k, per, extra, off = 0, nslices, cnt;
+
+    if (args[0].kind != V_INT || args[0].u.i <= 0) {
+        return tmpl_error(r, n, "slice count must be a positive integer");
+    }
+    if (iter_items(r, n, v, &items, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    nslices = (size_t) args[0].u.i;
+    per = len / nslices;
+    extra = len % nslices;
+    res = gw_arena_alloc(r->a, (nslices + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < nslices; i++) {
+        cnt = per + (i < extra);
+        col = gw_arena_alloc(r->a, (cnt + 2) * sizeof(tv_t));
+        if (col == NULL) {
+            return oom(r, n);
+        }
+        for (k = 0; k < cnt; k++) {
+            col[k] = items[off + k];
+        }
+        off += cnt;
+        if (GIVEN(1) && args[1].kind != V_NONE && extra && i >= extra) {
+            col[k++] = args[1];
+        }
+        res[i] = tv_list(col, k);
+    }
+    *out = tv_list(res, nslices);
+    return GW_OK;
+}
+
+F(f_sort)
+{
+    tv_t    *items, *keys, *sorted;
+    size_t   len;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK
+        || keys_of(r, n, items, len, args[2], &keys) != GW_OK
+        || sort_by(r, n, keys, items, len,
+                   !(GIVEN(1) && tv_truthy(args[1])),
+                   GIVEN(0) && tv_truthy(args[0]), &sorted) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    *out = tv_list(sorted, len);
+    return GW_OK;
+}
+
+F(f_string)
+{
+    *out = soft_str(r, v);
+    return GW_OK;
+}
+
+F(f_striptags)
+{
+    tv_t        s = soft_str(r, v);
+    gw_buf_t    b, o;
+    size_t      i;
+    const char *e;
+    int         space = 0;
+
+    /* drop comments and tags, then collapse whitespace and unescape */
+    gw_buf_init(&b, r->a, s.n + 1);
+    for (i = 0; i < s.n; i++) {
+        if (s.u.s[i] == '<' && i + 3 < s.n
+            && memcmp(s.u.s + i, "<!--", 4) == 0)
+        {
+            e = memmem(s.u.s + i + 4, s.n - i - 4, "-->", 3);
+            if (e != NULL) {
+                i = (e - s.u.s) + 2;
+                continue;
+            }
+        }
+        if (s.u.s[i] == '<') {
+            e = memchr(s.u.s + i + 1, '>', s.n - i - 1);
+            if (e != NULL && e > s.u.s + i + 1) {
+                i = e - s.u.s;
+                continue;
+            }
+        }
+        gw_buf_putc(&b, s.u.s[i]);
+    }
+    gw_buf_init(&o, r->a, b.len + 1);
+    for (i = 0; i < b.len; i++) {
+        if (isspace((unsigned char) b.data[i])) {
+            space = o.len > 0;
+            continue;
+        }
+        if (space) {
+            gw_buf_putc(&o, ' ');
+            space = 0;
+        }
+        if (b.data[i] == '&') {
+            static const struct { const char *e; char c; } ents[] = {
+                { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+                { "&quot;", '"' }, { "&#34;", '"' }, { "&#39;", '\'' },
+                { "&apos;", '\'' }, { "&nbsp;", ' ' }, { NULL, 0 }
+            };
+            size_t  k, el;
+
+            for (k = 0; ents[k].e; k++) {
+                el = strlen(ents[k].e);
+                if (i + el <= b.len && memcmp(b.data + i, ents[k].e, el) == 0)
+                {
+                    break;
+                }
+            }
+            if (ents[k].e == NULL && i + 3 < b.len && b.data[i + 1] == '#') {
+                /* numeric character reference: &#65; &#x41; */
+                size_t    j = i + 2;
+                uint32_t  cp = 0;
+                int       hex = 0, digits = 0;
+
+                if (b.data[j] == 'x' || b.data[j] == 'X') {
+                    hex = 1;
+                    j++;
+                }
+                while (j < b.len && (hex ? isxdigit((unsigned char) b.data[j])
+                                         : isdigit((unsigned char) b.data[j]))
+                       && cp < 0x110000)
+                {
+                    int  dv = isdigit((unsigned char) b.data[j])
+                              ? b.data[j] - '0'
+                              : (b.data[j] | 0x20) - 'a' + 10;
+
+                    cp = cp * (hex ? 16 : 10) + (uint32_t) dv;
+                    digits++;
+                    j++;
+                }
+                if (digits && j < b.len && b.data[j] == ';' && cp > 0
+                    && cp < 0x110000)
+                {
+                    tmpl_utf8_put(&o, cp);
+                    i = j;
+                    continue;
+                }
+            }
+            if (ents[k].e) {
+                if (ents[k].c == ' ' && ents[k].e[1] == 'n') {
+                    gw_buf_append(&o, "\xc2\xa0", 2);
+                } else {
+                    gw_buf_putc(&o, ents[k].c);
+                }
+                i += strlen(ents[k].e) - 1;
+                continue;
+            }
+        }
+        gw_buf_putc(&o, b.data[i]);
+    }
+    *out = buf_str(&o, 0);
+    return GW_OK;
+}
+
+F(f_sum)
+{
+    tv_t    *items, *keys, acc = GIVEN(1) ? args[1] : tv_int(0);
+    size_t   len, i;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK
+        || keys_of(r, n, items, len, args[0], &keys) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    for (i = 0; i < len; i++) {
+        if (tv_is_num(acc) && tv_is_num(keys[i])) {
+            if (acc.kind != V_FLOAT && keys[i].kind != V_FLOAT
+                && !__builtin_add_overflow(acc.u.i, keys[i].u.i, &acc.u.i))
+            {
+                acc.kind = V_INT;
+                continue;
+            }
+            acc = tv_float((acc.kind == V_FLOAT ? acc.u.f : (double) acc.u.i)
+                           + (keys[i].kind == V_FLOAT ? keys[i].u.f
+                              : (double) keys[i].u.i));
+            continue;
+        }
+        return tmpl_error(r, n, "unsupported operand type(s) for +: '%s' "
+                          "and '%s'", tv_type_name(acc),
+                          tv_type_name(keys[i]));
+    }
+    *out = acc;
+    return GW_OK;
+}
+
+F(f_title)
+{
+    *out = tmpl_str_case(r, soft_str(r, v), 5);
+    out->safe = 0;
+    return GW_OK;
+}
+
+
+static int
+json_dump(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, int64_t indent,
+    int level)
+{
+    tv_t      *items, *keys, *vals, *sorted;
+    size_t     len, i, k;
+    char       num[64];
+    int        d;
+
+    switch (v.kind) {
+    case V_NONE:
+        return gw_buf_appends(b, "null");
+    case V_BOOL:
+        return gw_buf_appends(b, v.u.i ? "true" : "false");
+    case V_INT:
+        return gw_buf_printf(b, "%lld", (long long) v.u.i);
+    case V_FLOAT:
+        if (isnan(v.u.f)) {
+            return gw_buf_appends(b, "NaN");
+        }
+        if (isinf(v.u.f)) {
+            return gw_buf_appends(b, v.u.f < 0 ? "-Infinity" : "Infinity");
+        }
+        tmpl_float_repr(v.u.f, num, sizeof(num));
+        return gw_buf_appends(b, num);
+    case V_STR:
+        gw_buf_putc(b, '"');
+        for (i = 0; i < v.n; i++) {
+            unsigned char  c = (unsigned char) v.u.s[i];
+            uint32_t       cp;
+            int            extra;
+
+            if (c == '"' || c == '\\') {
+                gw_buf_putc(b, '\\');
+                gw_buf_putc(b, (char) c);
+            } else if (c == '\n') {
+                gw_buf_appends(b, "\\n");
+            } else if (c == '\r') {
+                gw_buf_appends(b, "\\r");
+            } else if (c == '\t') {
+                gw_buf_appends(b, "\\t");
+            } else if (c == '\b') {
+                gw_buf_appends(b, "\\b");
+            } else if (c == '\f') {
+                gw_buf_appends(b, "\\f");
+            } else if (c == '<' || c == '>' || c == '&' || c == '\''
+                       || c < 0x20 || c == 0x7f)
+            {
+                gw_buf_printf(b, "\\u%04x", c);
+            } else if (c < 0x80) {
+                gw_buf_putc(b, (char) c);
+            } else {
+                /* ensure_ascii: \uXXXX, surrogate pairs above BMP */
+                extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+                cp = c & (0x3f >> extra);
+                for (k = 0; k < (size_t) extra && i + 1 < v.n; k++) {
+                    cp = (cp << 6) | ((unsigned char) v.u.s[++i] & 0x3f);
+                }
+                if (cp >= 0x10000) {
+                    cp -= 0x10000;
+                    gw_buf_printf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10),
+                                  0xdc00 + (cp & 0x3ff));
+                } else {
+                    gw_buf_printf(b, "\\u%04x", cp);
+                }
+            }
+        }
+        return gw_buf_putc(b, '"');
+    case V_LIST:
+    case V_JLIST:
+        if (tv_to_list(r, v, &items, &len) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (len == 0) {
+            return gw_buf_appends(b, "[]");
+        }
+        gw_buf_putc(b, '[');
+        for (i = 0; i < len; i++) {
+            if (i) {
+                gw_buf_appends(b, indent >= 0 ? "," : ", ");
+            }
+            if (indent >= 0) {
+                gw_buf_printf(b, "\n%*s", (int) (indent * (level + 1)), "");
+            }
+            if (json_dump(r, n, b, items[i], indent, level + 1) != GW_OK) {
+                return GW_ERROR;
+            }
+        }
+        if (indent >= 0) {
+            gw_buf_printf(b, "\n%*s", (int) (indent * level), "");
+        }
+        return gw_buf_putc(b, ']');
+    case V_DICT:
+    case V_JDICT:
+        if (tv_map_items(r, v, &keys, &vals, &len) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (len == 0) {
+            return gw_buf_appends(b, "{}");
+        }
+        /* sort_keys=True: sort indexes by key */
+        sorted = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+        if (sorted == NULL) {
+            return GW_ERROR;
+        }
+        for (i = 0; i < len; i++) {
+            sorted[i] = tv_int((int64_t) i);
+        }
+        for (i = 1; i < len; i++) {
+            for (k = i; k > 0; k--) {
+                if (tv_cmp(r, n, keys[sorted[k - 1].u.i],
+                           keys[sorted[k].u.i], &d) != GW_OK)
+                {
+                    return GW_ERROR;
+                }
+                if (d <= 0) {
+                    break;
+                }
+                tv_t  t = sorted[k];
+
+                sorted[k] = sorted[k - 1];
+                sorted[k - 1] = t;
+            }
+        }
+        gw_buf_putc(b, '{');
+        for (i = 0; i < len; i++) {
+            k = (size_t) sorted[i].u.i;
+            if (i) {
+                gw_buf_appends(b, indent >= 0 ? "," : ", ");
+            }
+            if (indent >= 0) {
+                gw_buf_printf(b, "\n%*s", (int) (indent * (level + 1)), "");
+            }
+            if (keys[k].kind == V_STR) {
+                json_dump(r, n, b, keys[k], indent, level + 1);
+            } else {
+                gw_buf_putc(b, '"');
+                tv_str_append(r, b, keys[k]);
+                gw_buf_putc(b, '"');
+            }
+            gw_buf_appends(b, ": ");
+            if (json_dump(r, n, b, vals[k], indent, level + 1) != GW_OK) {
+                return GW_ERROR;
+            }
+        }
+        if (indent >= 0) {
+            gw_buf_printf(b, "\n%*s", (int) (indent * level), "");
+        }
+        return gw_buf_putc(b, '}');
+    default:
+        return tmpl_error(r, n, "Object of type %s is not JSON "
+                          "serializable", tv_type_name(v));
+    }
+}
+
+F(f_tojson)
+{
+    gw_buf_t  b;
+
+    gw_buf_init(&b, r->a, 64);
+    if (json_dump(r, n, &b, v, GIVEN(0) && args[0].kind == V_INT
+                  ? args[0].u.i : -1, 0) != GW_OK)
+    {
+        return r->failed ? GW_ERROR : oom(r, n);
+    }
+    *out = buf_str(&b, 1);
+    return GW_OK;
+}
+
+F(f_trim)
+{
+    *out = tmpl_str_strip(r, soft_str(r, v), GIVEN(0) ? args[0]
+                          : tv_none(), 0);
+    return GW_OK;
+}
+
+/* Byte offset of character index k in s (UTF-8). */
+static size_t
+char_offset(tv_t s, size_t k)
+{
+    size_t  i = 0;
+
+    while (k > 0 && i < s.n && (unsigned char) s.u.s[i] < 0x80) {
+        i++;
+        k--;
+    }
+    while (k > 0 && i < s.n) {
+        tmpl_utf8_next(s.u.s, s.n, &i);
+        k--;
+    }
+    return i;
+}
+
+F(f_truncate)
+{
+    tv_t      s = soft_str(r, v);
+    int64_t   length = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 255;
+    int       killwords = GIVEN(1) && tv_truthy(args[1]);
+    tv_t      end = GIVEN(2) ? soft_str(r, args[2]) : tv_str("...", 3, 0);
+    int64_t   leeway = GIVEN(3) && args[3].kind == V_INT ? args[3].u.i : 5;
+    size_t    cut, sp;
+    gw_buf_t  b;
+    int64_t   endlen, slen;
+
+    tv_len(r, n, s, &slen);
+    if (slen <= length + leeway) {
+        *out = s;
+        return GW_OK;
+    }
+    tv_len(r, n, end, &endlen);
+    if (length < endlen) {
+        return tmpl_error(r, n, "expected length >= %lld, got %lld",
+                          (long long) endlen, (long long) length);
+    }
+    cut = char_offset(s, (size_t) (length - endlen));
+    if (!killwords) {
+        /* s[:length - len(end)].rsplit(" ", 1)[0] */
+        for (sp = cut; sp > 0 && s.u.s[sp - 1] != ' '; sp--) {
+        }
+        if (sp > 0) {
+            cut = sp - 1;
+        }
+    }
+    gw_buf_init(&b, r->a, cut + end.n + 1);
+    gw_buf_append(&b, s.u.s, cut);
+    gw_buf_append(&b, end.u.s, end.n);
+    *out = buf_str(&b, 0);
+    return GW_OK;
+}
+
+F(f_unique)
+{
+    tv_t    *items, *keys, *res, *seen;
+    size_t   len, i, k, m, ns = 0;
+    int      icase = !(GIVEN(0) && tv_truthy(args[0]));
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK
+        || keys_of(r, n, items, len, args[1], &keys) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    seen = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (res == NULL || seen == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0, k = 0; i < len; i++) {
+        tv_t  key = fold(r, keys[i], icase);
+
+        for (m = 0; m < ns; m++) {
+            if (tv_eq(seen[m], key)) {
+                break;
+            }
+        }
+        if (m < ns) {
+            continue;
+        }
+        seen[ns++] = key;
+        res[k++] = items[i];
+    }
+    *out = tv_list(res, k);
+    return GW_OK;
+}
+
+
+static void
+url_quote(gw_buf_t *b, tv_t s, int for_qs)
+{
+    size_t  i;
+
+    for (i = 0; i < s.n; i++) {
+        unsigned char  c = (unsigned char) s.u.s[i];
+
+        if (isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~'
+            || (c == '/' && !for_qs))
+        {
+            gw_buf_putc(b, (char) c);
+        } else if (c == ' ' && for_qs) {
+            gw_buf_putc(b, '+');
+        } else {
+            gw_buf_printf(b, "%%%02X", c);
+        }
+    }
+}
+
+F(f_urlencode)
+{
+    gw_buf_t  b;
+    tv_t     *keys, *vals, *items;
+    size_t    len, i;
+
+    gw_buf_init(&b, r->a, 64);
+    if (v.kind == V_STR) {
+        url_quote(&b, v, 0);
+    } else if (tv_is_map(v) || tv_is_seq(v)) {
+        if (tv_is_map(v)) {
+            if (tv_map_items(r, v, &keys, &vals, &len) != GW_OK) {
+                return oom(r, n);
+            }
+        } else {
+            if (tv_to_list(r, v, &items, &len) != GW_OK) {
+                return oom(r, n);
+            }
+            keys = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+            vals = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+            if (keys == NULL || vals == NULL) {
+                return oom(r, n);
+            }
+            for (i = 0; i < len; i++) {
+                tv_t    *pair;
+                size_t   pn;
+
+                if (tv_to_list(r, items[i], &pair, &pn) != GW_OK || pn != 2) {
+                    return tmpl_error(r, n, "urlencode expects pairs");
+                }
+                keys[i] = pair[0];
+                vals[i] = pair[1];
+            }
+        }
+        for (i = 0; i < len; i++) {
+            if (i) {
+                gw_buf_putc(&b, '&');
+            }
+            url_quote(&b, tv_to_str(r, keys[i]), 1);
+            gw_buf_putc(&b, '=');
+            url_quote(&b, tv_to_str(r, vals[i]), 1);
+        }
+    } else {
+        url_quote(&b, soft_str(r, v), 0);
+    }
+    *out = buf_str(&b, 0);
+    return GW_OK;
+}
+
+F(f_wordcount)
+{
+    tv_t    s = soft_str(r, v);
+    size_t  i;
+    int64_t k = 0;
+    int     in = 0;
+
+    /* re.findall(r"\w+") */
+    for (i = 0; i < s.n; i++) {
+        unsigned char  c = (unsigned char) s.u.s[i];
+        int            w = isalnum(c) || c == '_' || c >= 0x80;
+
+        if (w && !in) {
+            k++;
+        }
+        in = w;
+    }
+    *out = tv_int(k);
+    return GW_OK;
+}
+
+/* textwrap's chunks: whitespace runs, words, and (break_on_hyphens)
+ * word pieces ending in a hyphen between letters. */
+typedef struct {
+    const char  *s;
+    size_t       n;
+    int64_t      chars;
+    int          space;
+} chunk_t;
+
+
+static int
+ww_letter(const char *w, size_t n, size_t i)
+{
+    return i < n && (isalpha((unsigned char) w[i])
+                     || (unsigned char) w[i] >= 0x80);
+}
+
+
+static size_t
+ww_chunks(tmpl_rs_t *r, tv_t line, int hyphens, chunk_t *c)
+{
+    size_t  i = 0, a, k, nc = 0, j;
+    int64_t len;
+
+    while (i < line.n) {
+        a = i;
+        if (tmpl_space_at(line.u.s, line.n, i) > 0) {
+            while (i < line.n && (k = tmpl_space_at(line.u.s, line.n, i)) > 0)
+            {
+                i += k;
+            }
+            c[nc].space = 1;
+        } else {
+            while (i < line.n && tmpl_space_at(line.u.s, line.n, i) == 0) {
+                if (hyphens && line.u.s[i] == '-' && i > a
+                    && ((i >= 2 && ww_letter(line.u.s, line.n, i - 1)
+                         && ww_letter(line.u.s, line.n, i - 2))
+                        || (i >= 3 && ww_letter(line.u.s, line.n, i - 1)
+                            && line.u.s[i - 2] == '-'
+                            && ww_letter(line.u.s, line.n, i - 3)))
+                    && ww_letter(line.u.s, line.n, i + 1)
+                    && (ww_letter(line.u.s, line.n, i + 2)
+                        || (i + 2 < line.n && line.u.s[i + 2] == '-'
+                            && ww_letter(line.u.s, line.n, i + 3))))
+                {
+                    i++;
+                    break;
+                }
+                i++;
+            }
+            c[nc].space = 0;
+        }
+        c[nc].s = line.u.s + a;
+        c[nc].n = i - a;
+        for (j = 0, len = 0; j < c[nc].n; j++) {
+            len += ((unsigned char) c[nc].s[j] & 0xc0) != 0x80;
+        }
+        c[nc].chars = len;
+        nc++;
+    }
+    (void) r;
+    return nc;
+}
+
+
+/* Byte length of the first k characters of c. */
+static size_t
+ww_prefix(const chunk_t *c, int64_t k)
+{
+    size_t  i = 0;
+
+    while (k > 0 && i < c->n) {
+        tmpl_utf8_next(c->s, c->n, &i);
+        k--;
+    }
+    return i;
+}
+
+
+F(f_wordwrap)
+{
+    tv_t      s = soft_str(r, v), wrap, paras;
+    int64_t   width = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 79;
+    int       breaklong = !GIVEN(1) || tv_truthy(args[1]);
+    int       hyphens = !GIVEN(3) || tv_truthy(args[3]);
+    gw_buf_t  b;
+    size_t    p, nc, ci, nlines, k, first, last;
+    chunk_t  *c, *line;
+    int64_t   cur, space;
+    tv_t      nl = tv_str("\n", 1, 0);
+
+    wrap = GIVEN(2) && args[2].kind == V_STR ? args[2] : nl;
+    if (width <= 0) {
+        return tmpl_error(r, n, "invalid width %lld (must be > 0)",
+                          (long long) width);
+    }
+    if (tmpl_str_split(r, s, nl, -1, &paras) != GW_OK) {
+        return oom(r, n);
+    }
+    if (paras.n && paras.u.items[paras.n - 1].n == 0) {
+        paras.n--;          /* splitlines() drops a final empty line */
+    }
+    gw_buf_init(&b, r->a, s.n + 16);
+    for (p = 0; p < paras.n; p++) {
+        tv_t  ln = paras.u.items[p];
+
+        if (p) {
+            gw_buf_append(&b, wrap.u.s, wrap.n);
+        }
+        c = gw_arena_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
+        line = gw_arena_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
+        if (c == NULL || line == NULL) {
+            return oom(r, n);
+        }
+        nc = ww_chunks(r, ln, hyphens, c);
+        ci = 0;
+        nlines = 0;
+        while (ci < nc) {
+            k = 0;
+            cur = 0;
+            if (c[ci].space && nlines > 0) {
+                ci++;
+                continue;
+            }
+            while (ci < nc && cur + c[ci].chars <= width) {
+                cur += c[ci].chars;
+                line[k++] = c[ci++];
+            }
+            if (ci < nc && c[ci].chars > width) {
+                space = width - cur;
+                if (breaklong) {
+                    int64_t  end = space < 1 ? 1 : space;
+                    size_t   bl;
+
+                    if (hyphens && c[ci].chars > space) {
+                        /* prefer breaking after the last hyphen */
+                        size_t  lim = ww_prefix(&c[ci], space), h;
+
+                        for (h = lim; h-- > 0; ) {
+                            if (c[ci].s[h] == '-') {
+                                break;
+                            }
+                        }
+                        if (h != (size_t) -1 && h > 0
+                            && strspn(c[ci].s, "-") < h)
+                        {
+                            end = 0;
+                            bl = h + 1;
+                            goto split;
+                        }
+                    }
+                    if (space < 1 && k > 0) {
+                        goto flush;
+                    }
+                    bl = ww_prefix(&c[ci], end);
+                split:
+                    line[k].s = c[ci].s;
+                    line[k].n = bl;
+                    line[k].space = 0;
+                    line[k].chars = 0;
+                    k++;
+                    c[ci].s += bl;
+                    c[ci].n -= bl;
+                    {
+                        size_t   j;
+                        int64_t  cc = 0;
+
+                        for (j = 0; j < c[ci].n; j++) {
+                            cc += ((unsigned char) c[ci].s[j] & 0xc0)
+                                  != 0x80;
+                        }
+                        c[ci].chars = cc;
+                    }
+                } else if (k == 0) {
+                    line[k++] = c[ci++];
+                }
+            }
+        flush:
+            if (k > 0 && line[k - 1].space) {
+                k--;
+            }
+            if (k > 0) {
+                if (nlines) {
+                    gw_buf_append(&b, wrap.u.s, wrap.n);
+                }
+                first = 0;
+                for (last = first; last < k; last++) {
+                    gw_buf_append(&b, line[last].s, line[last].n);
+                }
+                nlines++;
+            }
+        }
+    }
+    *out = buf_str(&b, 0);
+    return GW_OK;
+}
+
+F(f_xmlattr)
+{
+    tv_t     *keys, *vals, val;
+    size_t    len, i;
+    gw_buf_t  b;
+    int       autospace = !GIVEN(0) || tv_truthy(args[0]);
+
+    if (!tv_is_map(v)) {
+        return tmpl_error(r, n, "xmlattr: value must be a dict");
+    }
+    if (tv_map_items(r, v, &keys, &vals, &len) != GW_OK) {
+        return oom(r, n);
+    }
+    gw_buf_init(&b, r->a, 64);
+    for (i = 0; i < len; i++) {
+        if (vals[i].kind == V_NONE || vals[i].kind == V_UNDEF) {
+            continue;
+        }
+        if (b.len || autospace) {
+            gw_buf_putc(&b, ' ');
+        }
+        val = tv_escape(r, keys[i]);
+        gw_buf_append(&b, val.u.s, val.n);
+        gw_buf_appends(&b, "=\"");
+        val = tv_escape(r, vals[i]);
+        gw_buf_append(&b, val.u.s, val.n);
+        gw_buf_putc(&b, '"');
+    }
+    *out = buf_str(&b, r->autoescape);
+    return GW_OK;
+}
+
+F(f_pprint)
+{
+    gw_buf_t  b;
+
+    gw_buf_init(&b, r->a, 64);
+    if (tv_repr_append(r, &b, v) != GW_OK) {
+        return oom(r, n);
+    }
+    *out = buf_str(&b, 0);
+    return GW_OK;
+}
+
+F(f_groupby)
+{
+    tv_t     *items, *keys, *sorted, *sk, *groups, *pair, *members;
+    size_t    len, i, j, ng = 0;
+    int       icase = GIVEN(2) ? !tv_truthy(args[2]) : 1;
+
+    if (iter_items(r, n, v, &items, &len) != GW_OK
+        || keys_of(r, n, items, len, args[0], &keys) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (GIVEN(1)) {
+        for (i = 0; i < len; i++) {
+            if (keys[i].kind == V_UNDEF) {
+                keys[i] = args[1];
+            }
+        }
+    }
+    /* sort items by key (case-folded), keep the sorted keys alongside */
+    if (sort_by(r, n, keys, items, len, icase, 0, &sorted) != GW_OK
+        || sort_by(r, n, keys, keys, len, icase, 0, &sk) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    groups = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (groups == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < len; i = j) {
+        tv_t  k0 = fold(r, sk[i], icase);
+
+        for (j = i + 1; j < len && tv_eq(fold(r, sk[j], icase), k0); j++) {
+        }
+        pair = gw_arena_alloc(r->a, 2 * sizeof(tv_t));
+        members = gw_arena_alloc(r->a, (j - i) * sizeof(tv_t));
+        if (pair == NULL || members == NULL) {
+            return oom(r, n);
+        }
+        tmpl_memcpy(members, sorted + i, (j - i) * sizeof(tv_t));
+        pair[0] = sk[i];
+        pair[1] = tv_list(members, j - i);
+        groups[ng] = tv_list(pair, 2);
+        groups[ng].tuple = 1;
+        groups[ng].ns = 1;      /* a _GroupTuple: .grouper and .list */
+        ng++;
+    }
+    *out = tv_list(groups, ng);
+    return GW_OK;
+}
+
+
+/* ---- printf-style formatting -------------------------------------------- */
+
+int
+tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
+    size_t nargs, tv_t *out)
+{
+    gw_buf_t     b;
+    size_t       i, ai = 0, k;
+    char         spec[64], conv, num[512];
+    tv_t         a, s;
+    tv_t         mapping;
+    int          have_map = nargs == 1 && tv_is_map(args[0]);
+    int64_t      width;
+    int          left;
+
+    mapping = have_map ? args[0] : tv_none();
+    gw_buf_init(&b, r->a, fmt.n + 32);
+    for (i = 0; i < fmt.n; i++) {
+        if (fmt.u.s[i] != '%') {
+            gw_buf_putc(&b, fmt.u.s[i]);
+            continue;
+        }
+        if (++i >= fmt.n) {
+            return tmpl_error(r, n, "incomplete format");
+        }
+        if (fmt.u.s[i] == '%') {
+            gw_buf_putc(&b, '%');
+            continue;
+        }
+        a.kind = V_MISSING;
+        if (fmt.u.s[i] == '(') {
+            const char  *e = memchr(fmt.u.s + i, ')', fmt.n - i);
+
+            if (e == NULL || !have_map) {
+                return tmpl_error(r, n, "format requires a mapping");
+            }
+            if (!tv_map_get(r, mapping, tv_str(fmt.u.s + i + 1,
+                            e - (fmt.u.s + i + 1), 0), &a))
+            {
+                return tmpl_error(r, n, "KeyError: '%.*s'",
+                                  (int) (e - (fmt.u.s + i + 1)),
+                                  fmt.u.s + i + 1);
+            }
+            i = (e - fmt.u.s) + 1;
+        }
+        k = 0;
+        spec[k++] = '%';
+        while (i < fmt.n && strchr("-+ #0123456789.", fmt.u.s[i])
+               && k < sizeof(spec) - 8)
+        {
+            spec[k++] = fmt.u.s[i++];
+        }
+        if (i >= fmt.n) {
+            return tmpl_error(r, n, "incomplete format");
+        }
+        conv = fmt.u.s[i];
+        spec[k] = '\0';
+        if (a.kind == V_MISSING) {
+            if (have_map && nargs == 1 && !tv_is_map(args[0])) {
+                return tmpl_error(r, n, "format requires a mapping");
+            }
+            if (ai >= nargs) {
+                return tmpl_error(r, n, "not enough arguments for format "
+                                  "string");
+            }
+            a = args[ai++];
+        }
+        switch (conv) {
+        case 's':
+        case 'r':
+            if (conv == 's') {
+                s = soft_str(r, a);
+            } else {
+                gw_buf_t  rb;
+
+                gw_buf_init(&rb, r->a, 32);
+                tv_repr_append(r, &rb, a);
+                s = buf_str(&rb, 0);
+            }
+            if (fmt.safe && !s.safe) {
+                s = tv_escape(r, s);
+            }
+            left = spec[1] == '-';
+            width = strtoll(spec + 1 + left, NULL, 10);
+            {
+                int64_t  len, pad;
+
+                tv_len(r, n, s, &len);
+                pad = width > len ? width - len : 0;
+                if (!left) {
+                    while (pad-- > 0) {
+                        gw_buf_putc(&b, ' ');
+                    }
+                }
+                gw_buf_append(&b, s.u.s, s.n);
+                if (left) {
+                    while (pad-- > 0) {
+                        gw_buf_putc(&b, ' ');
+                    }
+                }
+            }
+            break;
+        case 'd':
+        case 'i':
+        case 'x':
+        case 'X':
+        case 'o':
+        case 'c':
+            if (a.kind == V_FLOAT && conv != 'c') {
+                a = tv_int((int64_t) a.u.f);
+            }
+            if (a.kind != V_INT && a.kind != V_BOOL) {
+                return tmpl_error(r, n, "%%%c format: a number is required, "
+                                  "not %s", conv, tv_type_name(a));
+            }
+            if (conv == 'c') {
+                gw_buf_putc(&b, (char) a.u.i);
+                break;
+            }
+            spec[k++] = 'l';
+            spec[k++] = 'l';
+            spec[k++] = conv == 'i' ? 'd' : conv;
+            spec[k] = '\0';
+            snprintf(num, sizeof(num), spec, (long long) a.u.i);
+            gw_buf_appends(&b, num);
+            break;
+        case 'f':
+        case 'F':
+        case 'e':
+        case 'E':
+        case 'g':
+        case 'G':
+            if (!tv_is_num(a)) {
+                return tmpl_error(r, n, "must be real number, not %s",
+                                  tv_type_name(a));
+            }
+            spec[k++] = conv;
+            spec[k] = '\0';
+            snprintf(num, sizeof(num), spec,
+                     a.kind == V_FLOAT ? a.u.f : (double) a.u.i);
+            gw_buf_appends(&b, num);
+            break;
+        default:
+            return tmpl_error(r, n, "unsupported format character '%c'",
+                              conv);
+        }
+    }
+    if (ai < nargs && !have_map) {
+        return tmpl_error(r, n, "not all arguments converted during string "
+                          "formatting");
+    }
+    *out = buf_str(&b, fmt.safe);
+    return GW_OK;
+}
+
+F(f_format)
+{
+    tv_t    s = soft_str(r, v);
+    size_t  na = n->nargs;
+
+    return tmpl_percent_format(r, n, s, args, na, out);
+}
+
+
+static const tmpl_filter_def_t  filters[] = {
+    { "abs", "", f_abs },
+    { "attr", "name", f_attr },
+    { "batch", "linecount,fill_with", f_batch },
+    { "capitalize", "", f_capitalize },
+    { "center", "width", f_center },
+    { "count", "", f_length },
+    { "d", "default_value,boolean", f_default },
+    { "default", "default_value,boolean", f_default },
+    { "dictsort", "case_sensitive,by,reverse", f_dictsort },
+    { "e", "", f_escape },
+    { "escape", "", f_escape },
+    { "filesizeformat", "binary", f_filesizeformat },
+    { "first", "", f_first },
+    { "float", "default", f_float },
+    { "forceescape", "", f_forceescape },
+    { "format", "**", f_format },
+    { "groupby", "attribute,default,case_sensitive", f_groupby },
+    { "indent", "width,first,blank", f_indent },
+    { "int", "default,base", f_int },
+    { "items", "", f_items },
+    { "join", "d,attribute", f_join },
+    { "last", "", f_last },
+    { "length", "", f_length },
+    { "list", "", f_list },
+    { "lower", "", f_lower },
+    { "map", "_filter,attribute,default", f_map },
+    { "max", "case_sensitive,attribute", f_max },
+    { "min", "case_sensitive,attribute", f_min },
+    { "pprint", "", f_pprint },
+    { "reject", "", f_reject },
+    { "rejectattr", "", f_rejectattr },
+    { "replace", "old,new,count", f_replace },
+    { "reverse", "", f_reverse },
+    { "round", "precision,method", f_round },
+    { "safe", "", f_safe },
+    { "select", "", f_select },
+    { "selectattr", "", f_selectattr },
+    { "slice", "slices,fill_with", f_slice },
+    { "sort", "reverse,case_sensitive,attribute", f_sort },
+    { "string", "", f_string },
+    { "striptags", "", f_striptags },
+    { "sum", "attribute,start", f_sum },
+    { "title", "", f_title },
+    { "tojson", "indent", f_tojson },
+    { "trim", "chars", f_trim },
+    { "truncate", "length,killwords,end,leeway", f_truncate },
+    { "unique", "case_sensitive,attribute", f_unique },
+    { "upper", "", f_upper },
+    { "urlencode", "", f_urlencode },
+    { "urlize", "trim_url_limit,nofollow,target,rel", tmpl_urlize },
+    { "wordcount", "", f_wordcount },
+    { "wordwrap", "width,break_long_words,wrapstring,break_on_hyphens",
+      f_wordwrap },
+    { "xmlattr", "autospace", f_xmlattr },
+    { NULL, NULL, NULL }
+};
+
+
+const tmpl_filter_def_t *
+tmpl_filter_find(const char *name, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; filters[i].name; i++) {
+        if (strlen(filters[i].name) == len
+            && memcmp(filters[i].name, name, len) == 0)
+        {
+            return &filters[i];
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,2069 @@
+/*
+ * parser.c: recursive descent over the token array into the node tree that
+ * render.c walks.  The grammar and the precedence follow Jinja's parser.py
+ * so that templates mean the same thing; filters and tests are resolved to
+ * their functions here, and their arguments bound to parameter slots, so
+ * rendering never looks anything up by name but variables.
+ */
+
+#include "tmpl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdarg.h>
+
+
+typedef struct {
+    gw_tmpl_env_t   *env;
+    gw_arena_t      *a;
+    tmpl_t          *t;
+    tmpl_tok_t      *toks;
+    size_t           ntoks;
+    size_t           i;
+    char            *err;
+    size_t           errsz;
+    const char      *end_tags[8];   /* innermost statement's end tags */
+    tmpl_node_t    **blocks;
+    size_t           nblocks;
+    size_t           blocks_cap;
+    int              depth;         /* bounds recursion on hostile input */
+} parser_t;
+
+#define TMPL_MAX_NESTING  200
+
+
+static tmpl_node_t *parse_expr(parser_t *p);
+static tmpl_node_t *parse_or(parser_t *p);
+static tmpl_node_t *parse_unary(parser_t *p, int with_filter);
+static tmpl_node_t *parse_tuple(parser_t *p, int with_cond,
+    const char *extra_end);
+static tmpl_node_t *parse_body(parser_t *p, const char **ends,
+    const char *stmt, size_t *which);
+
+
+const char *
+tmpl_intern(gw_tmpl_env_t *env, const char *s, size_t len)
+{
+    size_t   i;
+    char   **nn, *c;
+
+    for (i = 0; i < env->nnames; i++) {
+        if (strlen(env->names[i]) == len
+            && memcmp(env->names[i], s, len) == 0)
+        {
+            return env->names[i];
+        }
+    }
+    if (env->nnames == env->names_cap) {
+        env->names_cap = env->names_cap ? env->names_cap * 2 : 64;
+        nn = realloc(env->names, env->names_cap * sizeof(char *));
+        if (nn == NULL) {
+            return NULL;
+        }
+        env->names = nn;
+    }
+    c = gw_arena_strndup(env->arena, s, len);
+    if (c == NULL) {
+        return NULL;
+    }
+    env->names[env->nnames++] = c;
+    return c;
+}
+
+
+static const char *
+tok_desc(tmpl_tok_t *t, char *buf, size_t size)
+{
+    switch (t->type) {
+    case T_EOF: return "end of template";
+    case T_VAR_END: return "end of print statement";
+    case T_BLOCK_END: return "end of statement block";
+    case T_VAR_BEGIN: return "begin of print statement";
+    case T_BLOCK_BEGIN: return "begin of statement block";
+    case T_STRING: return "string";
+    case T_INT: return "integer";
+    case T_FLOAT: return "float";
+    case T_DATA: return "template data";
+    default:
+        snprintf(buf, size, "%.*s", (int) (t->len > 60 ? 60 : t->len), t->s);
+        return buf;
+    }
+}
+
+
+static void *
+perr(parser_t *p, tmpl_tok_t *t, const char *fmt, ...)
+{
+    va_list  ap;
+    int      n;
+
+    if (p->err[0]) {
+        return NULL;
+    }
+    n = snprintf(p->err, p->errsz, "%s:%u:%u: ", p->t->name, t->line,
+                 t->col);
+    if (n < 0 || (size_t) n >= p->errsz) {
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(p->err + n, p->errsz - n, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+
+static tmpl_tok_t *
+cur(parser_t *p)
+{
+    return &p->toks[p->i];
+}
+
+
+static tmpl_tok_t *
+peek(parser_t *p, size_t k)
+{
+    return &p->toks[p->i + k < p->ntoks ? p->i + k : p->ntoks - 1];
+}
+
+
+static int
+is_op(tmpl_tok_t *t, const char *op)
+{
+    return t->type == T_OP && t->len == strlen(op)
+           && memcmp(t->s, op, t->len) == 0;
+}
+
+
+static int
+is_name(tmpl_tok_t *t, const char *name)
+{
+    return t->type == T_NAME && t->len == strlen(name)
+           && memcmp(t->s, name, t->len) == 0;
+}
+
+
+static int
+skip_op(parser_t *p, const char *op)
+{
+    if (is_op(cur(p), op)) {
+        p->i++;
+        return 1;
+    }
+    return 0;
+}
+
+
+static int
+skip_name(parser_t *p, const char *name)
+{
+    if (is_name(cur(p), name)) {
+        p->i++;
+        return 1;
+    }
+    return 0;
+}
+
+
+static int
+expect_op(parser_t *p, const char *op)
+{
+    char  b[80];
+
+    if (skip_op(p, op)) {
+        return 1;
+    }
+    perr(p, cur(p), "expected token '%s', got '%s'", op,
+         tok_desc(cur(p), b, sizeof(b)));
+    return 0;
+}
+
+
+static int
+expect_type(parser_t *p, int type, const char *what)
+{
+    char  b[80];
+
+    if (cur(p)->type == type) {
+        p->i++;
+        return 1;
+    }
+    perr(p, cur(p), "expected token '%s', got '%s'", what,
+         tok_desc(cur(p), b, sizeof(b)));
+    return 0;
+}
+
+
+static tmpl_node_t *
+node_new(parser_t *p, int type, tmpl_tok_t *t)
+{
+    tmpl_node_t  *n;
+
+    n = gw_arena_calloc(p->a, sizeof(tmpl_node_t));
+    if (n == NULL) {
+        perr(p, t, "out of memory");
+        return NULL;
+    }
+    n->type = (uint16_t) type;
+    n->line = t->line;
+    n->col = t->col;
+    n->tmpl = p->t;
+    return n;
+}
+
+
+/* Growable node-pointer arrays while parsing (arena, doubled). */
+typedef struct {
+    tmpl_node_t  **v;
+    const char   **s;
+    tmpl_node_t  **w;
+    size_t         n;
+    size_t         cap;
+} nvec_t;
+
+
+static int
+nvec_push(parser_t *p, nvec_t *v, tmpl_node_t *n, const char *s,
+    tmpl_node_t *w)
+{
+    size_t         ncap;
+    tmpl_node_t  **nv, **nw;
+    const char   **ns;
+
+    if (v->n == v->cap) {
+        ncap = v->cap ? v->cap * 2 : 4;
+        nv = gw_arena_alloc(p->a, ncap * sizeof(void *));
+        ns = gw_arena_alloc(p->a, ncap * sizeof(void *));
+        nw = gw_arena_alloc(p->a, ncap * sizeof(void *));
+        if (nv == NULL || ns == NULL || nw == NULL) {
+            return 0;
+        }
+        if (v->n) {
+            tmpl_memcpy(nv, v->v, v->n * sizeof(void *));
+            tmpl_memcpy(ns, v->s, v->n * sizeof(void *));
+            tmpl_memcpy(nw, v->w, v->n * sizeof(void *));
+        }
+        v->v = nv;
+        v->s = ns;
+        v->w = nw;
+        v->cap = ncap;
+    }
+    v->v[v->n] = n;
+    v->s[v->n] = s;
+    v->w[v->n] = w;
+    v->n++;
+    return 1;
+}
+
+
+static const char *
+intern_tok(parser_t *p, tmpl_tok_t *t)
+{
+    const char  *s;
+
+    s = tmpl_intern(p->env, t->s, t->len);
+    if (s == NULL) {
+        perr(p, t, "out of memory");
+    }
+    return s;
+}
+
+
+/* ---- expressions -------------------------------------------------------- */
+
+/* Call arguments after "(": positional into pos, keywords into kw. */
+static int
+parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
+{
+    tmpl_node_t  *e;
+    tmpl_tok_t   *t;
+    const char   *name;
+    char          b[80];
+
+    while (!is_op(cur(p), ")")) {
+        if (pos->n + kw->n > 0 && !expect_op(p, ",")) {
+            return 0;
+        }
+        if (is_op(cur(p), ")")) {
+            break;
+        }
+        t = cur(p);
+        if (is_op(t, "*") || is_op(t, "**")) {
+            /* *args / **kwargs: marked by a wrapper node */
+            tmpl_node_t  *w;
+
+            p->i++;
+            w = node_new(p, N_UNARY, t);
+            if (w == NULL) {
+                return 0;
+            }
+            w->op = t->len == 1 ? OP_STAR : OP_STARSTAR;
+            w->a = parse_expr(p);
+            if (w->a == NULL) {
+                return 0;
+            }
+            if (t->len == 1) {
+                if (!nvec_push(p, pos, w, NULL, NULL)) {
+                    return 0;
+                }
+            } else if (!nvec_push(p, kw, w, "**", NULL)) {
+                return 0;
+            }
+            continue;
+        }
+        if (t->type == T_NAME && is_op(peek(p, 1), "=")) {
+            name = intern_tok(p, t);
+            p->i += 2;
+            e = parse_expr(p);
+            if (e == NULL || name == NULL
+                || !nvec_push(p, kw, e, name, NULL))
+            {
+                return 0;
+            }
+            continue;
+        }
+        if (kw->n) {
+            perr(p, t, "invalid syntax for function call expression");
+            return 0;
+        }
+        e = parse_expr(p);
+        if (e == NULL || !nvec_push(p, pos, e, NULL, NULL)) {
+            return 0;
+        }
+    }
+    if (cur(p)->type == T_EOF) {
+        perr(p, cur(p), "unexpected '%s'", tok_desc(cur(p), b, sizeof(b)));
+        return 0;
+    }
+    p->i++;
+    return 1;
+}
+
+
+static tmpl_node_t *
+parse_call(parser_t *p, tmpl_node_t *callee, tmpl_tok_t *t)
+{
+    tmpl_node_t  *n;
+    nvec_t        pos = { 0 }, kw = { 0 };
+
+    n = node_new(p, N_CALL, t);
+    if (n == NULL || !parse_call_args(p, &pos, &kw)) {
+        return NULL;
+    }
+    n->a = callee;
+    n->args = pos.v;
+    n->nargs = pos.n;
+    n->names = kw.s;
+    n->vals = kw.v;
+    n->nnames = kw.n;
+    return n;
+}
+
+
+/*
+ * Bind filter/test arguments to parameter slots now, so the renderer
+ * evaluates straight into an array.  params is "a,b,c"; positional
+ * arguments beyond it are kept in order (map, select, format).
+ */
+static int
+bind_args(parser_t *p, tmpl_node_t *n, const char *params, nvec_t *pos,
+    nvec_t *kw, tmpl_tok_t *t)
+{
+    tmpl_node_t  **slots;
+    size_t         i, k, nslots, np = 0;
+    const char    *q, *c;
+
+    slots = gw_arena_calloc(p->a, TMPL_MAX_ARGS * sizeof(tmpl_node_t *));
+    if (slots == NULL) {
+        return 0;
+    }
+    for (q = params; *q; q++) {
+        np += *q == ',';
+    }
+    np += params[0] != '\0';
+    if (pos->n > TMPL_MAX_ARGS) {
+        perr(p, t, "too many arguments for '%s'", n->s);
+        return 0;
+    }
+    for (i = 0; i < pos->n; i++) {
+        slots[i] = pos->v[i];
+    }
+    nslots = pos->n;
+    for (i = 0; i < kw->n; i++) {
+        k = 0;
+        for (q = params; *q; q = *c ? c + 1 : c) {
+            c = strchr(q, ',');
+            if (c == NULL) {
+                c = q + strlen(q);
+            }
+            if ((size_t) (c - q) == strlen(kw->s[i])
+                && memcmp(q, kw->s[i], c - q) == 0)
+            {
+                break;
+            }
+            k++;
+        }
+        if (k >= np || k >= TMPL_MAX_ARGS) {
+            perr(p, t, "'%s' got an unexpected keyword argument '%s'",
+                 n->s, kw->s[i]);
+            return 0;
+        }
+        slots[k] = kw->v[i];
+        if (k + 1 > nslots) {
+            nslots = k + 1;
+        }
+    }
+    n->args = slots;
+    n->nargs = nslots;
+    return 1;
+}
+
+
+static tmpl_node_t *
+parse_filter(parser_t *p, tmpl_node_t *input)
+{
+    tmpl_tok_t               *t = cur(p);
+    tmpl_node_t              *n;
+    const tmpl_filter_def_t  *def;
+    nvec_t                    pos = { 0 }, kw = { 0 };
+    char                      b[80];
+
+    if (t->type != T_NAME) {
+        return perr(p, t, "expected token 'name', got '%s'",
+                    tok_desc(t, b, sizeof(b)));
+    }
+    p->i++;
+    n = node_new(p, N_FILTER, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->a = input;
+    n->s = gw_arena_strndup(p->a, t->s, t->len);
+    def = tmpl_filter_find(t->s, t->len);
+    if (def == NULL) {
+        return perr(p, t, "No filter named '%.*s'.", (int) t->len, t->s);
+    }
+    n->def = def;
+    if (skip_op(p, "(")) {
+        if (!parse_call_args(p, &pos, &kw)) {
+            return NULL;
+        }
+    }
+    if (strcmp(def->params, "**") == 0 && kw.n) {
+        tmpl_node_t  *d, *k;
+        size_t        i;
+
+        d = node_new(p, N_DICT, t);
+        if (d == NULL) {
+            return NULL;
+        }
+        d->args = gw_arena_alloc(p->a, kw.n * sizeof(tmpl_node_t *));
+        d->vals = kw.v;
+        d->nargs = kw.n;
+        if (d->args == NULL) {
+            return NULL;
+        }
+        for (i = 0; i < kw.n; i++) {
+            k = node_new(p, N_CONST, t);
+            if (k == NULL) {
+                return NULL;
+            }
+            k->val = tv_str(kw.s[i], strlen(kw.s[i]), 0);
+            d->args[i] = k;
+        }
+        kw.n = 0;
+        if (pos.n) {
+            return perr(p, t, "format() can't mix positional and keyword "
+                        "arguments");
+        }
+        if (!nvec_push(p, &pos, d, NULL, NULL)) {
+            return NULL;
+        }
+    }
+    if (!bind_args(p, n, strcmp(def->params, "**") == 0 ? "" : def->params,
+                   &pos, &kw, t))
+    {
+        return NULL;
+    }
+    return n;
+}
+
+
+static int
+starts_primary(tmpl_tok_t *t)
+{
+    if (t->type == T_NAME) {
+        return !is_name(t, "else") && !is_name(t, "or")
+               && !is_name(t, "and") && !is_name(t, "is")
+               && !is_name(t, "if") && !is_name(t, "in")
+               && !is_name(t, "not") && !is_name(t, "recursive");
+    }
+    return t->type == T_STRING || t->type == T_INT || t->type == T_FLOAT
+           || is_op(t, "(") || is_op(t, "[") || is_op(t, "{");
+}
+
+
+static tmpl_node_t *parse_primary(parser_t *p);
+static tmpl_node_t *parse_postfix(parser_t *p, tmpl_node_t *n);
+
+
+static tmpl_node_t *
+parse_test(parser_t *p, tmpl_node_t *input)
+{
+    tmpl_tok_t             *t;
+    tmpl_node_t            *n, *arg;
+    const tmpl_test_def_t  *def;
+    nvec_t                  pos = { 0 }, kw = { 0 };
+    int                     neg;
+    char                    b[80];
+
+    neg = skip_name(p, "not");
+    t = cur(p);
+    if (t->type != T_NAME) {
+        return perr(p, t, "expected token 'name', got '%s'",
+                    tok_desc(t, b, sizeof(b)));
+    }
+    p->i++;
+    n = node_new(p, N_TEST, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->a = input;
+    n->s = gw_arena_strndup(p->a, t->s, t->len);
+    if (neg) {
+        n->flags |= NF_NEGATE;
+    }
+    def = tmpl_test_find(t->s, t->len);
+    if (def == NULL) {
+        return perr(p, t, "No test named '%.*s'.", (int) t->len, t->s);
+    }
+    n->def = def;
+    if (skip_op(p, "(")) {
+        if (!parse_call_args(p, &pos, &kw)) {
+            return NULL;
+        }
+    } else if (starts_primary(cur(p))) {
+        arg = parse_primary(p);
+        if (arg == NULL) {
+            return NULL;
+        }
+        arg = parse_postfix(p, arg);
+        if (arg == NULL || !nvec_push(p, &pos, arg, NULL, NULL)) {
+            return NULL;
+        }
+    }
+    if (!bind_args(p, n, def->params, &pos, &kw, t)) {
+        return NULL;
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_subscript(parser_t *p)
+{
+    tmpl_tok_t   *t = cur(p);
+    tmpl_node_t  *n, *parts[3] = { NULL, NULL, NULL };
+    int           k = 0, slice = 0;
+
+    for ( ;; ) {
+        if (is_op(cur(p), ":")) {
+            p->i++;
+            slice = 1;
+            if (++k > 2) {
+                return perr(p, cur(p), "invalid slice");
+            }
+            continue;
+        }
+        if (is_op(cur(p), "]") || is_op(cur(p), ",")) {
+            break;
+        }
+        if (parts[k] != NULL) {
+            return perr(p, cur(p), "expected token ']'");
+        }
+        parts[k] = parse_expr(p);
+        if (parts[k] == NULL) {
+            return NULL;
+        }
+    }
+    if (!slice) {
+        if (parts[0] == NULL) {
+            return perr(p, t, "expected an expression");
+        }
+        return parts[0];
+    }
+    n = node_new(p, N_SLICE, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->b = parts[0];
+    n->c = parts[1];
+    n->d = parts[2];
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_postfix(parser_t *p, tmpl_node_t *n)
+{
+    tmpl_tok_t   *t;
+    tmpl_node_t  *m, *sub;
+    char          b[80];
+
+    for ( ;; ) {
+        t = cur(p);
+        if (is_op(t, ".")) {
+            p->i++;
+            t = cur(p);
+            if (t->type == T_NAME) {
+                m = node_new(p, N_ATTR, t);
+                if (m == NULL) {
+                    return NULL;
+                }
+                m->a = n;
+                m->s = gw_arena_strndup(p->a, t->s, t->len);
+                m->len = t->len;
+                {
+                    tv_t  probe = { .kind = V_JDICT };
+
+                    m->op = (uint16_t) tmpl_has_method(probe, t->s, t->len);
+                }
+                p->i++;
+            } else if (t->type == T_INT) {
+                m = node_new(p, N_ITEM, t);
+                sub = node_new(p, N_CONST, t);
+                if (m == NULL || sub == NULL) {
+                    return NULL;
+                }
+                sub->val = tv_int(t->i);
+                m->a = n;
+                m->b = sub;
+                p->i++;
+            } else {
+                return perr(p, t, "expected name or number");
+            }
+            n = m;
+        } else if (is_op(t, "[")) {
+            p->i++;
+            m = node_new(p, N_ITEM, t);
+            if (m == NULL) {
+                return NULL;
+            }
+            sub = parse_subscript(p);
+            if (sub == NULL) {
+                return NULL;
+            }
+            if (is_op(cur(p), ",")) {
+                return perr(p, cur(p), "tuple subscripts are not supported");
+            }
+            if (!expect_op(p, "]")) {
+                return NULL;
+            }
+            if (sub->type == N_SLICE) {
+                sub->a = n;
+                n = sub;
+            } else {
+                m->a = n;
+                m->b = sub;
+                n = m;
+            }
+        } else if (is_op(t, "(")) {
+            p->i++;
+            n = parse_call(p, n, t);
+            if (n == NULL) {
+                return NULL;
+            }
+        } else {
+            (void) b;
+            return n;
+        }
+    }
+}
+
+
+static tmpl_node_t *
+parse_seq(parser_t *p, int type, const char *close, tmpl_tok_t *t)
+{
+    tmpl_node_t  *n, *e, *v;
+    nvec_t        items = { 0 };
+
+    n = node_new(p, type, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    while (!is_op(cur(p), close)) {
+        if (items.n && !expect_op(p, ",")) {
+            return NULL;
+        }
+        if (is_op(cur(p), close)) {
+            break;
+        }
+        e = parse_expr(p);
+        if (e == NULL) {
+            return NULL;
+        }
+        v = NULL;
+        if (type == N_DICT) {
+            if (!expect_op(p, ":")) {
+                return NULL;
+            }
+            v = parse_expr(p);
+            if (v == NULL) {
+                return NULL;
+            }
+        }
+        if (!nvec_push(p, &items, e, NULL, v)) {
+            return NULL;
+        }
+    }
+    p->i++;
+    n->args = items.v;
+    n->vals = items.w;
+    n->nargs = items.n;
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_primary(parser_t *p)
+{
+    tmpl_tok_t   *t = cur(p);
+    tmpl_node_t  *n;
+    gw_buf_t      b;
+    char          d[80];
+
+    switch (t->type) {
+    case T_NAME:
+        p->i++;
+        n = node_new(p, N_CONST, t);
+        if (n == NULL) {
+            return NULL;
+        }
+        if (is_name(t, "true") || is_name(t, "True")) {
+            n->val = tv_bool(1);
+        } else if (is_name(t, "false") || is_name(t, "False")) {
+            n->val = tv_bool(0);
+        } else if (is_name(t, "none") || is_name(t, "None")) {
+            n->val = tv_none();
+        } else {
+            n->type = N_NAME;
+            n->s = intern_tok(p, t);
+            n->len = t->len;
+            if (n->s == NULL) {
+                return NULL;
+            }
+        }
+        return n;
+    case T_STRING:
+        n = node_new(p, N_CONST, t);
+        if (n == NULL) {
+            return NULL;
+        }
+        p->i++;
+        if (cur(p)->type != T_STRING) {
+            n->val = tv_str(t->s, t->len, 0);
+            return n;
+        }
+        /* adjacent literals concatenate, as in Python */
+        gw_buf_init(&b, p->a, 64);
+        gw_buf_append(&b, t->s, t->len);
+        while (cur(p)->type == T_STRING) {
+            gw_buf_append(&b, cur(p)->s, cur(p)->len);
+            p->i++;
+        }
+        if (gw_buf_putc(&b, '\0') != GW_OK) {
+            return perr(p, t, "out of memory");
+        }
+        n->val = tv_str(b.data, b.len - 1, 0);
+        return n;
+    case T_INT:
+    case T_FLOAT:
+        p->i++;
+        n = node_new(p, N_CONST, t);
+        if (n == NULL) {
+            return NULL;
+        }
+        n->val = t->type == T_INT ? tv_int(t->i) : tv_float(t->f);
+        return n;
+    default:
+        break;
+    }
+    if (is_op(t, "(")) {
+        p->i++;
+        n = parse_tuple(p, 1, NULL);
+        if (n == NULL || !expect_op(p, ")")) {
+            return NULL;
+        }
+        return n;
+    }
+    if (is_op(t, "[")) {
+        p->i++;
+        return parse_seq(p, N_LIST, "]", t);
+    }
+    if (is_op(t, "{")) {
+        p->i++;
+        return parse_seq(p, N_DICT, "}", t);
+    }
+    return perr(p, t, "unexpected '%s'", tok_desc(t, d, sizeof(d)));
+}
+
+
+static tmpl_node_t *
+parse_filter_expr(parser_t *p, tmpl_node_t *n)
+{
+    tmpl_tok_t  *t;
+
+    for ( ;; ) {
+        t = cur(p);
+        if (is_op(t, "|")) {
+            p->i++;
+            n = parse_filter(p, n);
+        } else if (is_name(t, "is")) {
+            p->i++;
+            n = parse_test(p, n);
+        } else if (is_op(t, "(")) {
+            p->i++;
+            n = parse_call(p, n, t);
+        } else {
+            return n;
+        }
+        if (n == NULL) {
+            return NULL;
+        }
+    }
+}
+
+
+static tmpl_node_t *
+parse_unary(parser_t *p, int with_filter)
+{
+    tmpl_tok_t   *t = cur(p);
+    tmpl_node_t  *n;
+
+    if (is_op(t, "-") || is_op(t, "+")) {
+        if (++p->depth > TMPL_MAX_NESTING) {
+            return perr(p, t, "expression nested too deeply");
+        }
+        p->i++;
+        n = node_new(p, N_UNARY, t);
+        if (n == NULL) {
+            return NULL;
+        }
+        n->op = t->s[0] == '-' ? OP_NEG : OP_POS;
+        n->a = parse_unary(p, 0);
+        p->depth--;
+        if (n->a == NULL) {
+            return NULL;
+        }
+    } else {
+        n = parse_primary(p);
+        if (n == NULL) {
+            return NULL;
+        }
+    }
+    n = parse_postfix(p, n);
+    if (n != NULL && with_filter) {
+        n = parse_filter_expr(p, n);
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+binop(parser_t *p, int type, int op, tmpl_node_t *l, tmpl_node_t *r,
+    tmpl_tok_t *t)
+{
+    tmpl_node_t  *n;
+
+    if (l == NULL || r == NULL) {
+        return NULL;
+    }
+    n = node_new(p, type, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->op = (uint16_t) op;
+    n->a = l;
+    n->b = r;
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_pow(parser_t *p)
+{
+    tmpl_node_t  *n;
+    tmpl_tok_t   *t;
+
+    n = parse_unary(p, 1);
+    while (n != NULL && is_op(cur(p), "**")) {
+        t = cur(p);
+        p->i++;
+        n = binop(p, N_BINOP, OP_POW, n, parse_unary(p, 1), t);
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_math2(parser_t *p)
+{
+    tmpl_node_t  *n;
+    tmpl_tok_t   *t;
+    int           op;
+
+    n = parse_pow(p);
+    while (n != NULL) {
+        t = cur(p);
+        if (is_op(t, "*")) {
+            op = OP_MUL;
+        } else if (is_op(t, "/")) {
+            op = OP_DIV;
+        } else if (is_op(t, "//")) {
+            op = OP_FLOORDIV;
+        } else if (is_op(t, "%")) {
+            op = OP_MOD;
+        } else {
+            break;
+        }
+        p->i++;
+        n = binop(p, N_BINOP, op, n, parse_pow(p), t);
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_concat(parser_t *p)
+{
+    tmpl_node_t  *n, *c;
+    tmpl_tok_t   *t;
+    nvec_t        v = { 0 };
+
+    n = parse_math2(p);
+    if (n == NULL || !is_op(cur(p), "~")) {
+        return n;
+    }
+    t = cur(p);
+    if (!nvec_push(p, &v, n, NULL, NULL)) {
+        return NULL;
+    }
+    while (skip_op(p, "~")) {
+        n = parse_math2(p);
+        if (n == NULL || !nvec_push(p, &v, n, NULL, NULL)) {
+            return NULL;
+        }
+    }
+    c = node_new(p, N_CONCAT, t);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->args = v.v;
+    c->nargs = v.n;
+    return c;
+}
+
+
+static tmpl_node_t *
+parse_math1(parser_t *p)
+{
+    tmpl_node_t  *n;
+    tmpl_tok_t   *t;
+
+    n = parse_concat(p);
+    while (n != NULL && (is_op(cur(p), "+") || is_op(cur(p), "-"))) {
+        t = cur(p);
+        p->i++;
+        n = binop(p, N_BINOP, t->s[0] == '+' ? OP_ADD : OP_SUB, n,
+                  parse_concat(p), t);
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_compare(parser_t *p)
+{
+    tmpl_node_t  *n, *c, *e;
+    tmpl_tok_t   *t;
+    nvec_t        v = { 0 };
+    uint8_t       ops[64];
+    int           op;
+
+    n = parse_math1(p);
+    if (n == NULL) {
+        return NULL;
+    }
+    t = cur(p);
+    for ( ;; ) {
+        if (is_op(cur(p), "==")) {
+            op = OP_EQ;
+        } else if (is_op(cur(p), "!=")) {
+            op = OP_NE;
+        } else if (is_op(cur(p), "<")) {
+            op = OP_LT;
+        } else if (is_op(cur(p), "<=")) {
+            op = OP_LE;
+        } else if (is_op(cur(p), ">")) {
+            op = OP_GT;
+        } else if (is_op(cur(p), ">=")) {
+            op = OP_GE;
+        } else if (is_name(cur(p), "in")) {
+            op = OP_IN;
+        } else if (is_name(cur(p), "not") && is_name(peek(p, 1), "in")) {
+            op = OP_NOTIN;
+            p->i++;
+        } else {
+            break;
+        }
+        p->i++;
+        if (v.n >= sizeof(ops)) {
+            return perr(p, t, "comparison chain too long");
+        }
+        ops[v.n] = (uint8_t) op;
+        e = parse_math1(p);
+        if (e == NULL || !nvec_push(p, &v, e, NULL, NULL)) {
+            return NULL;
+        }
+    }
+    if (v.n == 0) {
+        return n;
+    }
+    c = node_new(p, N_COMPARE, t);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->a = n;
+    c->args = v.v;
+    c->nargs = v.n;
+    c->ops = gw_arena_alloc(p->a, v.n);
+    if (c->ops == NULL) {
+        return NULL;
+    }
+    tmpl_memcpy(c->ops, ops, v.n);
+    return c;
+}
+
+
+static tmpl_node_t *
+parse_not(parser_t *p)
+{
+    tmpl_tok_t   *t = cur(p);
+    tmpl_node_t  *n;
+
+    if (is_name(t, "not")) {
+        if (++p->depth > TMPL_MAX_NESTING) {
+            return perr(p, t, "expression nested too deeply");
+        }
+        p->i++;
+        n = node_new(p, N_NOT, t);
+        if (n == NULL) {
+            return NULL;
+        }
+        n->a = parse_not(p);
+        p->depth--;
+        return n->a ? n : NULL;
+    }
+    return parse_compare(p);
+}
+
+
+static tmpl_node_t *
+parse_and(parser_t *p)
+{
+    tmpl_node_t  *n;
+    tmpl_tok_t   *t;
+
+    n = parse_not(p);
+    while (n != NULL && is_name(cur(p), "and")) {
+        t = cur(p);
+        p->i++;
+        n = binop(p, N_AND, 0, n, parse_not(p), t);
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_or(parser_t *p)
+{
+    tmpl_node_t  *n;
+    tmpl_tok_t   *t;
+
+    n = parse_and(p);
+    while (n != NULL && is_name(cur(p), "or")) {
+        t = cur(p);
+        p->i++;
+        n = binop(p, N_OR, 0, n, parse_and(p), t);
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_condexpr(parser_t *p)
+{
+    tmpl_node_t  *n, *c;
+    tmpl_tok_t   *t;
+
+    n = parse_or(p);
+    while (n != NULL && is_name(cur(p), "if")) {
+        t = cur(p);
+        p->i++;
+        c = node_new(p, N_COND, t);
+        if (c == NULL) {
+            return NULL;
+        }
+        c->a = parse_or(p);
+        if (c->a == NULL) {
+            return NULL;
+        }
+        c->b = n;
+        if (skip_name(p, "else")) {
+            c->c = parse_condexpr(p);
+            if (c->c == NULL) {
+                return NULL;
+            }
+        }
+        n = c;
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_expr(parser_t *p)
+{
+    tmpl_node_t  *n;
+
+    if (++p->depth > TMPL_MAX_NESTING) {
+        return perr(p, cur(p), "expression nested too deeply");
+    }
+    n = parse_condexpr(p);
+    p->depth--;
+    return n;
+}
+
+
+static int
+tuple_ends(parser_t *p, const char *extra_end)
+{
+    tmpl_tok_t  *t = cur(p);
+
+    return t->type == T_VAR_END || t->type == T_BLOCK_END
+           || t->type == T_EOF || is_op(t, ")") || is_op(t, "]")
+           || is_op(t, "}") || is_op(t, "=")
+           || (extra_end && is_name(t, extra_end));
+}
+
+
+static tmpl_node_t *
+parse_tuple(parser_t *p, int with_cond, const char *extra_end)
+{
+    tmpl_tok_t   *t = cur(p);
+    tmpl_node_t  *n, *e;
+    nvec_t        v = { 0 };
+    int           comma = 0;
+
+    for ( ;; ) {
+        if (v.n) {
+            if (!is_op(cur(p), ",")) {
+                break;
+            }
+            p->i++;
+            comma = 1;
+        }
+        if (tuple_ends(p, extra_end)) {
+            break;
+        }
+        e = with_cond ? parse_expr(p) : parse_or(p);
+        if (e == NULL || !nvec_push(p, &v, e, NULL, NULL)) {
+            return NULL;
+        }
+    }
+    if (v.n == 1 && !comma) {
+        return v.v[0];
+    }
+    if (v.n == 0 && !is_op(&p->toks[p->i > 0 ? p->i - 1 : 0], "(")) {
+        char  b[80];
+
+        return perr(p, cur(p), "Expected an expression, got '%s'",
+                    tok_desc(cur(p), b, sizeof(b)));
+    }
+    n = node_new(p, N_TUPLE, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->args = v.v;
+    n->nargs = v.n;
+    return n;
+}
+
+
+/* ---- statements --------------------------------------------------------- */
+
+static int
+expect_block_end(parser_t *p)
+{
+    return expect_type(p, T_BLOCK_END, "end of statement block");
+}
+
+
+/* An assignment target: name, a, b (tuple) or ns.attr. */
+static tmpl_node_t *
+parse_target(parser_t *p, int with_ns, const char *extra_end)
+{
+    tmpl_tok_t   *t = cur(p);
+    tmpl_node_t  *n, *e;
+    nvec_t        v = { 0 };
+    char          b[80];
+
+    if (with_ns && t->type == T_NAME && is_op(peek(p, 1), ".")
+        && peek(p, 2)->type == T_NAME)
+    {
+        n = node_new(p, N_ATTR, t);
+        e = node_new(p, N_NAME, t);
+        if (n == NULL || e == NULL) {
+            return NULL;
+        }
+        e->s = intern_tok(p, t);
+        n->a = e;
+        n->s = gw_arena_strndup(p->a, peek(p, 2)->s, peek(p, 2)->len);
+        n->len = peek(p, 2)->len;
+        p->i += 3;
+        return n;
+    }
+    for ( ;; ) {
+        if (v.n && !skip_op(p, ",")) {
+            break;
+        }
+        if (tuple_ends(p, extra_end)) {
+            break;
+        }
+        t = cur(p);
+        if (skip_op(p, "(")) {
+            e = parse_target(p, 0, NULL);
+            if (e == NULL || !expect_op(p, ")")) {
+                return NULL;
+            }
+        } else {
+            if (t->type != T_NAME) {
+                return perr(p, t, "expected token 'name', got '%s'",
+                            tok_desc(t, b, sizeof(b)));
+            }
+            e = node_new(p, N_NAME, t);
+            if (e == NULL) {
+                return NULL;
+            }
+            e->s = intern_tok(p, t);
+            p->i++;
+        }
+        if (!nvec_push(p, &v, e, NULL, NULL)) {
+            return NULL;
+        }
+    }
+    if (v.n == 0) {
+        return perr(p, cur(p), "expected token 'name', got '%s'",
+                    tok_desc(cur(p), b, sizeof(b)));
+    }
+    if (v.n == 1) {
+        return v.v[0];
+    }
+    n = node_new(p, N_TUPLE, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->args = v.v;
+    n->nargs = v.n;
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_for(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endfor", "else", NULL };
+    static const char  *ends2[] = { "endfor", NULL };
+    tmpl_node_t        *n;
+    size_t              which;
+
+    n = node_new(p, N_FOR, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->a = parse_target(p, 0, "in");
+    if (n->a == NULL) {
+        return NULL;
+    }
+    if (!skip_name(p, "in")) {
+        char  b[80];
+
+        return perr(p, cur(p), "expected token 'in', got '%s'",
+                    tok_desc(cur(p), b, sizeof(b)));
+    }
+    n->b = parse_tuple(p, 0, "recursive");
+    if (n->b == NULL) {
+        return NULL;
+    }
+    if (skip_name(p, "if")) {
+        n->d = parse_expr(p);
+        if (n->d == NULL) {
+            return NULL;
+        }
+    }
+    if (skip_name(p, "recursive")) {
+        n->flags |= NF_RECURSIVE;
+    }
+    if (!expect_block_end(p)) {
+        return NULL;
+    }
+    n->c = parse_body(p, ends, "for", &which);
+    if (p->err[0]) {
+        return NULL;
+    }
+    if (which == 1) {
+        n->vals = gw_arena_alloc(p->a, sizeof(tmpl_node_t *));
+        if (n->vals == NULL) {
+            return NULL;
+        }
+        n->vals[0] = parse_body(p, ends2, "for", &which);
+        if (p->err[0]) {
+            return NULL;
+        }
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_if(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "elif", "else", "endif", NULL };
+    static const char  *ends2[] = { "endif", NULL };
+    tmpl_node_t        *n;
+    size_t              which;
+
+    n = node_new(p, N_IF, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->a = parse_tuple(p, 0, NULL);
+    if (n->a == NULL || !expect_block_end(p)) {
+        return NULL;
+    }
+    n->b = parse_body(p, ends, "if", &which);
+    if (p->err[0]) {
+        return NULL;
+    }
+    if (which == 0) {
+        n->c = parse_if(p, &p->toks[p->i - 1]);
+        if (n->c == NULL) {
+            return NULL;
+        }
+        n->c->flags |= 1u << 30;     /* elif: shares the endif */
+    } else if (which == 1) {
+        n->c = parse_body(p, ends2, "if", &which);
+        if (p->err[0]) {
+            return NULL;
+        }
+        /* wrap so an empty else still counts as given */
+    }
+    return n;
+}
+
+
+/* (a, b=1, c) for macros and call blocks */
+static int
+parse_signature(parser_t *p, tmpl_node_t *n)
+{
+    nvec_t        v = { 0 };
+    tmpl_tok_t   *t;
+    tmpl_node_t  *def;
+    const char   *name;
+    char          b[80];
+
+    if (!expect_op(p, "(")) {
+        return 0;
+    }
+    while (!is_op(cur(p), ")")) {
+        if (v.n && !expect_op(p, ",")) {
+            return 0;
+        }
+        if (is_op(cur(p), ")")) {
+            break;
+        }
+        t = cur(p);
+        if (t->type != T_NAME) {
+            perr(p, t, "expected token 'name', got '%s'",
+                 tok_desc(t, b, sizeof(b)));
+            return 0;
+        }
+        name = intern_tok(p, t);
+        p->i++;
+        def = NULL;
+        if (skip_op(p, "=")) {
+            def = parse_expr(p);
+            if (def == NULL) {
+                return 0;
+            }
+        } else if (v.n && v.w[v.n - 1] != NULL) {
+            perr(p, t, "non-default argument follows default argument");
+            return 0;
+        }
+        if (name == NULL || !nvec_push(p, &v, NULL, name, def)) {
+            return 0;
+        }
+    }
+    p->i++;
+    n->names = v.s;
+    n->vals = v.w;
+    n->nnames = v.n;
+    return 1;
+}
+
+
+/* Note which of caller/varargs/kwargs a macro body refers to. */
+static void
+scan_specials(tmpl_node_t *n, uint32_t *flags)
+{
+    size_t  i;
+
+    for ( ; n != NULL; n = n->next) {
+        if (n->type == N_NAME && n->s) {
+            if (strcmp(n->s, "caller") == 0) {
+                *flags |= NF_CALLER;
+            } else if (strcmp(n->s, "varargs") == 0) {
+                *flags |= NF_VARARGS;
+            } else if (strcmp(n->s, "kwargs") == 0) {
+                *flags |= NF_KWARGS;
+            }
+        }
+        if (n->type == N_MACRO) {
+            continue;   /* a nested macro has its own */
+        }
+        scan_specials(n->a, flags);
+        scan_specials(n->b, flags);
+        scan_specials(n->c, flags);
+        scan_specials(n->d, flags);
+        for (i = 0; i < n->nargs; i++) {
+            scan_specials(n->args[i], flags);
+        }
+        if (n->type != N_FILTER && n->type != N_TEST && n->vals) {
+            for (i = 0; i < n->nnames; i++) {
+                scan_specials(n->vals[i], flags);
+            }
+        }
+        if (n->type == N_DICT) {
+            for (i = 0; i < n->nargs; i++) {
+                scan_specials(n->vals[i], flags);
+            }
+        }
+        if (n->type == N_FOR && n->vals) {
+            scan_specials(n->vals[0], flags);
+        }
+    }
+}
+
+
+static tmpl_node_t *
+parse_macro(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endmacro", NULL };
+    tmpl_node_t        *n;
+    tmpl_tok_t         *nt = cur(p);
+    size_t              which;
+    char                b[80];
+
+    n = node_new(p, N_MACRO, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    if (nt->type != T_NAME) {
+        return perr(p, nt, "expected token 'name', got '%s'",
+                    tok_desc(nt, b, sizeof(b)));
+    }
+    n->s = intern_tok(p, nt);
+    p->i++;
+    if (!parse_signature(p, n) || !expect_block_end(p)) {
+        return NULL;
+    }
+    n->a = parse_body(p, ends, "macro", &which);
+    if (p->err[0]) {
+        return NULL;
+    }
+    scan_specials(n->a, &n->flags);
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_callblock(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endcall", NULL };
+    tmpl_node_t        *n;
+    size_t              which;
+
+    n = node_new(p, N_CALLBLOCK, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    if (is_op(cur(p), "(")) {
+        if (!parse_signature(p, n)) {
+            return NULL;
+        }
+    }
+    n->b = parse_expr(p);
+    if (n->b == NULL) {
+        return NULL;
+    }
+    if (n->b->type != N_CALL) {
+        return perr(p, t, "expected call");
+    }
+    if (!expect_block_end(p)) {
+        return NULL;
+    }
+    n->a = parse_body(p, ends, "call", &which);
+    if (p->err[0]) {
+        return NULL;
+    }
+    scan_specials(n->a, &n->flags);
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_set(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endset", NULL };
+    tmpl_node_t        *n, *f, *first = NULL, *last = NULL;
+    size_t              which;
+
+    n = node_new(p, N_SET, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->a = parse_target(p, 1, NULL);
+    if (n->a == NULL) {
+        return NULL;
+    }
+    if (skip_op(p, "=")) {
+        n->b = parse_tuple(p, 1, NULL);
+        if (n->b == NULL || !expect_block_end(p)) {
+            return NULL;
+        }
+        return n;
+    }
+    n->type = N_SETBLOCK;
+    /* {% set x | upper %}: a filter chain applied to the body */
+    while (skip_op(p, "|")) {
+        f = parse_filter(p, NULL);
+        if (f == NULL) {
+            return NULL;
+        }
+        f = parse_filter_expr(p, f);
+        if (f == NULL) {
+            return NULL;
+        }
+        if (last == NULL) {
+            first = f;
+        }
+        last = f;
+    }
+    (void) first;
+    n->c = last;
+    if (!expect_block_end(p)) {
+        return NULL;
+    }
+    n->b = parse_body(p, ends, "set", &which);
+    return p->err[0] ? NULL : n;
+}
+
+
+/* The innermost filter of a chain gets the body as input at run time. */
+static tmpl_node_t *
+parse_filterblock(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endfilter", NULL };
+    tmpl_node_t        *n, *f;
+    size_t              which;
+
+    n = node_new(p, N_FILTERBLOCK, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    f = parse_filter(p, NULL);
+    if (f == NULL) {
+        return NULL;
+    }
+    f = parse_filter_expr(p, f);
+    if (f == NULL || !expect_block_end(p)) {
+        return NULL;
+    }
+    n->c = f;
+    n->b = parse_body(p, ends, "filter", &which);
+    return p->err[0] ? NULL : n;
+}
+
+
+static tmpl_node_t *
+parse_with(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endwith", NULL };
+    tmpl_node_t        *n, *target, *e;
+    nvec_t              v = { 0 };
+    size_t              which;
+
+    n = node_new(p, N_WITH, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    while (cur(p)->type != T_BLOCK_END) {
+        if (v.n && !expect_op(p, ",")) {
+            return NULL;
+        }
+        target = parse_target(p, 0, NULL);
+        if (target == NULL || !expect_op(p, "=")) {
+            return NULL;
+        }
+        e = parse_expr(p);
+        if (e == NULL || !nvec_push(p, &v, target, NULL, e)) {
+            return NULL;
+        }
+    }
+    p->i++;
+    n->args = v.v;
+    n->vals = v.w;
+    n->nargs = v.n;
+    n->a = parse_body(p, ends, "with", &which);
+    return p->err[0] ? NULL : n;
+}
+
+
+static int
+parse_context_mod(parser_t *p, tmpl_node_t *n, int dflt)
+{
+    if (dflt) {
+        n->flags |= NF_WITH_CONTEXT;
+    }
+    if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
+        && is_name(peek(p, 1), "context"))
+    {
+        if (is_name(cur(p), "with")) {
+            n->flags |= NF_WITH_CONTEXT;
+        } else {
+            n->flags &= ~NF_WITH_CONTEXT;
+        }
+        p->i += 2;
+    }
+    return 1;
+}
+
+
+static tmpl_node_t *
+parse_block(parser_t *p, tmpl_tok_t *t)
+{
+    static const char  *ends[] = { "endblock", NULL };
+    tmpl_node_t        *n, **nb;
+    tmpl_tok_t         *nt = cur(p);
+    size_t              which, i;
+    char                b[80];
+
+    n = node_new(p, N_BLOCK, t);
+    if (n == NULL) {
+        return NULL;
+    }
+    if (nt->type != T_NAME) {
+        return perr(p, nt, "expected token 'name', got '%s'",
+                    tok_desc(nt, b, sizeof(b)));
+    }
+    n->s = intern_tok(p, nt);
+    p->i++;
+    for (i = 0; i < p->nblocks; i++) {
+        if (p->blocks[i]->s == n->s) {
+            return perr(p, nt, "block '%s' defined twice", n->s);
+        }
+    }
+    for ( ;; ) {
+        if (skip_name(p, "scoped")) {
+            n->flags |= NF_SCOPED;
+        } else if (skip_name(p, "required")) {
+            n->flags |= NF_REQUIRED;
+        } else {
+            break;
+        }
+    }
+    if (!expect_block_end(p)) {
+        return NULL;
+    }
+    if (p->nblocks == p->blocks_cap) {
+        p->blocks_cap = p->blocks_cap ? p->blocks_cap * 2 : 8;
+        nb = gw_arena_alloc(p->a, p->blocks_cap * sizeof(tmpl_node_t *));
+        if (nb == NULL) {
+            return NULL;
+        }
+        if (p->nblocks) {
+            tmpl_memcpy(nb, p->blocks, p->nblocks * sizeof(tmpl_node_t *));
+        }
+        p->blocks = nb;
+    }
+    p->blocks[p->nblocks++] = n;
+    n->a = parse_body(p, ends, "block", &which);
+    if (p->err[0]) {
+        return NULL;
+    }
+    if (cur(p)->type == T_NAME && cur(p)->len == strlen(n->s)
+        && memcmp(cur(p)->s, n->s, cur(p)->len) == 0)
+    {
+        p->i++;
+    }
+    if (!expect_block_end(p)) {
+        return NULL;
+    }
+    if (n->flags & NF_REQUIRED) {
+        tmpl_node_t  *c;
+
+        for (c = n->a; c; c = c->next) {
+            if (c->type != N_TEXT || strspn(c->s, " \t\r\n") != c->len) {
+                return perr(p, t, "Required blocks can only contain "
+                            "comments or whitespace");
+            }
+        }
+    }
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_statement(parser_t *p)
+{
+    tmpl_tok_t   *t = cur(p), *bt;
+    tmpl_node_t  *n;
+    nvec_t        v = { 0 };
+    char          b[80];
+
+    bt = &p->toks[p->i - 1];
+    if (t->type != T_NAME) {
+        return perr(p, t, "tag name expected");
+    }
+    if (++p->depth > TMPL_MAX_NESTING) {
+        return perr(p, t, "statements nested too deeply");
+    }
+    p->i++;
+    if (is_name(t, "for")) {
+        return parse_for(p, bt);
+    }
+    if (is_name(t, "if")) {
+        return parse_if(p, bt);
+    }
+    if (is_name(t, "set")) {
+        return parse_set(p, bt);
+    }
+    if (is_name(t, "macro")) {
+        return parse_macro(p, bt);
+    }
+    if (is_name(t, "call")) {
+        return parse_callblock(p, bt);
+    }
+    if (is_name(t, "filter")) {
+        return parse_filterblock(p, bt);
+    }
+    if (is_name(t, "with")) {
+        return parse_with(p, bt);
+    }
+    if (is_name(t, "block")) {
+        return parse_block(p, bt);
+    }
+    if (is_name(t, "do")) {
+        return perr(p, t, "Encountered unknown tag 'do'. Jinja was looking "
+                    "for the following tags: the 'do' extension.");
+    }
+    if (is_name(t, "include") || is_name(t, "extends")
+        || is_name(t, "import") || is_name(t, "from")
+        || is_name(t, "autoescape"))
+    {
+        n = node_new(p, N_INCLUDE, bt);
+        if (n == NULL) {
+            return NULL;
+        }
+        n->a = parse_expr(p);
+        if (n->a == NULL) {
+            return NULL;
+        }
+    } else {
+        if (p->end_tags[0]) {
+            size_t  k;
+
+            for (k = 0; p->end_tags[k]; k++) {
+                if (is_name(t, p->end_tags[k])) {
+                    break;
+                }
+            }
+        }
+        return perr(p, t, "Encountered unknown tag '%.*s'.",
+                    (int) t->len, t->s);
+    }
+
+    if (is_name(t, "include")) {
+        if (is_name(cur(p), "ignore") && is_name(peek(p, 1), "missing")) {
+            n->flags |= NF_IGNORE_MISSING;
+            p->i += 2;
+        }
+        parse_context_mod(p, n, 1);
+    } else if (is_name(t, "extends")) {
+        n->type = N_EXTENDS;
+        p->t->has_extends = 1;
+    } else if (is_name(t, "autoescape")) {
+        static const char  *ends[] = { "endautoescape", NULL };
+        size_t              which;
+
+        n->type = N_AUTOESCAPE;
+        if (!expect_block_end(p)) {
+            return NULL;
+        }
+        n->b = parse_body(p, ends, "autoescape", &which);
+        return p->err[0] ? NULL : n;
+    } else if (is_name(t, "import")) {
+        n->type = N_IMPORT;
+        if (!skip_name(p, "as")) {
+            return perr(p, cur(p), "expected token 'as', got '%s'",
+                        tok_desc(cur(p), b, sizeof(b)));
+        }
+        if (cur(p)->type != T_NAME) {
+            return perr(p, cur(p), "expected token 'name', got '%s'",
+                        tok_desc(cur(p), b, sizeof(b)));
+        }
+        n->s = intern_tok(p, cur(p));
+        p->i++;
+        parse_context_mod(p, n, 0);
+    } else {
+        n->type = N_FROMIMPORT;
+        if (!skip_name(p, "import")) {
+            return perr(p, cur(p), "expected token 'import', got '%s'",
+                        tok_desc(cur(p), b, sizeof(b)));
+        }
+        for ( ;; ) {
+            const char  *name, *alias;
+            tmpl_node_t *an;
+
+            if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
+                && is_name(peek(p, 1), "context"))
+            {
+                parse_context_mod(p, n, 0);
+                break;
+            }
+            if (cur(p)->type != T_NAME) {
+                if (v.n && cur(p)->type == T_BLOCK_END) {
+                    break;
+                }
+                return perr(p, cur(p), "expected token 'name', got '%s'",
+                            tok_desc(cur(p), b, sizeof(b)));
+            }
+            if (cur(p)->len > 0 && cur(p)->s[0] == '_') {
+                return perr(p, cur(p), "names starting with an underline "
+                            "can not be imported");
+            }
+            name = intern_tok(p, cur(p));
+            alias = name;
+            p->i++;
+            if (skip_name(p, "as")) {
+                if (cur(p)->type != T_NAME) {
+                    return perr(p, cur(p), "expected token 'name'");
+                }
+                alias = intern_tok(p, cur(p));
+                p->i++;
+            }
+            an = node_new(p, N_CONST, t);
+            if (an == NULL || name == NULL || alias == NULL) {
+                return NULL;
+            }
+            an->s = name;
+            if (!nvec_push(p, &v, an, alias, NULL)) {
+                return NULL;
+            }
+            if (!skip_op(p, ",")) {
+                if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
+                    && is_name(peek(p, 1), "context"))
+                {
+                    parse_context_mod(p, n, 0);
+                }
+                break;
+            }
+        }
+        n->args = v.v;
+        n->names = v.s;
+        n->nnames = n->nargs = v.n;
+    }
+    if (!expect_block_end(p)) {
+        return NULL;
+    }
+    return n;
+}
+
+
+/*
+ * Parse nodes until one of ends (NULL-terminated) opens a tag; *which is
+ * the index of the end tag found.  The end tag is consumed up to "%}".
+ */
+static tmpl_node_t *
+parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
+{
+    tmpl_node_t   *first = NULL, *last = NULL, *n;
+    tmpl_tok_t    *t;
+    size_t         k;
+    char           b[80];
+
+    for ( ;; ) {
+        t = cur(p);
+        n = NULL;
+        if (t->type == T_EOF) {
+            if (ends == NULL) {
+                return first;
+            }
+            if (strcmp(stmt, "for") == 0 || strcmp(stmt, "if") == 0) {
+                return perr(p, t, "Unexpected end of template. Jinja was "
+                            "looking for the following tags: '%s'. The "
+                            "innermost block that needs to be closed is "
+                            "'%s'.", ends[0][0] == 'e' && ends[1]
+                            && strcmp(stmt, "if") != 0 ? "endfor' or 'else"
+                            : strcmp(stmt, "if") == 0
+                            ? "elif' or 'else' or 'endif" : ends[0], stmt);
+            }
+            return perr(p, t, "Unexpected end of template. Jinja was "
+                        "looking for the following tags: '%s'. The "
+                        "innermost block that needs to be closed is '%s'.",
+                        ends[0], stmt);
+        }
+        if (t->type == T_DATA) {
+            n = node_new(p, N_TEXT, t);
+            if (n == NULL) {
+                return NULL;
+            }
+            n->s = t->s;
+            n->len = t->len;
+            p->i++;
+        } else if (t->type == T_VAR_BEGIN) {
+            p->i++;
+            n = node_new(p, N_OUTPUT, t);
+            if (n == NULL) {
+                return NULL;
+            }
+            n->a = parse_tuple(p, 1, NULL);
+            if (n->a == NULL) {
+                return NULL;
+            }
+            if (!expect_type(p, T_VAR_END, "end of print statement")) {
+                return NULL;
+            }
+        } else if (t->type == T_BLOCK_BEGIN) {
+            p->i++;
+            t = cur(p);
+            if (ends != NULL && t->type == T_NAME) {
+                for (k = 0; ends[k]; k++) {
+                    if (is_name(t, ends[k])) {
+                        p->i++;
+                        *which = k;
+                        if (strcmp(ends[k], "elif") != 0
+                            && strcmp(ends[k], "endblock") != 0
+                            && !expect_block_end(p))
+                        {
+                            return NULL;
+                        }
+                        return first;
+                    }
+                }
+            }
+            if (t->type == T_NAME && t->len > 3
+                && (memcmp(t->s, "end", 3) == 0 || is_name(t, "else")
+                    || is_name(t, "elif")))
+            {
+                if (ends == NULL) {
+                    return perr(p, t, "Encountered unknown tag '%.*s'.",
+                                (int) t->len, t->s);
+                }
+                return perr(p, t, "Encountered unknown tag '%.*s'. Jinja "
+                            "was looking for the following tags: '%s'. The "
+                            "innermost block that needs to be closed is "
+                            "'%s'.", (int) t->len, t->s, ends[0], stmt);
+            }
+            n = parse_statement(p);
+            if (n == NULL) {
+                return NULL;
+            }
+            p->depth--;
+        } else {
+            return perr(p, t, "unexpected '%s'", tok_desc(t, b, sizeof(b)));
+        }
+        if (last) {
+            last->next = n;
+        } else {
+            first = n;
+        }
+        last = n;
+    }
+}
+
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+    size_t  a = strlen(s), b = strlen(suffix);
+
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+
+tmpl_t *
+tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
+    size_t len, char *err, size_t errsz)
+{
+    parser_t     p;
+    gw_arena_t  *a;
+    tmpl_t      *t;
+    size_t       which;
+
+    a = gw_arena_create(16384);
+    if (a == NULL) {
+        snprintf(err, errsz, "%s: out of memory", name);
+        return NULL;
+    }
+    t = gw_arena_calloc(a, sizeof(tmpl_t));
+    if (t == NULL) {
+        goto failed;
+    }
+    t->arena = a;
+    t->name = gw_arena_strdup(a, name);
+    if (t->name == NULL) {
+        goto failed;
+    }
+    t->autoescape = ends_with(name, ".html") || ends_with(name, ".htm")
+                    || ends_with(name, ".xml") || ends_with(name, ".xhtml");
+
+    memset(&p, 0, sizeof(p));
+    p.env = env;
+    p.a = a;
+    p.t = t;
+    p.err = err;
+    p.errsz = errsz;
+    err[0] = '\0';
+    if (tmpl_lex(a, t->name, src, len, &p.toks, &p.ntoks, err, errsz)
+        != GW_OK)
+    {
+        if (err[0] == '\0') {
+            snprintf(err, errsz, "%s: out of memory", name);
+        }
+        goto failed;
+    }
+    t->body = parse_body(&p, NULL, "", &which);
+    if (err[0]) {
+        goto failed;
+    }
+    t->blocks = p.blocks;
+    t->nblocks = p.nblocks;
+    return t;
+
+failed:
+    if (err[0] == '\0') {
+        snprintf(err, errsz, "%s: out of memory", name);
+    }
+    gw_arena_destroy(a);
+    return NULL;
+}

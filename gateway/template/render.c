@@ -1,0 +1,2535 @@
+/*
+ * render.c: walks the compiled node tree into the output buffer.  Scopes
+ * are small frames of (interned name, value) pairs chained to the page's
+ * top-level frame, whose context is the caller's JSON; everything a render
+ * allocates comes from its arena, so the environment stays read-only.
+ */
+
+#include "tmpl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdarg.h>
+
+#define TMPL_MAX_DEPTH  200
+
+static int exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+static int eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out);
+static int exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
+    gw_buf_t *out);
+
+
+int
+tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
+{
+    va_list  ap;
+    int      k = 0;
+
+    if (r->failed) {
+        return GW_ERROR;
+    }
+    r->failed = 1;
+    if (n != NULL) {
+        k = snprintf(r->err, r->errsz, "%s:%u:%u: ",
+                     n->tmpl ? n->tmpl->name : "?", n->line, n->col);
+    } else if (r->tmpl != NULL) {
+        k = snprintf(r->err, r->errsz, "%s: ", r->tmpl->name);
+    }
+    if (k < 0 || (size_t) k >= r->errsz) {
+        return GW_ERROR;
+    }
+    va_start(ap, fmt);
+    vsnprintf(r->err + k, r->errsz - k, fmt, ap);
+    va_end(ap);
+    return GW_ERROR;
+}
+
+
+static int
+oom(tmpl_rs_t *r, tmpl_node_t *n)
+{
+    return tmpl_error(r, n, "out of memory");
+}
+
+
+int
+tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v)
+{
+    if (v.kind == V_UNDEF) {
+        return tmpl_error(r, n, "%s", v.u.s ? v.u.s : "undefined value");
+    }
+    return GW_OK;
+}
+
+
+/* ---- frames ------------------------------------------------------------- */
+
+static tmpl_frame_t *
+frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap)
+{
+    tmpl_frame_t  *f;
+
+    f = gw_arena_alloc(r->a, sizeof(tmpl_frame_t)
+                       + cap * (sizeof(char *) + sizeof(tv_t)));
+    if (f == NULL) {
+        return NULL;
+    }
+    f->parent = parent;
+    f->vals = (tv_t *) (f + 1);
+    f->names = (const char **) (f->vals + cap);
+    f->n = 0;
+    f->cap = cap;
+    f->ctx = NULL;
+    return f;
+}
+
+
+static int
+frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v)
+{
+    size_t         i, ncap;
+    const char   **nn;
+    tv_t          *nv;
+
+    for (i = 0; i < f->n; i++) {
+        if (f->names[i] == name) {
+            f->vals[i] = v;
+            return GW_OK;
+        }
+    }
+    if (f->n == f->cap) {
+        ncap = f->cap ? f->cap * 2 : 8;
+        nv = gw_arena_alloc(r->a, ncap * (sizeof(tv_t) + sizeof(char *)));
+        if (nv == NULL) {
+            return GW_ERROR;
+        }
+        nn = (const char **) (nv + ncap);
+        if (f->n) {
+            tmpl_memcpy(nv, f->vals, f->n * sizeof(tv_t));
+            tmpl_memcpy(nn, f->names, f->n * sizeof(char *));
+        }
+        f->vals = nv;
+        f->names = nn;
+        f->cap = ncap;
+    }
+    f->names[f->n] = name;
+    f->vals[f->n] = v;
+    f->n++;
+    return GW_OK;
+}
+
+
+static int
+lookup_builtin(tmpl_rs_t *r, const char *name, tv_t *out)
+{
+    static const struct { const char *name; int id; } b[] = {
+        { "range", B_RANGE }, { "dict", B_DICT },
+        { "namespace", B_NAMESPACE }, { "cycler", B_CYCLER },
+        { "joiner", B_JOINER }, { "lipsum", B_LIPSUM },
+        { NULL, 0 }
+    };
+    size_t  i;
+
+    for (i = 0; b[i].name; i++) {
+        if (strcmp(b[i].name, name) == 0) {
+            memset(out, 0, sizeof(*out));
+            out->kind = V_BUILTIN;
+            out->n = (size_t) b[i].id;
+            return 1;
+        }
+    }
+    if (strcmp(name, "super") == 0 && r->cur_block != NULL) {
+        memset(out, 0, sizeof(*out));
+        out->kind = V_BUILTIN;
+        out->n = B_SUPER;
+        out->u.p = r->cur_block;
+        out->tuple = (uint8_t) (r->cur_block_def + 1);
+        return 1;
+    }
+    if (strcmp(name, "self") == 0) {
+        memset(out, 0, sizeof(*out));
+        out->kind = V_BLOCKS;
+        return 1;
+    }
+    return 0;
+}
+
+
+static int
+lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t *out)
+{
+    size_t   i;
+    json_t  *j;
+
+    for ( ; f != NULL; f = f->parent) {
+        for (i = f->n; i-- > 0; ) {
+            if (f->names[i] == name) {
+                *out = f->vals[i];
+                return GW_OK;
+            }
+        }
+        if (f->ctx != NULL) {
+            j = json_object_get(f->ctx, name);
+            if (j != NULL) {
+                *out = tv_from_json(j);
+                return GW_OK;
+            }
+        }
+    }
+    j = json_object_get(r->env->globals, name);
+    if (j != NULL) {
+        *out = tv_from_json(j);
+        return GW_OK;
+    }
+    for (i = 0; i < r->env->nfuncs; i++) {
+        if (strcmp(r->env->funcs[i].name, name) == 0) {
+            memset(out, 0, sizeof(*out));
+            out->kind = V_FUNC;
+            out->u.p = &r->env->funcs[i];
+            return GW_OK;
+        }
+    }
+    if (lookup_builtin(r, name, out)) {
+        return GW_OK;
+    }
+    *out = tv_undef(gw_arena_printf(r->a, "'%s' is undefined", name));
+    return GW_OK;
+}
+
+
+/* ---- attribute and item access ------------------------------------------ */
+
+static const char *
+obj_desc(tv_t v)
+{
+    switch (v.kind) {
+    case V_JDICT:
+    case V_DICT: return v.ns ? "jinja2.utils.Namespace object"
+                             : "dict object";
+    case V_JLIST:
+    case V_LIST: return v.tuple ? "tuple object" : "list object";
+    case V_STR: return v.safe ? "markupsafe.Markup object" : "str object";
+    case V_INT: return "int object";
+    case V_FLOAT: return "float object";
+    case V_BOOL: return "bool object";
+    case V_NONE: return "None";
+    default: return "object";
+    }
+}
+
+
+static int
+loop_attr(tmpl_rs_t *r, tmpl_loop_t *l, const char *name, tv_t *out)
+{
+    switch (name[0]) {
+    case 'i':
+        if (strcmp(name, "index") == 0) {
+            *out = tv_int((int64_t) l->i + 1);
+            return GW_OK;
+        }
+        if (strcmp(name, "index0") == 0) {
+            *out = tv_int((int64_t) l->i);
+            return GW_OK;
+        }
+        break;
+    case 'r':
+        if (strcmp(name, "revindex") == 0) {
+            *out = tv_int((int64_t) (l->n - l->i));
+            return GW_OK;
+        }
+        if (strcmp(name, "revindex0") == 0) {
+            *out = tv_int((int64_t) (l->n - l->i - 1));
+            return GW_OK;
+        }
+        break;
+    case 'f':
+        if (strcmp(name, "first") == 0) {
+            *out = tv_bool(l->i == 0);
+            return GW_OK;
+        }
+        break;
+    case 'l':
+        if (strcmp(name, "last") == 0) {
+            *out = tv_bool(l->i + 1 == l->n);
+            return GW_OK;
+        }
+        if (strcmp(name, "length") == 0) {
+            *out = tv_int((int64_t) l->n);
+            return GW_OK;
+        }
+        break;
+    case 'd':
+        if (strcmp(name, "depth") == 0) {
+            *out = tv_int(l->depth);
+            return GW_OK;
+        }
+        if (strcmp(name, "depth0") == 0) {
+            *out = tv_int(l->depth - 1);
+            return GW_OK;
+        }
+        break;
+    case 'p':
+        if (strcmp(name, "previtem") == 0) {
+            *out = l->i > 0 ? l->items[l->i - 1]
+                            : tv_undef("there is no previous item");
+            return GW_OK;
+        }
+        break;
+    case 'n':
+        if (strcmp(name, "nextitem") == 0) {
+            *out = l->i + 1 < l->n ? l->items[l->i + 1]
+                                   : tv_undef("there is no next item");
+            return GW_OK;
+        }
+        break;
+    case 'c':
+        if (strcmp(name, "cycle") == 0 || strcmp(name, "changed") == 0) {
+            memset(out, 0, sizeof(*out));
+            out->kind = V_BUILTIN;
+            out->n = name[1] == 'y' ? B_LOOP_CYCLE : B_LOOP_CHANGED;
+            out->u.p = l;
+            return GW_OK;
+        }
+        break;
+    }
+    *out = tv_undef(gw_arena_printf(r->a, "'jinja2.runtime.LoopContext "
+                                    "object' has no attribute '%s'", name));
+    return GW_OK;
+}
+
+
+int
+tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
+    size_t len, tv_t *out)
+{
+    tmpl_method_t  *m;
+
+    switch (obj.kind) {
+    case V_UNDEF:
+    case V_MISSING:
+        return tmpl_undef_check(r, n, obj.kind == V_UNDEF ? obj
+                                : tv_undef("undefined value"));
+    case V_LOOP:
+        return loop_attr(r, obj.u.p, name, out);
+    case V_MACRO:
+        if (strcmp(name, "name") == 0) {
+            tmpl_node_t  *d = ((tmpl_macro_t *) obj.u.p)->node;
+            const char   *mn = d->type == N_MACRO ? d->s : "caller";
+
+            *out = tv_str(mn, strlen(mn), 0);
+            return GW_OK;
+        }
+        break;
+    case V_BLOCKS:
+        memset(out, 0, sizeof(*out));
+        out->kind = V_BUILTIN;
+        out->n = B_SELF_BLOCK;
+        out->u.s = name;
+        return GW_OK;
+    case V_BUILTIN:
+        if (obj.n == B_CYCLER && obj.u.p != NULL) {
+            tv_t  *c = obj.u.p;       /* [items list, index int] */
+
+            if (strcmp(name, "current") == 0) {
+                *out = c[0].n ? c[0].u.items[c[1].u.i % c[0].n] : tv_none();
+                return GW_OK;
+            }
+            if (strcmp(name, "next") == 0 || strcmp(name, "reset") == 0) {
+                memset(out, 0, sizeof(*out));
+                out->kind = V_BUILTIN;
+                out->n = name[0] == 'n' ? B_CYCLER_NEXT : B_CYCLER_RESET;
+                out->u.p = c;
+                return GW_OK;
+            }
+        }
+        break;
+    case V_LIST:
+        if (obj.ns && obj.n == 2) {
+            if (strcmp(name, "grouper") == 0) {
+                *out = obj.u.items[0];
+                return GW_OK;
+            }
+            if (strcmp(name, "list") == 0) {
+                *out = obj.u.items[1];
+                return GW_OK;
+            }
+        }
+        break;
+    case V_DICT:
+        if (obj.ns) {
+            if (tv_map_get(r, obj, tv_str(name, len, 0), out)) {
+                return GW_OK;
+            }
+            *out = tv_undef(gw_arena_printf(r->a, "'%s' has no attribute "
+                                            "'%s'", obj_desc(obj), name));
+            return GW_OK;
+        }
+        /* fall through */
+    default:
+        break;
+    }
+    if (obj.kind != V_DICT && obj.kind != V_JDICT
+        && tmpl_has_method(obj, name, len))
+    {
+        goto method;
+    }
+    if (obj.kind == V_DICT || obj.kind == V_JDICT) {
+        if (tmpl_has_method(obj, name, len)) {
+            goto method;
+        }
+        if (tv_map_get(r, obj, tv_str(name, len, 0), out)) {
+            return GW_OK;
+        }
+    }
+    *out = tv_undef(gw_arena_printf(r->a, "'%s' has no attribute '%s'",
+                                    obj_desc(obj), name));
+    return GW_OK;
+
+method:
+    m = gw_arena_alloc(r->a, sizeof(*m));
+    if (m == NULL) {
+        return oom(r, n);
+    }
+    m->self = obj;
+    m->name = name;
+    memset(out, 0, sizeof(*out));
+    out->kind = V_BUILTIN;
+    out->n = B_METHOD;
+    out->u.p = m;
+    return GW_OK;
+}
+
+
+static int
+seq_get(tv_t v, int64_t i, tv_t *out)
+{
+    int64_t  len = v.kind == V_LIST ? (int64_t) v.n
+                                    : (int64_t) json_array_size(v.u.j);
+
+    if (i < 0) {
+        i += len;
+    }
+    if (i < 0 || i >= len) {
+        return 0;
+    }
+    *out = v.kind == V_LIST ? v.u.items[i]
+                            : tv_from_json(json_array_get(v.u.j, i));
+    return 1;
+}
+
+
+int
+tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key, tv_t *out)
+{
+    tv_t     *chars;
+    size_t    nc;
+    int64_t   i;
+
+    switch (obj.kind) {
+    case V_UNDEF:
+    case V_MISSING:
+        return tmpl_undef_check(r, n, obj.kind == V_UNDEF ? obj
+                                : tv_undef("undefined value"));
+    case V_JDICT:
+    case V_DICT:
+        if (tv_map_get(r, obj, key, out)) {
+            return GW_OK;
+        }
+        break;
+    case V_LIST:
+    case V_JLIST:
+        if (key.kind == V_INT || key.kind == V_BOOL) {
+            if (seq_get(obj, key.u.i, out)) {
+                return GW_OK;
+            }
+            *out = tv_undef(gw_arena_printf(r->a, "'%s' has no element "
+                                            "%lld", obj_desc(obj),
+                                            (long long) key.u.i));
+            return GW_OK;
+        }
+        break;
+    case V_STR:
+        if (key.kind == V_INT) {
+            if (tv_to_list(r, obj, &chars, &nc) != GW_OK) {
+                return oom(r, n);
+            }
+            i = key.u.i < 0 ? key.u.i + (int64_t) nc : key.u.i;
+            if (i >= 0 && i < (int64_t) nc) {
+                *out = chars[i];
+                return GW_OK;
+            }
+            *out = tv_undef(gw_arena_printf(r->a, "'%s' has no element "
+                                            "%lld", obj_desc(obj),
+                                            (long long) key.u.i));
+            return GW_OK;
+        }
+        break;
+    case V_LOOP:
+    case V_BLOCKS:
+        if (key.kind == V_STR) {
+            return tmpl_getattr(r, n, obj, gw_arena_strndup(r->a, key.u.s,
+                                key.n), key.n, out);
+        }
+        break;
+    default:
+        break;
+    }
+    if (key.kind == V_STR && memchr(key.u.s, '\0', key.n) == NULL) {
+        const char  *name = gw_arena_strndup(r->a, key.u.s, key.n);
+
+        if (name == NULL) {
+            return oom(r, n);
+        }
+        if (obj.kind != V_DICT && obj.kind != V_JDICT
+            && tmpl_has_method(obj, name, key.n))
+        {
+            return tmpl_getattr(r, n, obj, name, key.n, out);
+        }
+        *out = tv_undef(gw_arena_printf(r->a, "'%s' has no attribute '%s'",
+                                        obj_desc(obj), name));
+        return GW_OK;
+    }
+    {
+        gw_buf_t  b;
+
+        gw_buf_init(&b, r->a, 32);
+        tv_repr_append(r, &b, key);
+        gw_buf_putc(&b, '\0');
+        *out = tv_undef(gw_arena_printf(r->a, "'%s' has no element %s",
+                                        obj_desc(obj), b.data ? b.data : ""));
+    }
+    return GW_OK;
+}
+
+
+static int
+slice_index(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_node_t *e,
+    int64_t *out, int *given)
+{
+    tv_t  v;
+
+    *given = 0;
+    if (e == NULL) {
+        return GW_OK;
+    }
+    if (eval(r, e, f, &v) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (v.kind == V_NONE) {
+        return GW_OK;
+    }
+    if (v.kind != V_INT && v.kind != V_BOOL) {
+        return tmpl_error(r, n, "slice indices must be integers or None");
+    }
+    *out = v.u.i;
+    *given = 1;
+    return GW_OK;
+}
+
+
+static int
+eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    tv_t      obj, *items, *res;
+    size_t    len, k;
+    int64_t   start = 0, stop = 0, step = 1, i;
+    int       gs, ge, gt;
+    gw_buf_t  b;
+
+    if (eval(r, n->a, f, &obj) != GW_OK
+        || slice_index(r, n, f, n->b, &start, &gs) != GW_OK
+        || slice_index(r, n, f, n->c, &stop, &ge) != GW_OK
+        || slice_index(r, n, f, n->d, &step, &gt) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (!gt) {
+        step = 1;
+    }
+    if (step == 0) {
+        return tmpl_error(r, n, "slice step cannot be zero");
+    }
+    if (obj.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, obj);
+    }
+    if (!tv_is_seq(obj) && obj.kind != V_STR) {
+        return tmpl_error(r, n, "'%s' object is not subscriptable",
+                          tv_type_name(obj));
+    }
+    if (tv_to_list(r, obj, &items, &len) != GW_OK) {
+        return oom(r, n);
+    }
+    /* Python's slice.indices() */
+    if (!gs) {
+        start = step > 0 ? 0 : (int64_t) len - 1;
+    } else {
+        if (start < 0) {
+            start += (int64_t) len;
+            if (start < 0) {
+                start = step > 0 ? 0 : -1;
+            }
+        } else if (start >= (int64_t) len) {
+            start = step > 0 ? (int64_t) len : (int64_t) len - 1;
+        }
+    }
+    if (!ge) {
+        stop = step > 0 ? (int64_t) len : -1;
+    } else {
+        if (stop < 0) {
+            stop += (int64_t) len;
+            if (stop < 0) {
+                stop = step > 0 ? 0 : -1;
+            }
+        } else if (stop >= (int64_t) len) {
+            stop = step > 0 ? (int64_t) len : (int64_t) len - 1;
+        }
+    }
+    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    k = 0;
+    for (i = start; step > 0 ? i < stop : i > stop; i += step) {
+        res[k++] = items[i];
+    }
+    if (obj.kind == V_STR) {
+        gw_buf_init(&b, r->a, obj.n + 1);
+        for (i = 0; i < (int64_t) k; i++) {
+            gw_buf_append(&b, res[i].u.s, res[i].n);
+        }
+        if (gw_buf_putc(&b, '\0') != GW_OK) {
+            return oom(r, n);
+        }
+        *out = tv_str(b.data, b.len - 1, obj.safe);
+        return GW_OK;
+    }
+    *out = tv_list(res, k);
+    out->tuple = obj.tuple;
+    return GW_OK;
+}
+
+
+/* ---- arithmetic ---------------------------------------------------------- */
+
+static int
+num(tv_t v, int64_t *i, double *d, int *isint)
+{
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        *i = v.u.i;
+        *d = (double) v.u.i;
+        *isint = 1;
+        return 1;
+    }
+    if (v.kind == V_FLOAT) {
+        *d = v.u.f;
+        *isint = 0;
+        return 1;
+    }
+    return 0;
+}
+
+
+static const char *
+op_sym(int op)
+{
+    static const char *s[] = { "", "+", "-", "*", "/", "//", "%", "**" };
+
+    return op >= OP_ADD && op <= OP_POW ? s[op] : "?";
+}
+
+
+static int
+concat_seq(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, tv_t *out)
+{
+    tv_t    *ia, *ib, *res;
+    size_t   na, nb;
+
+    if (tv_to_list(r, a, &ia, &na) != GW_OK
+        || tv_to_list(r, b, &ib, &nb) != GW_OK)
+    {
+        return oom(r, n);
+    }
+    res = gw_arena_alloc(r->a, (na + nb + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    tmpl_memcpy(res, ia, na * sizeof(tv_t));
+    tmpl_memcpy(res + na, ib, nb * sizeof(tv_t));
+    *out = tv_list(res, na + nb);
+    out->tuple = a.tuple;
+    return GW_OK;
+}
+
+
+static int
+str_concat(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, tv_t *out)
+{
+    gw_buf_t  buf;
+    int       safe = a.safe || b.safe;
+
+    if (safe) {
+        a = tv_escape(r, a);
+        b = tv_escape(r, b);
+    }
+    gw_buf_init(&buf, r->a, a.n + b.n + 1);
+    if (gw_buf_append(&buf, a.u.s, a.n) != GW_OK
+        || gw_buf_append(&buf, b.u.s, b.n) != GW_OK
+        || gw_buf_putc(&buf, '\0') != GW_OK)
+    {
+        return oom(r, n);
+    }
+    *out = tv_str(buf.data, buf.len - 1, safe);
+    return GW_OK;
+}
+
+
+static int
+repeat(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t times, tv_t *out)
+{
+    gw_buf_t  b;
+    tv_t     *items, *res;
+    size_t    len, k;
+    int64_t   i;
+
+    if (times < 0) {
+        times = 0;
+    }
+    if (s.kind == V_STR) {
+        if (s.n && (uint64_t) times > (64u << 20) / s.n) {
+            return tmpl_error(r, n, "result too large");
+        }
+        gw_buf_init(&b, r->a, s.n * times + 1);
+        for (i = 0; i < times; i++) {
+            gw_buf_append(&b, s.u.s, s.n);
+        }
+        if (gw_buf_putc(&b, '\0') != GW_OK) {
+            return oom(r, n);
+        }
+        *out = tv_str(b.data, b.len - 1, s.safe);
+        return GW_OK;
+    }
+    if (tv_to_list(r, s, &items, &len) != GW_OK) {
+        return oom(r, n);
+    }
+    if (len && (uint64_t) times > (1u << 20) / len) {
+        return tmpl_error(r, n, "result too large");
+    }
+    res = gw_arena_alloc(r->a, (len * times + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0, k = 0; i < times; i++, k += len) {
+        tmpl_memcpy(res + k, items, len * sizeof(tv_t));
+    }
+    *out = tv_list(res, k);
+    out->tuple = s.tuple;
+    return GW_OK;
+}
+
+
+static int
+binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
+{
+    int64_t  ia = 0, ib = 0, q, m;
+    double   da, db, x;
+    int      ai, bi;
+
+    if (a.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, a);
+    }
+    if (b.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, b);
+    }
+    if (num(a, &ia, &da, &ai) && num(b, &ib, &db, &bi)) {
+        int both = ai && bi;
+
+        switch (op) {
+        case OP_ADD:
+            if (both && !__builtin_add_overflow(ia, ib, &q)) {
+                *out = tv_int(q);
+            } else {
+                *out = tv_float(da + db);
+            }
+            return GW_OK;
+        case OP_SUB:
+            if (both && !__builtin_sub_overflow(ia, ib, &q)) {
+                *out = tv_int(q);
+            } else {
+                *out = tv_float(da - db);
+            }
+            return GW_OK;
+        case OP_MUL:
+            if (both && !__builtin_mul_overflow(ia, ib, &q)) {
+                *out = tv_int(q);
+            } else {
+                *out = tv_float(da * db);
+            }
+            return GW_OK;
+        case OP_DIV:
+            if (db == 0) {
+                return tmpl_error(r, n, "division by zero");
+            }
+            *out = tv_float(da / db);
+            return GW_OK;
+        case OP_FLOORDIV:
+        case OP_MOD:
+            if ((both && ib == 0) || (!both && db == 0)) {
+                return tmpl_error(r, n, op == OP_MOD ? "modulo by zero"
+                                  : "integer division or modulo by zero");
+            }
+            if (both) {
+                if (ia == INT64_MIN && ib == -1) {
+                    *out = op == OP_MOD ? tv_int(0)
+                                        : tv_float(-(double) INT64_MIN);
+                    return GW_OK;
+                }
+                q = ia / ib;
+                m = ia % ib;
+                if (m != 0 && ((m < 0) != (ib < 0))) {
+                    q--;
+                    m += ib;
+                }
+                *out = tv_int(op == OP_MOD ? m : q);
+                return GW_OK;
+            }
+            x = fmod(da, db);
+            if (x != 0 && ((x < 0) != (db < 0))) {
+                x += db;
+            }
+            *out = op == OP_MOD ? tv_float(x)
+                                : tv_float(floor((da - x) / db + 0.5));
+            if (op == OP_FLOORDIV) {
+                out->u.f = floor(da / db);
+            }
+            return GW_OK;
+        case OP_POW:
+            if (both && ib >= 0) {
+                int64_t  res = 1, base = ia, e = ib;
+                int      ovf = 0;
+
+                while (e > 0 && !ovf) {
+                    if (e & 1) {
+                        ovf |= __builtin_mul_overflow(res, base, &res);
+                    }
+                    e >>= 1;
+                    if (e) {
+                        ovf |= __builtin_mul_overflow(base, base, &base);
+                    }
+                }
+                *out = ovf ? tv_float(pow(da, db)) : tv_int(res);
+                return GW_OK;
+            }
+            if (da == 0 && db < 0) {
+                return tmpl_error(r, n, "0.0 cannot be raised to a negative "
+                                  "power");
+            }
+            *out = tv_float(pow(da, db));
+            return GW_OK;
+        }
+    }
+    if (op == OP_ADD && a.kind == V_STR && b.kind == V_STR) {
+        return str_concat(r, n, a, b, out);
+    }
+    if (op == OP_ADD && tv_is_seq(a) && tv_is_seq(b)) {
+        return concat_seq(r, n, a, b, out);
+    }
+    if (op == OP_MUL && (a.kind == V_STR || tv_is_seq(a))
+        && (b.kind == V_INT || b.kind == V_BOOL))
+    {
+        return repeat(r, n, a, b.u.i, out);
+    }
+    if (op == OP_MUL && (b.kind == V_STR || tv_is_seq(b))
+        && (a.kind == V_INT || a.kind == V_BOOL))
+    {
+        return repeat(r, n, b, a.u.i, out);
+    }
+    if (op == OP_MOD && a.kind == V_STR) {
+        tv_t    *items;
+        size_t   ni;
+
+        if (b.kind == V_LIST && b.tuple) {
+            items = b.u.items;
+            ni = b.n;
+        } else {
+            items = &b;
+            ni = 1;
+        }
+        return tmpl_percent_format(r, n, a, items, ni, out);
+    }
+    return tmpl_error(r, n, "unsupported operand type(s) for %s: '%s' and "
+                      "'%s'", op_sym(op), tv_type_name(a), tv_type_name(b));
+}
+
+
+static int
+contains(tmpl_rs_t *r, tmpl_node_t *n, tv_t item, tv_t c, int *res)
+{
+    tv_t    *items, v;
+    size_t   len, i;
+
+    *res = 0;
+    switch (c.kind) {
+    case V_STR:
+        if (item.kind != V_STR) {
+            return tmpl_error(r, n, "'in <string>' requires string as left "
+                              "operand, not %s", tv_type_name(item));
+        }
+        *res = item.n == 0 || memmem(c.u.s, c.n, item.u.s, item.n) != NULL;
+        return GW_OK;
+    case V_DICT:
+    case V_JDICT:
+        *res = tv_map_get(r, c, item, &v);
+        return GW_OK;
+    case V_LIST:
+    case V_JLIST:
+        if (tv_to_list(r, c, &items, &len) != GW_OK) {
+            return oom(r, n);
+        }
+        for (i = 0; i < len; i++) {
+            if (tv_eq(items[i], item)) {
+                *res = 1;
+                break;
+            }
+        }
+        return GW_OK;
+    case V_UNDEF:
+        return GW_OK;
+    default:
+        return tmpl_error(r, n, "argument of type '%s' is not iterable",
+                          tv_type_name(c));
+    }
+}
+
+
+static int
+compare(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, int *res)
+{
+    int  c;
+
+    switch (op) {
+    case OP_EQ:
+        *res = tv_eq(a, b);
+        return GW_OK;
+    case OP_NE:
+        *res = !tv_eq(a, b);
+        return GW_OK;
+    case OP_IN:
+        return contains(r, n, a, b, res);
+    case OP_NOTIN:
+        if (contains(r, n, a, b, res) != GW_OK) {
+            return GW_ERROR;
+        }
+        *res = !*res;
+        return GW_OK;
+    default:
+        break;
+    }
+    if (a.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, a);
+    }
+    if (b.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, b);
+    }
+    if (tv_cmp(r, n, a, b, &c) != GW_OK) {
+        static const char *sym[] = { "<", "<=", ">", ">=" };
+
+        r->failed = 0;
+        return tmpl_error(r, n, "'%s' not supported between instances of "
+                          "'%s' and '%s'", sym[op - OP_LT], tv_type_name(a),
+                          tv_type_name(b));
+    }
+    switch (op) {
+    case OP_LT: *res = c < 0; break;
+    case OP_LE: *res = c <= 0; break;
+    case OP_GT: *res = c > 0; break;
+    default: *res = c >= 0; break;
+    }
+    return GW_OK;
+}
+
+
+/* ---- calls --------------------------------------------------------------- */
+
+static int
+render_to_str(tmpl_rs_t *r, tmpl_node_t *body, tmpl_frame_t *f, int safe,
+    tv_t *out)
+{
+    gw_buf_t  b;
+
+    gw_buf_init(&b, r->a, 256);
+    if (exec_body(r, body, f, &b) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (gw_buf_putc(&b, '\0') != GW_OK) {
+        return oom(r, body);
+    }
+    *out = tv_str(b.data, b.len - 1, safe);
+    return GW_OK;
+}
+
+
+static int
+call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    tmpl_node_t   *def = m->node;
+    tmpl_frame_t  *f;
+    tv_t           v, caller;
+    tdict_t       *kw = NULL;
+    size_t         i, k, np = def->nnames;
+    int            rc, ae;
+    tmpl_t        *saved_tmpl;
+    const char    *mname = def->s ? def->s : "caller";
+
+    if (++r->depth > TMPL_MAX_DEPTH) {
+        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    }
+    f = frame_new(r, m->closure, np + 4);
+    if (f == NULL) {
+        return oom(r, n);
+    }
+    if (nargs > np && !(def->flags & NF_VARARGS)) {
+        return tmpl_error(r, n, "macro '%s' takes not more than %zu "
+                          "argument(s)", mname, np);
+    }
+    for (i = 0; i < np; i++) {
+        f->names[i] = def->names[i];
+        f->vals[i].kind = V_MISSING;
+    }
+    f->n = np;
+    for (i = 0; i < nargs && i < np; i++) {
+        f->vals[i] = args[i];
+    }
+    caller.kind = V_MISSING;
+    for (i = 0; i < nkw; i++) {
+        for (k = 0; k < np; k++) {
+            if (def->names[k] == knames[i]
+                || strcmp(def->names[k], knames[i]) == 0)
+            {
+                break;
+            }
+        }
+        if (k < np) {
+            if (k < nargs) {
+                return tmpl_error(r, n, "macro '%s' got multiple values for "
+                                  "argument '%s'", mname, knames[i]);
+            }
+            f->vals[k] = kvals[i];
+            continue;
+        }
+        if (strcmp(knames[i], "caller") == 0) {
+            caller = kvals[i];
+            continue;
+        }
+        if (!(def->flags & NF_KWARGS)) {
+            return tmpl_error(r, n, "macro '%s' takes no keyword argument "
+                              "'%s'", mname, knames[i]);
+        }
+        if (kw == NULL && (kw = tv_dict_new(r, 4)) == NULL) {
+            return oom(r, n);
+        }
+        v.kind = V_DICT;
+        v.ns = 0;
+        v.u.d = kw;
+        if (tv_map_set(r, v, tv_str(knames[i], strlen(knames[i]), 0),
+                       kvals[i]) != GW_OK)
+        {
+            return oom(r, n);
+        }
+    }
+    saved_tmpl = r->tmpl;
+    r->tmpl = m->tmpl;
+    for (i = 0; i < np; i++) {
+        if (f->vals[i].kind != V_MISSING) {
+            continue;
+        }
+        if (def->vals[i] != NULL) {
+            if (eval(r, def->vals[i], f, &f->vals[i]) != GW_OK) {
+                return GW_ERROR;
+            }
+        } else {
+            f->vals[i] = tv_undef(gw_arena_printf(r->a, "parameter '%s' was "
+                                                  "not provided",
+                                                  def->names[i]));
+        }
+    }
+    if (def->flags & NF_VARARGS) {
+        v = tv_list(args + (nargs > np ? np : nargs),
+                    nargs > np ? nargs - np : 0);
+        v.tuple = 1;
+        if (frame_set(r, f, r->env->s_varargs, v)
+            != GW_OK)
+        {
+            return oom(r, n);
+        }
+    }
+    if (def->flags & NF_KWARGS) {
+        if (kw == NULL && (kw = tv_dict_new(r, 0)) == NULL) {
+            return oom(r, n);
+        }
+        memset(&v, 0, sizeof(v));
+        v.kind = V_DICT;
+        v.u.d = kw;
+        if (frame_set(r, f, r->env->s_kwargs, v)
+            != GW_OK)
+        {
+            return oom(r, n);
+        }
+    }
+    if (def->flags & NF_CALLER) {
+        if (caller.kind == V_MISSING) {
+            caller = tv_undef("'caller' is undefined");
+        }
+        if (frame_set(r, f, r->env->s_caller, caller)
+            != GW_OK)
+        {
+            return oom(r, n);
+        }
+    }
+    /* the body escapes as its own template says; whether the result is
+     * Markup depends on the caller's autoescape, as in Jinja's Macro */
+    ae = r->autoescape;
+    r->autoescape = m->autoescape;
+    rc = render_to_str(r, def->a, f, ae, out);
+    r->autoescape = ae;
+    r->tmpl = saved_tmpl;
+    r->depth--;
+    return rc;
+}
+
+
+static int render_block(tmpl_rs_t *r, tmpl_node_t *n,
+    tmpl_block_slot_t *slot, size_t def, tmpl_frame_t *f, gw_buf_t *out);
+static int exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    tv_t iter, int depth, gw_buf_t *out);
+
+
+static tmpl_block_slot_t *
+find_block(tmpl_rs_t *r, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < r->nblocks; i++) {
+        if (r->blocks[i].name == name
+            || strcmp(r->blocks[i].name, name) == 0)
+        {
+            return &r->blocks[i];
+        }
+    }
+    return NULL;
+}
+
+
+static int
+call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    size_t              i, k;
+    int64_t             start, stop, step, cnt, x;
+    tv_t               *items, v, *c;
+    tdict_t            *d;
+    tmpl_loop_t        *l;
+    tmpl_block_slot_t  *slot;
+    gw_buf_t            b;
+
+    switch (fn.n) {
+    case B_RANGE:
+        for (i = 0; i < nargs; i++) {
+            if (args[i].kind != V_INT && args[i].kind != V_BOOL) {
+                return tmpl_error(r, n, "'%s' object cannot be interpreted "
+                                  "as an integer", tv_type_name(args[i]));
+            }
+        }
+        if (nargs == 1) {
+            start = 0;
+            stop = args[0].u.i;
+            step = 1;
+        } else if (nargs == 2 || nargs == 3) {
+            start = args[0].u.i;
+            stop = args[1].u.i;
+            step = nargs == 3 ? args[2].u.i : 1;
+        } else {
+            return tmpl_error(r, n, "range expected at most 3 arguments");
+        }
+        if (step == 0) {
+            return tmpl_error(r, n, "range() arg 3 must not be zero");
+        }
+        cnt = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
+                       : (start > stop ? (start - stop - step - 1) / -step
+                                       : 0);
+        if (cnt > 1000000) {
+            return tmpl_error(r, n, "range too big");
+        }
+        items = gw_arena_alloc(r->a, (cnt + 1) * sizeof(tv_t));
+        if (items == NULL) {
+            return oom(r, n);
+        }
+        for (x = 0; x < cnt; x++) {
+            items[x] = tv_int(start + x * step);
+        }
+        *out = tv_list(items, (size_t) cnt);
+        return GW_OK;
+
+    case B_DICT:
+    case B_NAMESPACE:
+        d = tv_dict_new(r, nkw + 4);
+        if (d == NULL) {
+            return oom(r, n);
+        }
+        memset(out, 0, sizeof(*out));
+        out->kind = V_DICT;
+        out->u.d = d;
+        out->ns = fn.n == B_NAMESPACE;
+        for (i = 0; i < nargs; i++) {
+            tv_t  *ks, *vs;
+            size_t m;
+
+            if (!tv_is_map(args[i])) {
+                return tmpl_error(r, n, "%s() argument must be a mapping",
+                                  fn.n == B_DICT ? "dict" : "namespace");
+            }
+            if (tv_map_items(r, args[i], &ks, &vs, &m) != GW_OK) {
+                return oom(r, n);
+            }
+            for (k = 0; k < m; k++) {
+                if (tv_map_set(r, *out, ks[k], vs[k]) != GW_OK) {
+                    return oom(r, n);
+                }
+            }
+        }
+        for (i = 0; i < nkw; i++) {
+            if (tv_map_set(r, *out, tv_str(knames[i], strlen(knames[i]), 0),
+                           kvals[i]) != GW_OK)
+            {
+                return oom(r, n);
+            }
+        }
+        return GW_OK;
+
+    case B_CYCLER:
+        c = gw_arena_alloc(r->a, 2 * sizeof(tv_t));
+        items = gw_arena_alloc(r->a, (nargs + 1) * sizeof(tv_t));
+        if (c == NULL || items == NULL) {
+            return oom(r, n);
+        }
+        tmpl_memcpy(items, args, nargs * sizeof(tv_t));
+        c[0] = tv_list(items, nargs);
+        c[1] = tv_int(0);
+        memset(out, 0, sizeof(*out));
+        out->kind = V_BUILTIN;
+        out->n = B_CYCLER;
+        out->u.p = c;
+        return GW_OK;
+
+    case B_CYCLER_NEXT:
+        c = fn.u.p;
+        if (c[0].n == 0) {
+            *out = tv_none();
+            return GW_OK;
+        }
+        *out = c[0].u.items[c[1].u.i % c[0].n];
+        c[1].u.i = (c[1].u.i + 1) % (int64_t) c[0].n;
+        return GW_OK;
+
+    case B_CYCLER_RESET:
+        c = fn.u.p;
+        c[1].u.i = 0;
+        *out = tv_none();
+        return GW_OK;
+
+    case B_JOINER:
+        c = gw_arena_alloc(r->a, 2 * sizeof(tv_t));
+        if (c == NULL) {
+            return oom(r, n);
+        }
+        c[0] = nargs ? args[0] : nkw ? kvals[0] : tv_str(", ", 2, 0);
+        c[1] = tv_bool(0);
+        memset(out, 0, sizeof(*out));
+        out->kind = V_BUILTIN;
+        out->n = B_JOINER_CALL;
+        out->u.p = c;
+        return GW_OK;
+
+    case B_JOINER_CALL:
+        c = fn.u.p;
+        if (!c[1].u.i) {
+            c[1].u.i = 1;
+            *out = tv_str("", 0, 0);
+        } else {
+            *out = c[0];
+        }
+        return GW_OK;
+
+    case B_LOOP_CYCLE:
+        l = fn.u.p;
+        if (nargs == 0) {
+            return tmpl_error(r, n, "no items for cycling given");
+        }
+        *out = args[l->i % nargs];
+        return GW_OK;
+
+    case B_LOOP_CHANGED:
+        l = fn.u.p;
+        v = tv_list(args, nargs);
+        if (nargs) {
+            items = gw_arena_alloc(r->a, nargs * sizeof(tv_t));
+            if (items == NULL) {
+                return oom(r, n);
+            }
+            tmpl_memcpy(items, args, nargs * sizeof(tv_t));
+            v.u.items = items;
+        }
+        if (l->has_changed && tv_eq(l->last_changed, v)) {
+            *out = tv_bool(0);
+            return GW_OK;
+        }
+        l->has_changed = 1;
+        l->last_changed = v;
+        *out = tv_bool(1);
+        return GW_OK;
+
+    case B_SUPER:
+        slot = fn.u.p;
+        if (fn.tuple >= slot->ndefs) {
+            return tmpl_error(r, n, "there is no parent block called '%s'.",
+                              slot->name);
+        }
+        gw_buf_init(&b, r->a, 256);
+        if (render_block(r, n, slot, fn.tuple, r->cur_block_frame
+                         ? r->cur_block_frame : r->root, &b) != GW_OK
+            || gw_buf_putc(&b, '\0') != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        *out = tv_str(b.data, b.len - 1, r->ctx_autoescape);
+        return GW_OK;
+
+    case B_SELF_BLOCK:
+        slot = find_block(r, fn.u.s);
+        if (slot == NULL) {
+            return tmpl_error(r, n, "'self' has no block '%s'", fn.u.s);
+        }
+        gw_buf_init(&b, r->a, 256);
+        if (render_block(r, n, slot, 0, r->root, &b) != GW_OK
+            || gw_buf_putc(&b, '\0') != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        *out = tv_str(b.data, b.len - 1, r->ctx_autoescape);
+        return GW_OK;
+
+    case B_METHOD:
+        return tmpl_method_call(r, n, ((tmpl_method_t *) fn.u.p)->self,
+                                ((tmpl_method_t *) fn.u.p)->name, args, nargs,
+                                knames, kvals, nkw, out);
+
+    case B_LIPSUM:
+        *out = tv_str("Lorem ipsum dolor sit amet.", 27, 0);
+        return GW_OK;
+
+    default:
+        return tmpl_error(r, n, "'%s' object is not callable",
+                          tv_type_name(fn));
+    }
+}
+
+
+static void
+json_cleanup(void *data)
+{
+    json_decref(data);
+}
+
+
+static int
+call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    json_t  *ja, *jk, *res = NULL, *x;
+    size_t   i;
+    char     msg[256];
+    int      rc = GW_ERROR;
+
+    ja = json_array();
+    jk = json_object();
+    if (ja == NULL || jk == NULL) {
+        goto done;
+    }
+    for (i = 0; i < nargs; i++) {
+        x = tv_to_json(args[i]);
+        if (x == NULL || json_array_append_new(ja, x) != 0) {
+            goto done;
+        }
+    }
+    for (i = 0; i < nkw; i++) {
+        x = tv_to_json(kvals[i]);
+        if (x == NULL || json_object_set_new(jk, knames[i], x) != 0) {
+            goto done;
+        }
+    }
+    msg[0] = '\0';
+    if (fn->fn(fn->data, r->render_data, ja, jk, &res, msg, sizeof(msg))
+        != GW_OK)
+    {
+        rc = tmpl_error(r, n, "%s(): %s", fn->name,
+                        msg[0] ? msg : "failed");
+        goto done;
+    }
+    if (res == NULL) {
+        *out = tv_none();
+        rc = GW_OK;
+        goto done;
+    }
+    if (gw_arena_cleanup_add(r->a, json_cleanup, res) != GW_OK) {
+        json_decref(res);
+        goto done;
+    }
+    *out = tv_from_json(res);
+    rc = GW_OK;
+
+done:
+    json_decref(ja);
+    json_decref(jk);
+    if (rc != GW_OK && !r->failed) {
+        oom(r, n);
+    }
+    return rc;
+}
+
+
+int
+tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
+    const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    tmpl_loop_t  *l;
+    gw_buf_t      b;
+
+    switch (fn.kind) {
+    case V_MACRO:
+        return call_macro(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out);
+    case V_BUILTIN:
+        return call_builtin(r, n, fn, args, nargs, knames, kvals, nkw, out);
+    case V_FUNC:
+        return call_func(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out);
+    case V_LOOP:
+        l = fn.u.p;
+        if (!(l->node->flags & NF_RECURSIVE)) {
+            return tmpl_error(r, n, "loop() can only be called in a "
+                              "recursive loop");
+        }
+        if (nargs != 1) {
+            return tmpl_error(r, n, "loop() takes exactly one argument");
+        }
+        if (++r->depth > TMPL_MAX_DEPTH) {
+            return tmpl_error(r, n, "maximum recursion depth exceeded");
+        }
+        gw_buf_init(&b, r->a, 256);
+        if (exec_for_items(r, l->node, l->frame, args[0], l->depth + 1, &b)
+            != GW_OK || gw_buf_putc(&b, '\0') != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        r->depth--;
+        *out = tv_str(b.data, b.len - 1, r->autoescape);
+        return GW_OK;
+    case V_UNDEF:
+        return tmpl_undef_check(r, n, fn);
+    default:
+        return tmpl_error(r, n, "'%s' object is not callable",
+                          tv_type_name(fn));
+    }
+}
+
+
+static int
+eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
+    tv_t *out)
+{
+    tv_t          fn, obj, *args, *kvals;
+    const char  **knames;
+    size_t        i, k, nargs, nkw = n->nnames;
+
+    nargs = n->nargs;
+    args = gw_arena_alloc(r->a, (nargs + 1) * sizeof(tv_t));
+    kvals = gw_arena_alloc(r->a, (nkw + 1) * sizeof(tv_t));
+    knames = gw_arena_alloc(r->a, (nkw + 1) * sizeof(char *));
+    if (args == NULL || kvals == NULL || knames == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0, k = 0; i < n->nargs; i++) {
+        tmpl_node_t  *an = n->args[i];
+
+        if (an->type == N_UNARY && an->op == OP_STAR) {
+            /* f(*seq): splice the items in */
+            tv_t    sv, *items, *na;
+            size_t  len;
+
+            if (eval(r, an->a, f, &sv) != GW_OK) {
+                return GW_ERROR;
+            }
+            if (tv_to_list(r, sv, &items, &len) != GW_OK) {
+                return tmpl_error(r, an, "argument after * must be an "
+                                  "iterable, not %s", tv_type_name(sv));
+            }
+            nargs = nargs - 1 + len;
+            na = gw_arena_alloc(r->a, (nargs + 1) * sizeof(tv_t));
+            if (na == NULL) {
+                return oom(r, n);
+            }
+            tmpl_memcpy(na, args, k * sizeof(tv_t));
+            tmpl_memcpy(na + k, items, len * sizeof(tv_t));
+            args = na;
+            k += len;
+            continue;
+        }
+        if (eval(r, an, f, &args[k]) != GW_OK) {
+            return GW_ERROR;
+        }
+        k++;
+    }
+    for (i = 0, k = 0; i < n->nnames; i++) {
+        if (n->names[i][0] == '*') {
+            /* f(**mapping): splice the pairs in */
+            tv_t          mv, *ks, *vs, *nv;
+            const char  **nn;
+            size_t        len, j;
+
+            if (eval(r, n->vals[i]->a, f, &mv) != GW_OK) {
+                return GW_ERROR;
+            }
+            if (!tv_is_map(mv)) {
+                return tmpl_error(r, n, "argument after ** must be a "
+                                  "mapping, not %s", tv_type_name(mv));
+            }
+            if (tv_map_items(r, mv, &ks, &vs, &len) != GW_OK) {
+                return oom(r, n);
+            }
+            nkw = nkw - 1 + len;
+            nv = gw_arena_alloc(r->a, (nkw + 1) * sizeof(tv_t));
+            nn = gw_arena_alloc(r->a, (nkw + 1) * sizeof(char *));
+            if (nv == NULL || nn == NULL) {
+                return oom(r, n);
+            }
+            tmpl_memcpy(nv, kvals, k * sizeof(tv_t));
+            tmpl_memcpy(nn, knames, k * sizeof(char *));
+            for (j = 0; j < len; j++, k++) {
+                tv_t  ksv = tv_to_str(r, ks[j]);
+
+                nn[k] = gw_arena_strndup(r->a, ksv.u.s, ksv.n);
+                nv[k] = vs[j];
+            }
+            kvals = nv;
+            knames = nn;
+            continue;
+        }
+        knames[k] = n->names[i];
+        if (eval(r, n->vals[i], f, &kvals[k]) != GW_OK) {
+            return GW_ERROR;
+        }
+        k++;
+    }
+    if (caller.kind != V_MISSING) {
+        knames[nkw] = "caller";
+        kvals[nkw] = caller;
+        nkw++;
+    }
+    /* obj.method(...) without building a bound method first */
+    if (n->a->type == N_ATTR) {
+        if (eval(r, n->a->a, f, &obj) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (obj.kind != V_DICT && obj.kind != V_JDICT && obj.kind != V_UNDEF
+            && obj.kind != V_LOOP && obj.kind != V_BLOCKS
+            && obj.kind != V_BUILTIN
+            && tmpl_has_method(obj, n->a->s, n->a->len))
+        {
+            return tmpl_method_call(r, n, obj, n->a->s, args, nargs,
+                                    knames, kvals, nkw, out);
+        }
+        if (tmpl_getattr(r, n->a, obj, n->a->s, n->a->len, &fn) != GW_OK) {
+            return GW_ERROR;
+        }
+    } else if (eval(r, n->a, f, &fn) != GW_OK) {
+        return GW_ERROR;
+    }
+    return tmpl_call(r, n, fn, args, nargs, knames, kvals, nkw, out);
+}
+
+
+/* ---- expressions ---------------------------------------------------------- */
+
+static int
+eval_filter(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    tv_t                      in, args[TMPL_MAX_ARGS];
+    size_t                    i;
+    const tmpl_filter_def_t  *def = n->def;
+
+    if (n->a == NULL) {
+        in = r->fb_input;
+    } else if (eval(r, n->a, f, &in) != GW_OK) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < TMPL_MAX_ARGS; i++) {
+        args[i].kind = V_MISSING;
+    }
+    for (i = 0; i < n->nargs; i++) {
+        if (n->args[i] != NULL && eval(r, n->args[i], f, &args[i]) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    return def->fn(r, n, in, args, out);
+}
+
+
+static int
+eval_test(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    tv_t                    in, args[TMPL_MAX_ARGS];
+    size_t                  i;
+    int                     res;
+    const tmpl_test_def_t  *def = n->def;
+
+    if (eval(r, n->a, f, &in) != GW_OK) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < TMPL_MAX_ARGS; i++) {
+        args[i].kind = V_MISSING;
+    }
+    for (i = 0; i < n->nargs; i++) {
+        if (n->args[i] != NULL && eval(r, n->args[i], f, &args[i]) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    if (def->fn(r, n, in, args, &res) != GW_OK) {
+        return GW_ERROR;
+    }
+    *out = tv_bool((n->flags & NF_NEGATE) ? !res : res);
+    return GW_OK;
+}
+
+
+static int
+eval_concat(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    tv_t      *vals;
+    size_t     i;
+    int        safe = 0;
+    gw_buf_t   b;
+
+    vals = gw_arena_alloc(r->a, n->nargs * sizeof(tv_t));
+    if (vals == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < n->nargs; i++) {
+        if (eval(r, n->args[i], f, &vals[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (vals[i].kind == V_STR && vals[i].safe) {
+            safe = r->autoescape;
+        }
+    }
+    gw_buf_init(&b, r->a, 64);
+    for (i = 0; i < n->nargs; i++) {
+        if (safe && !(vals[i].kind == V_STR && vals[i].safe)) {
+            tv_t  s = tv_to_str(r, vals[i]);
+
+            if (tmpl_escape_append(&b, s.u.s, s.n) != GW_OK) {
+                return oom(r, n);
+            }
+        } else if (tv_str_append(r, &b, vals[i]) != GW_OK) {
+            return oom(r, n);
+        }
+    }
+    if (gw_buf_putc(&b, '\0') != GW_OK) {
+        return oom(r, n);
+    }
+    *out = tv_str(b.data, b.len - 1, safe);
+    return GW_OK;
+}
+
+
+static int
+eval_seq(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    tv_t    *items;
+    size_t   i;
+
+    items = gw_arena_alloc(r->a, (n->nargs + 1) * sizeof(tv_t));
+    if (items == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < n->nargs; i++) {
+        if (eval(r, n->args[i], f, &items[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    *out = tv_list(items, n->nargs);
+    out->tuple = n->type == N_TUPLE;
+    return GW_OK;
+}
+
+
+static int
+eval_dict(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    size_t  i;
+    tv_t    k, v;
+
+    memset(out, 0, sizeof(*out));
+    out->kind = V_DICT;
+    out->u.d = tv_dict_new(r, n->nargs);
+    if (out->u.d == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < n->nargs; i++) {
+        if (eval(r, n->args[i], f, &k) != GW_OK
+            || eval(r, n->vals[i], f, &v) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        if (tv_map_set(r, *out, k, v) != GW_OK) {
+            return oom(r, n);
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    tv_t    a, b;
+    size_t  i;
+    int     res;
+
+    switch (n->type) {
+    case N_CONST:
+        *out = n->val;
+        return GW_OK;
+    case N_NAME:
+        return lookup(r, n, f, n->s, out);
+    case N_ATTR:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (a.kind == V_JDICT && !n->op) {
+            /* the common case: a context object's key (the parser knew
+             * this name is no dict method) */
+            json_t  *j = json_object_get(a.u.j, n->s);
+
+            if (j != NULL) {
+                *out = tv_from_json(j);
+                return GW_OK;
+            }
+        }
+        return tmpl_getattr(r, n, a, n->s, n->len, out);
+    case N_ITEM:
+        if (eval(r, n->a, f, &a) != GW_OK || eval(r, n->b, f, &b) != GW_OK) {
+            return GW_ERROR;
+        }
+        return tmpl_getitem(r, n, a, b, out);
+    case N_SLICE:
+        return eval_slice(r, n, f, out);
+    case N_BINOP:
+        if (eval(r, n->a, f, &a) != GW_OK || eval(r, n->b, f, &b) != GW_OK) {
+            return GW_ERROR;
+        }
+        return binop(r, n, n->op, a, b, out);
+    case N_UNARY:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (a.kind == V_INT || a.kind == V_BOOL) {
+            *out = tv_int(n->op == OP_NEG ? (a.u.i == INT64_MIN ? a.u.i
+                                             : -a.u.i) : a.u.i);
+            return GW_OK;
+        }
+        if (a.kind == V_FLOAT) {
+            *out = tv_float(n->op == OP_NEG ? -a.u.f : a.u.f);
+            return GW_OK;
+        }
+        if (a.kind == V_UNDEF) {
+            return tmpl_undef_check(r, n, a);
+        }
+        return tmpl_error(r, n, "bad operand type for unary %c: '%s'",
+                          n->op == OP_NEG ? '-' : '+', tv_type_name(a));
+    case N_COMPARE:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        res = 1;
+        for (i = 0; i < n->nargs && res; i++) {
+            if (eval(r, n->args[i], f, &b) != GW_OK
+                || compare(r, n, n->ops[i], a, b, &res) != GW_OK)
+            {
+                return GW_ERROR;
+            }
+            a = b;
+        }
+        *out = tv_bool(res);
+        return GW_OK;
+    case N_AND:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (!tv_truthy(a)) {
+            *out = a;
+            return GW_OK;
+        }
+        return eval(r, n->b, f, out);
+    case N_OR:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (tv_truthy(a)) {
+            *out = a;
+            return GW_OK;
+        }
+        return eval(r, n->b, f, out);
+    case N_NOT:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        *out = tv_bool(!tv_truthy(a));
+        return GW_OK;
+    case N_COND:
+        if (eval(r, n->a, f, &a) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (tv_truthy(a)) {
+            return eval(r, n->b, f, out);
+        }
+        if (n->c == NULL) {
+            *out = tv_undef("the inline if-expression on line evaluated to "
+                            "false and no else section was defined.");
+            return GW_OK;
+        }
+        return eval(r, n->c, f, out);
+    case N_LIST:
+    case N_TUPLE:
+        return eval_seq(r, n, f, out);
+    case N_DICT:
+        return eval_dict(r, n, f, out);
+    case N_FILTER:
+        return eval_filter(r, n, f, out);
+    case N_TEST:
+        return eval_test(r, n, f, out);
+    case N_CALL:
+        a.kind = V_MISSING;
+        return eval_call(r, n, f, a, out);
+    case N_CONCAT:
+        return eval_concat(r, n, f, out);
+    default:
+        return tmpl_error(r, n, "not an expression");
+    }
+}
+
+
+/* ---- statements ----------------------------------------------------------- */
+
+static int
+write_value(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
+{
+    char  num[32];
+    int   k;
+
+    switch (v.kind) {
+    case V_STR:
+        if (r->autoescape && !v.safe) {
+            return tmpl_escape_append(out, v.u.s, v.n);
+        }
+        return tmpl_out(out, v.u.s, v.n);
+    case V_INT:
+        {
+            uint64_t  u = v.u.i < 0 ? -(uint64_t) v.u.i : (uint64_t) v.u.i;
+
+            k = sizeof(num);
+            do {
+                num[--k] = (char) ('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (v.u.i < 0) {
+                num[--k] = '-';
+            }
+            return gw_buf_append(out, num + k, sizeof(num) - k);
+        }
+    case V_UNDEF:
+    case V_MISSING:
+        return GW_OK;
+    default:
+        v = tv_to_str(r, v);
+        if (r->autoescape) {
+            return tmpl_escape_append(out, v.u.s, v.n);
+        }
+        return gw_buf_append(out, v.u.s, v.n);
+    }
+}
+
+
+/* Bind a value to a target: a name, a tuple of targets, or ns.attr. */
+static int
+assign(tmpl_rs_t *r, tmpl_node_t *t, tmpl_frame_t *f, tv_t v)
+{
+    tv_t    *items, ns;
+    size_t   n, i;
+
+    if (t->type == N_NAME) {
+        if (frame_set(r, f, t->s, v) != GW_OK) {
+            return oom(r, t);
+        }
+        return GW_OK;
+    }
+    if (t->type == N_ATTR) {
+        if (lookup(r, t, f, t->a->s, &ns) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (ns.kind != V_DICT || !ns.ns) {
+            return tmpl_error(r, t, "cannot assign attribute on "
+                              "non-namespace object");
+        }
+        if (tv_map_set(r, ns, tv_str(t->s, t->len, 0), v) != GW_OK) {
+            return oom(r, t);
+        }
+        return GW_OK;
+    }
+    if (v.kind == V_UNDEF) {
+        return tmpl_undef_check(r, t, v);
+    }
+    if (tv_to_list(r, v, &items, &n) != GW_OK) {
+        return tmpl_error(r, t, "cannot unpack non-iterable %s object",
+                          tv_type_name(v));
+    }
+    if (n != t->nargs) {
+        return tmpl_error(r, t, n > t->nargs
+                          ? "too many values to unpack (expected %zu)"
+                          : "not enough values to unpack (expected %zu)",
+                          t->nargs);
+    }
+    for (i = 0; i < n; i++) {
+        if (assign(r, t->args[i], f, items[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
+    int depth, gw_buf_t *out)
+{
+    tv_t          *items, *kept, lv;
+    size_t         len, i, k, base;
+    tmpl_frame_t  *lf;
+    tmpl_loop_t   *l;
+    const char    *loop_name;
+
+    if (iter.kind == V_UNDEF || iter.kind == V_MISSING) {
+        items = NULL;
+        len = 0;
+    } else if (tv_to_list(r, iter, &items, &len) != GW_OK) {
+        return tmpl_error(r, n, "'%s' object is not iterable",
+                          tv_type_name(iter));
+    }
+    lf = frame_new(r, f, 8);
+    l = gw_arena_calloc(r->a, sizeof(tmpl_loop_t));
+    if (lf == NULL || l == NULL) {
+        return oom(r, n);
+    }
+    if (n->d != NULL && len > 0) {
+        /* the inline filter runs first so loop.length counts what stays */
+        kept = gw_arena_alloc(r->a, len * sizeof(tv_t));
+        if (kept == NULL) {
+            return oom(r, n);
+        }
+        for (i = 0, k = 0; i < len; i++) {
+            tv_t  c;
+
+            lf->n = 0;
+            if (assign(r, n->a, lf, items[i]) != GW_OK
+                || eval(r, n->d, lf, &c) != GW_OK)
+            {
+                return GW_ERROR;
+            }
+            if (tv_truthy(c)) {
+                kept[k++] = items[i];
+            }
+        }
+        items = kept;
+        len = k;
+        lf->n = 0;
+    }
+    l->items = items;
+    l->n = len;
+    l->depth = depth;
+    l->node = n;
+    l->frame = f;
+    memset(&lv, 0, sizeof(lv));
+    lv.kind = V_LOOP;
+    lv.u.p = l;
+    loop_name = r->env->s_loop;
+    for (i = 0; i < len; i++) {
+        if (++r->steps > r->max_steps) {
+            return tmpl_error(r, n, "template exceeded its step budget");
+        }
+        l->i = i;
+        lf->n = 0;
+        if (frame_set(r, lf, loop_name, lv) != GW_OK) {
+            return oom(r, n);
+        }
+        if (assign(r, n->a, lf, items[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+        base = lf->n;
+        (void) base;
+        if (exec_body(r, n->c, lf, out) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    if (len == 0 && n->vals != NULL) {
+        return exec_body(r, n->vals[0], f, out);
+    }
+    return GW_OK;
+}
+
+
+static int
+render_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_block_slot_t *slot,
+    size_t def, tmpl_frame_t *f, gw_buf_t *out)
+{
+    tmpl_block_slot_t  *saved_block = r->cur_block;
+    size_t              saved_def = r->cur_block_def;
+    tmpl_frame_t       *saved_frame = r->cur_block_frame;
+    tmpl_t             *saved_tmpl = r->tmpl;
+    tmpl_node_t        *b = slot->defs[def];
+    tmpl_frame_t       *bf;
+    int                 rc, ae;
+
+    if (b->flags & NF_REQUIRED) {
+        return tmpl_error(r, n, "Required block '%s' not found",
+                          slot->name);
+    }
+    if (++r->depth > TMPL_MAX_DEPTH) {
+        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    }
+    bf = frame_new(r, f, 4);
+    if (bf == NULL) {
+        return oom(r, n);
+    }
+    r->cur_block = slot;
+    r->cur_block_def = def;
+    r->cur_block_frame = f;
+    r->tmpl = b->tmpl;
+    ae = r->autoescape;
+    r->autoescape = b->tmpl->autoescape;
+    rc = exec_body(r, b->a, bf, out);
+    r->autoescape = ae;
+    r->cur_block = saved_block;
+    r->cur_block_def = saved_def;
+    r->cur_block_frame = saved_frame;
+    r->tmpl = saved_tmpl;
+    r->depth--;
+    return rc;
+}
+
+
+static int
+add_blocks(tmpl_rs_t *r, tmpl_t *t)
+{
+    size_t              i, k;
+    tmpl_block_slot_t  *slot, *nb;
+    tmpl_node_t       **nd;
+
+    for (i = 0; i < t->nblocks; i++) {
+        slot = find_block(r, t->blocks[i]->s);
+        if (slot == NULL) {
+            if (r->nblocks == r->blocks_cap) {
+                k = r->blocks_cap ? r->blocks_cap * 2 : 8;
+                nb = gw_arena_alloc(r->a, k * sizeof(tmpl_block_slot_t));
+                if (nb == NULL) {
+                    return GW_ERROR;
+                }
+                if (r->nblocks) {
+                    tmpl_memcpy(nb, r->blocks,
+                           r->nblocks * sizeof(tmpl_block_slot_t));
+                }
+                r->blocks = nb;
+                r->blocks_cap = k;
+            }
+            slot = &r->blocks[r->nblocks++];
+            slot->name = t->blocks[i]->s;
+            slot->ndefs = 0;
+            slot->defs = NULL;
+        }
+        nd = gw_arena_alloc(r->a, (slot->ndefs + 1) * sizeof(tmpl_node_t *));
+        if (nd == NULL) {
+            return GW_ERROR;
+        }
+        if (slot->ndefs) {
+            tmpl_memcpy(nd, slot->defs, slot->ndefs * sizeof(tmpl_node_t *));
+        }
+        nd[slot->ndefs++] = t->blocks[i];
+        slot->defs = nd;
+    }
+    return GW_OK;
+}
+
+
+static int
+load_template(tmpl_rs_t *r, tmpl_node_t *n, tv_t name, int ignore_missing,
+    tmpl_t **out)
+{
+    tv_t    *items;
+    size_t   len, i;
+    int      missing;
+    char     err[512];
+
+    *out = NULL;
+    if (name.kind == V_STR) {
+        items = &name;
+        len = 1;
+    } else if (tv_is_seq(name)) {
+        if (tv_to_list(r, name, &items, &len) != GW_OK) {
+            return oom(r, n);
+        }
+    } else if (name.kind == V_UNDEF) {
+        return tmpl_undef_check(r, n, name);
+    } else {
+        return tmpl_error(r, n, "template name must be a string, got '%s'",
+                          tv_type_name(name));
+    }
+    for (i = 0; i < len; i++) {
+        if (items[i].kind != V_STR) {
+            continue;
+        }
+        err[0] = '\0';
+        *out = tmpl_env_get(r->env, items[i].u.s, items[i].n, &missing, err,
+                            sizeof(err));
+        if (*out != NULL) {
+            return GW_OK;
+        }
+        if (!missing) {
+            if (!r->failed) {
+                r->failed = 1;
+                snprintf(r->err, r->errsz, "%s", err);
+            }
+            return GW_ERROR;
+        }
+    }
+    if (ignore_missing) {
+        return GW_OK;
+    }
+    if (len == 1 && items[0].kind == V_STR) {
+        return tmpl_error(r, n, "template not found: %.*s",
+                          (int) items[0].n, items[0].u.s);
+    }
+    return tmpl_error(r, n, "none of the templates given were found");
+}
+
+
+static int
+exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    tv_t                name;
+    tmpl_t             *t;
+    tmpl_frame_t       *root;
+    tmpl_block_slot_t  *sb = r->blocks, *scb = r->cur_block;
+    size_t              snb = r->nblocks, scap = r->blocks_cap;
+    tmpl_frame_t       *sroot = r->root;
+    tmpl_t             *sparent = r->parent;
+    int                 rc, ae = r->autoescape, cae = r->ctx_autoescape;
+
+    if (eval(r, n->a, f, &name) != GW_OK
+        || load_template(r, n, name, n->flags & NF_IGNORE_MISSING, &t)
+           != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (t == NULL) {
+        return GW_OK;
+    }
+    if (++r->depth > TMPL_MAX_DEPTH) {
+        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    }
+    root = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
+    if (root == NULL) {
+        return oom(r, n);
+    }
+    r->blocks = NULL;
+    r->nblocks = r->blocks_cap = 0;
+    r->cur_block = NULL;
+    rc = exec_template(r, t, root, out);
+    r->blocks = sb;
+    r->nblocks = snb;
+    r->blocks_cap = scap;
+    r->cur_block = scb;
+    r->root = sroot;
+    r->parent = sparent;
+    r->autoescape = ae;
+    r->ctx_autoescape = cae;
+    r->depth--;
+    return rc;
+}
+
+
+/* Run a template as a module (import): its top-level names, output
+ * discarded. */
+static int
+import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    tmpl_frame_t **mod)
+{
+    tv_t                name;
+    tmpl_t             *t;
+    gw_buf_t            sink;
+    tmpl_block_slot_t  *sb = r->blocks, *scb = r->cur_block;
+    size_t              snb = r->nblocks, scap = r->blocks_cap;
+    tmpl_frame_t       *sroot = r->root;
+    tmpl_t             *sparent = r->parent;
+    int                 rc, ae = r->autoescape, cae = r->ctx_autoescape;
+
+    if (eval(r, n->a, f, &name) != GW_OK
+        || load_template(r, n, name, 0, &t) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (++r->depth > TMPL_MAX_DEPTH) {
+        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    }
+    *mod = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
+    if (*mod == NULL) {
+        return oom(r, n);
+    }
+    if (!(n->flags & NF_WITH_CONTEXT)) {
+        /* globals only; the context stays with the caller */
+        (*mod)->ctx = NULL;
+    }
+    gw_buf_init(&sink, r->a, 256);
+    r->blocks = NULL;
+    r->nblocks = r->blocks_cap = 0;
+    r->cur_block = NULL;
+    rc = exec_template(r, t, *mod, &sink);
+    r->blocks = sb;
+    r->nblocks = snb;
+    r->blocks_cap = scap;
+    r->cur_block = scb;
+    r->root = sroot;
+    r->parent = sparent;
+    r->autoescape = ae;
+    r->ctx_autoescape = cae;
+    r->depth--;
+    return rc;
+}
+
+
+static int
+exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f)
+{
+    tmpl_frame_t  *mod = NULL;
+    tv_t           v, m;
+    size_t         i, k;
+
+    if (import_module(r, n, f, &mod) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (n->type == N_IMPORT) {
+        memset(&m, 0, sizeof(m));
+        m.kind = V_DICT;
+        m.ns = 0;
+        m.u.d = tv_dict_new(r, mod->n + 1);
+        if (m.u.d == NULL) {
+            return oom(r, n);
+        }
+        for (i = 0; i < mod->n; i++) {
+            if (mod->names[i][0] == '_') {
+                continue;
+            }
+            if (tv_map_set(r, m, tv_str(mod->names[i],
+                                        strlen(mod->names[i]), 0),
+                           mod->vals[i]) != GW_OK)
+            {
+                return oom(r, n);
+            }
+        }
+        return frame_set(r, f, n->s, m) == GW_OK ? GW_OK : oom(r, n);
+    }
+    for (i = 0; i < n->nargs; i++) {
+        for (k = 0; k < mod->n; k++) {
+            if (mod->names[k] == n->args[i]->s) {
+                break;
+            }
+        }
+        if (k < mod->n) {
+            v = mod->vals[k];
+        } else {
+            return tmpl_error(r, n, "the template %s does not export the "
+                              "requested name '%s'",
+                              n->a->type == N_CONST ? "" : "",
+                              n->args[i]->s);
+        }
+        if (frame_set(r, f, n->names[i], v) != GW_OK) {
+            return oom(r, n);
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    tv_t                v, c;
+    tmpl_macro_t       *m;
+    tmpl_frame_t       *wf;
+    tmpl_block_slot_t  *slot;
+    size_t              i;
+    int                 ae, rc;
+
+    switch (n->type) {
+    case N_TEXT:
+        return gw_buf_append(out, n->s, n->len) == GW_OK ? GW_OK
+                                                         : oom(r, n);
+    case N_OUTPUT:
+        if (eval(r, n->a, f, &v) != GW_OK) {
+            return GW_ERROR;
+        }
+        return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
+    case N_IF:
+        for ( ;; ) {
+            if (eval(r, n->a, f, &v) != GW_OK) {
+                return GW_ERROR;
+            }
+            if (tv_truthy(v)) {
+                return exec_body(r, n->b, f, out);
+            }
+            if (n->c != NULL && n->c->type == N_IF
+                && (n->c->flags & (1u << 30)))
+            {
+                n = n->c;
+                continue;
+            }
+            return exec_body(r, n->c, f, out);
+        }
+    case N_FOR:
+        if (eval(r, n->b, f, &v) != GW_OK) {
+            return GW_ERROR;
+        }
+        return exec_for_items(r, n, f, v, 1, out);
+    case N_SET:
+        if (eval(r, n->b, f, &v) != GW_OK) {
+            return GW_ERROR;
+        }
+        return assign(r, n->a, f, v);
+    case N_SETBLOCK:
+        if (render_to_str(r, n->b, f, r->autoescape, &v) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (n->c != NULL) {
+            c = r->fb_input;
+            r->fb_input = v;
+            rc = eval(r, n->c, f, &v);
+            r->fb_input = c;
+            if (rc != GW_OK) {
+                return GW_ERROR;
+            }
+        }
+        return assign(r, n->a, f, v);
+    case N_FILTERBLOCK:
+        if (render_to_str(r, n->b, f, r->autoescape, &v) != GW_OK) {
+            return GW_ERROR;
+        }
+        c = r->fb_input;
+        r->fb_input = v;
+        rc = eval(r, n->c, f, &v);
+        r->fb_input = c;
+        if (rc != GW_OK) {
+            return GW_ERROR;
+        }
+        return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
+    case N_WITH:
+        wf = frame_new(r, f, n->nargs + 4);
+        if (wf == NULL) {
+            return oom(r, n);
+        }
+        for (i = 0; i < n->nargs; i++) {
+            if (eval(r, n->vals[i], f, &v) != GW_OK
+                || assign(r, n->args[i], wf, v) != GW_OK)
+            {
+                return GW_ERROR;
+            }
+        }
+        return exec_body(r, n->a, wf, out);
+    case N_MACRO:
+    case N_CALLBLOCK:
+        m = gw_arena_calloc(r->a, sizeof(tmpl_macro_t));
+        if (m == NULL) {
+            return oom(r, n);
+        }
+        m->node = n;
+        m->closure = f;
+        m->tmpl = n->tmpl;
+        m->autoescape = r->autoescape;
+        memset(&v, 0, sizeof(v));
+        v.kind = V_MACRO;
+        v.u.p = m;
+        if (n->type == N_MACRO) {
+            return frame_set(r, f, n->s, v) == GW_OK ? GW_OK : oom(r, n);
+        }
+        if (eval_call(r, n->b, f, v, &c) != GW_OK) {
+            return GW_ERROR;
+        }
+        return write_value(r, n, c, out) == GW_OK ? GW_OK : oom(r, n);
+    case N_INCLUDE:
+        return exec_include(r, n, f, out);
+    case N_IMPORT:
+    case N_FROMIMPORT:
+        return exec_import(r, n, f);
+    case N_EXTENDS:
+        if (r->parent != NULL) {
+            return tmpl_error(r, n, "extended multiple times");
+        }
+        if (eval(r, n->a, f, &v) != GW_OK
+            || load_template(r, n, v, 0, &r->parent) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        return GW_OK;
+    case N_BLOCK:
+        slot = find_block(r, n->s);
+        if (slot == NULL) {
+            return tmpl_error(r, n, "block '%s' not found", n->s);
+        }
+        return render_block(r, n, slot, 0, (n->flags & NF_SCOPED) ? f
+                            : r->root, out);
+    case N_AUTOESCAPE:
+        if (eval(r, n->a, f, &v) != GW_OK) {
+            return GW_ERROR;
+        }
+        ae = r->autoescape;
+        r->autoescape = tv_truthy(v);
+        rc = exec_body(r, n->b, f, out);
+        r->autoescape = ae;
+        return rc;
+    default:
+        return tmpl_error(r, n, "not a statement");
+    }
+}
+
+
+static int
+exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    for ( ; n != NULL; n = n->next) {
+        if (++r->steps > r->max_steps) {
+            return tmpl_error(r, n, "template exceeded its step budget");
+        }
+        if (n->type == N_TEXT) {
+            if (tmpl_out(out, n->s, n->len) != GW_OK) {
+                return oom(r, n);
+            }
+            continue;
+        }
+        if (exec_stmt(r, n, f, out) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
+/*
+ * A page: the template's top level, then, if it extended another, the
+ * parent's with the same top-level frame, blocks resolved most-derived
+ * first.  After {% extends %} a child's own output is dropped, as Jinja
+ * does, but its assignments, macros and imports still run.
+ */
+static int
+exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
+{
+    tmpl_node_t  *n;
+    int           levels = 0;
+
+    r->root = root;
+    r->parent = NULL;
+    r->ctx_autoescape = t->autoescape;
+    while (t != NULL) {
+        if (++levels > 50) {
+            return tmpl_error(r, NULL, "too many levels of extends");
+        }
+        if (add_blocks(r, t) != GW_OK) {
+            return oom(r, NULL);
+        }
+        r->tmpl = t;
+        r->autoescape = t->autoescape;
+        r->parent = NULL;
+        for (n = t->body; n != NULL; n = n->next) {
+            if (r->parent != NULL) {
+                switch (n->type) {
+                case N_SET:
+                case N_SETBLOCK:
+                case N_MACRO:
+                case N_IMPORT:
+                case N_FROMIMPORT:
+                    break;
+                case N_EXTENDS:
+                    return tmpl_error(r, n, "extended multiple times");
+                default:
+                    continue;
+                }
+            }
+            if (n->type == N_TEXT) {
+                if (gw_buf_append(out, n->s, n->len) != GW_OK) {
+                    return oom(r, n);
+                }
+                continue;
+            }
+            if (exec_stmt(r, n, root, out) != GW_OK) {
+                return GW_ERROR;
+            }
+        }
+        t = r->parent;
+    }
+    return GW_OK;
+}
+
+
+int
+gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
+    void *render_data, gw_arena_t *arena, gw_buf_t *out, char *error,
+    size_t error_size)
+{
+    tmpl_rs_t      r;
+    tmpl_t        *t;
+    tmpl_frame_t  *root;
+    int            missing;
+
+    error[0] = '\0';
+    t = tmpl_env_get(env, name, strlen(name), &missing, error, error_size);
+    if (t == NULL) {
+        if (missing) {
+            snprintf(error, error_size, "%s: template not found", name);
+        }
+        return GW_ERROR;
+    }
+    memset(&r, 0, sizeof(r));
+    r.env = env;
+    r.a = arena;
+    r.ctx = context;
+    r.render_data = render_data;
+    r.err = error;
+    r.errsz = error_size;
+    r.tmpl = t;
+    r.max_steps = env->max_steps ? env->max_steps : TMPL_DEFAULT_STEPS;
+    root = frame_new(&r, NULL, 16);
+    if (root == NULL) {
+        snprintf(error, error_size, "%s: out of memory", name);
+        return GW_ERROR;
+    }
+    root->ctx = json_is_object(context) ? context : NULL;
+    return exec_template(&r, t, root, out);
+}

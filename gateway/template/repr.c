@@ -1,0 +1,314 @@
+/*
+ * repr.c: values printed exactly as Python prints them, since that is what
+ * Jinja's output is made of: str() for {{ }}, repr() inside containers,
+ * shortest round-tripping floats, True/False/None.  Also markupsafe's
+ * escaping.
+ */
+
+#include "tmpl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+
+/* Python's repr(float): the shortest digits that read back the same,
+ * scientific below 1e-4 and from 1e16 up. */
+void
+tmpl_float_repr(double f, char *buf, size_t size)
+{
+    char  tmp[64], digits[32], *e, *p;
+    int   prec, exp, nd, i, k;
+
+    if (isnan(f)) {
+        snprintf(buf, size, "nan");
+        return;
+    }
+    if (isinf(f)) {
+        snprintf(buf, size, f < 0 ? "-inf" : "inf");
+        return;
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, f);
+        if (strtod(tmp, NULL) == f) {
+            break;
+        }
+    }
+    /* tmp is [-]d.ddde[+-]XX: split into digits and exponent */
+    p = tmp;
+    k = 0;
+    if (*p == '-') {
+        p++;
+    }
+    for (nd = 0; *p && *p != 'e'; p++) {
+        if (*p != '.') {
+            digits[nd++] = *p;
+        }
+    }
+    digits[nd] = '\0';
+    e = p + 1;
+    exp = atoi(e);
+    while (nd > 1 && digits[nd - 1] == '0') {
+        digits[--nd] = '\0';
+    }
+    if (f < 0 || (f == 0 && signbit(f))) {
+        buf[k++] = '-';
+    }
+    if (exp < -4 || exp >= 16) {
+        buf[k++] = digits[0];
+        if (nd > 1) {
+            buf[k++] = '.';
+            for (i = 1; i < nd; i++) {
+                buf[k++] = digits[i];
+            }
+        }
+        snprintf(buf + k, size - k, "e%c%02d", exp < 0 ? '-' : '+',
+                 exp < 0 ? -exp : exp);
+        return;
+    }
+    if (exp < 0) {
+        buf[k++] = '0';
+        buf[k++] = '.';
+        for (i = 0; i < -exp - 1; i++) {
+            buf[k++] = '0';
+        }
+        for (i = 0; i < nd; i++) {
+            buf[k++] = digits[i];
+        }
+    } else {
+        for (i = 0; i <= exp; i++) {
+            buf[k++] = i < nd ? digits[i] : '0';
+        }
+        buf[k++] = '.';
+        if (nd > exp + 1) {
+            for (i = exp + 1; i < nd; i++) {
+                buf[k++] = digits[i];
+            }
+        } else {
+            buf[k++] = '0';
+        }
+    }
+    buf[k] = '\0';
+}
+
+
+static int
+repr_str(gw_buf_t *b, const char *s, size_t n)
+{
+    size_t  i;
+    char    q = '\'', x[8];
+    int     rc = GW_OK;
+
+    if (memchr(s, '\'', n) != NULL && memchr(s, '"', n) == NULL) {
+        q = '"';
+    }
+    rc |= gw_buf_putc(b, q);
+    for (i = 0; i < n; i++) {
+        unsigned char  c = (unsigned char) s[i];
+
+        if (c == (unsigned char) q || c == '\\') {
+            rc |= gw_buf_putc(b, '\\');
+            rc |= gw_buf_putc(b, (char) c);
+        } else if (c == '\n') {
+            rc |= gw_buf_append(b, "\\n", 2);
+        } else if (c == '\r') {
+            rc |= gw_buf_append(b, "\\r", 2);
+        } else if (c == '\t') {
+            rc |= gw_buf_append(b, "\\t", 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(x, sizeof(x), "\\x%02x", c);
+            rc |= gw_buf_append(b, x, 4);
+        } else {
+            rc |= gw_buf_putc(b, (char) c);
+        }
+    }
+    rc |= gw_buf_putc(b, q);
+    return rc ? GW_ERROR : GW_OK;
+}
+
+
+static int
+repr_any(tmpl_rs_t *r, gw_buf_t *b, tv_t v, int top)
+{
+    char     num[64];
+    size_t   i, n;
+    tv_t    *keys, *vals, *items;
+    int      rc = GW_OK;
+
+    switch (v.kind) {
+    case V_MISSING:
+    case V_UNDEF:
+        return top ? GW_OK : gw_buf_appends(b, "Undefined");
+    case V_NONE:
+        return gw_buf_append(b, "None", 4);
+    case V_BOOL:
+        return v.u.i ? gw_buf_append(b, "True", 4)
+                     : gw_buf_append(b, "False", 5);
+    case V_INT:
+        n = (size_t) snprintf(num, sizeof(num), "%lld", (long long) v.u.i);
+        return gw_buf_append(b, num, n);
+    case V_FLOAT:
+        tmpl_float_repr(v.u.f, num, sizeof(num));
+        return gw_buf_appends(b, num);
+    case V_STR:
+        if (top) {
+            return gw_buf_append(b, v.u.s, v.n);
+        }
+        if (v.safe) {
+            rc |= gw_buf_append(b, "Markup(", 7);
+            rc |= repr_str(b, v.u.s, v.n);
+            rc |= gw_buf_putc(b, ')');
+            return rc ? GW_ERROR : GW_OK;
+        }
+        return repr_str(b, v.u.s, v.n);
+    case V_LIST:
+    case V_JLIST:
+        if (tv_to_list(r, v, &items, &n) != GW_OK) {
+            return GW_ERROR;
+        }
+        rc |= gw_buf_putc(b, v.tuple ? '(' : '[');
+        for (i = 0; i < n; i++) {
+            if (i) {
+                rc |= gw_buf_append(b, ", ", 2);
+            }
+            rc |= repr_any(r, b, items[i], 0);
+        }
+        if (v.tuple && n == 1) {
+            rc |= gw_buf_putc(b, ',');
+        }
+        rc |= gw_buf_putc(b, v.tuple ? ')' : ']');
+        return rc ? GW_ERROR : GW_OK;
+    case V_DICT:
+    case V_JDICT:
+        if (tv_map_items(r, v, &keys, &vals, &n) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (v.ns) {
+            rc |= gw_buf_appends(b, "<Namespace ");
+        }
+        rc |= gw_buf_putc(b, '{');
+        for (i = 0; i < n; i++) {
+            if (i) {
+                rc |= gw_buf_append(b, ", ", 2);
+            }
+            rc |= repr_any(r, b, keys[i], 0);
+            rc |= gw_buf_append(b, ": ", 2);
+            rc |= repr_any(r, b, vals[i], 0);
+        }
+        rc |= gw_buf_putc(b, '}');
+        if (v.ns) {
+            rc |= gw_buf_putc(b, '>');
+        }
+        return rc ? GW_ERROR : GW_OK;
+    case V_MACRO:
+        return gw_buf_printf(b, "<Macro '%s'>",
+            ((tmpl_macro_t *) v.u.p)->node->s
+            ? ((tmpl_macro_t *) v.u.p)->node->s : "caller");
+    case V_LOOP:
+        return gw_buf_appends(b, "<LoopContext>");
+    default:
+        return gw_buf_appends(b, "<function>");
+    }
+}
+
+
+int
+tv_str_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v)
+{
+    return repr_any(r, b, v, 1);
+}
+
+
+int
+tv_repr_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v)
+{
+    return repr_any(r, b, v, 0);
+}
+
+
+/* str(v) as a value; strings pass through untouched (and stay safe). */
+tv_t
+tv_to_str(tmpl_rs_t *r, tv_t v)
+{
+    gw_buf_t  b;
+
+    if (v.kind == V_STR) {
+        return v;
+    }
+    gw_buf_init(&b, r->a, 32);
+    if (tv_str_append(r, &b, v) != GW_OK || gw_buf_putc(&b, '\0') != GW_OK)
+    {
+        return tv_str("", 0, 0);
+    }
+    return tv_str(b.data, b.len - 1, 0);
+}
+
+
+/* 1 for the bytes markupsafe escapes */
+static const unsigned char  esc_tab[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1
+};
+
+
+int
+tmpl_escape_append(gw_buf_t *b, const char *s, size_t n)
+{
+    size_t       i, start = 0;
+    const char  *rep;
+    size_t       rl;
+
+    if (gw_buf_reserve(b, n) != GW_OK) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < n; i++) {
+        if (!esc_tab[(unsigned char) s[i]]) {
+            continue;
+        }
+        switch (s[i]) {
+        case '&': rep = "&amp;"; rl = 5; break;
+        case '<': rep = "&lt;"; rl = 4; break;
+        case '>': rep = "&gt;"; rl = 4; break;
+        case '"': rep = "&#34;"; rl = 5; break;
+        default: rep = "&#39;"; rl = 5; break;
+        }
+        if ((i > start && tmpl_out(b, s + start, i - start) != GW_OK)
+            || tmpl_out(b, rep, rl) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        start = i + 1;
+    }
+    return n > start ? tmpl_out(b, s + start, n - start) : GW_OK;
+}
+
+
+/* markupsafe.escape(): safe strings pass, everything else is str()'d and
+ * escaped. */
+tv_t
+tv_escape(tmpl_rs_t *r, tv_t v)
+{
+    gw_buf_t  b;
+    tv_t      s;
+    size_t    i;
+
+    if (v.kind == V_STR && v.safe) {
+        return v;
+    }
+    s = tv_to_str(r, v);
+    for (i = 0; i < s.n; i++) {
+        if (strchr("&<>\"'", s.u.s[i]) != NULL && s.u.s[i] != '\0') {
+            break;
+        }
+    }
+    if (i == s.n) {
+        s.safe = 1;
+        return s;
+    }
+    gw_buf_init(&b, r->a, s.n + 16);
+    if (tmpl_escape_append(&b, s.u.s, s.n) != GW_OK
+        || gw_buf_putc(&b, '\0') != GW_OK)
+    {
+        return tv_str("", 0, 1);
+    }
+    return tv_str(b.data, b.len - 1, 1);
+}

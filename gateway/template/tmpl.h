@@ -1,0 +1,434 @@
+/*
+ * tmpl.h: internals of the template engine shared by its files: tokens, the
+ * compiled node tree, run-time values and the render state.
+ */
+
+#ifndef GW_TMPL_H
+#define GW_TMPL_H
+
+#include "gateway.h"
+
+#include <locale.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+
+/* Internal symbols stay inside the library: no PLT on the render path. */
+#pragma GCC visibility push(hidden)
+
+
+/* ---- run-time values ---------------------------------------------------- */
+
+/*
+ * A value is small and passed by copy.  JSON arrays and objects from the
+ * context stay jansson values (no copy); scalars are converted on access.
+ * V_MISSING (zero) marks an argument that was not given.
+ */
+typedef enum {
+    V_MISSING = 0,
+    V_UNDEF,        /* u.s: the error message if it is used */
+    V_NONE,
+    V_BOOL,
+    V_INT,
+    V_FLOAT,
+    V_STR,          /* u.s, n; safe = Markup */
+    V_LIST,         /* u.items, n; tuple = printed as a tuple */
+    V_DICT,         /* u.d; ns = namespace() */
+    V_JLIST,        /* u.j */
+    V_JDICT,        /* u.j */
+    V_MACRO,        /* u.p: tmpl_macro_t */
+    V_LOOP,         /* u.p: tmpl_loop_t */
+    V_BUILTIN,      /* n: builtin id, u.p: bound data */
+    V_FUNC,         /* u.p: tmpl_func_t */
+    V_BLOCKS        /* self: u.p unused */
+} tmpl_kind_t;
+
+typedef struct tmpl_val_s   tv_t;
+typedef struct tmpl_dict_s  tdict_t;
+
+struct tmpl_val_s {
+    uint8_t      kind;
+    uint8_t      safe;
+    uint8_t      tuple;
+    uint8_t      ns;
+    size_t       n;
+    union {
+        int64_t       i;
+        double        f;
+        const char   *s;
+        tv_t         *items;
+        tdict_t      *d;
+        json_t       *j;
+        void         *p;
+    } u;
+};
+
+struct tmpl_dict_s {
+    tv_t        *keys;
+    tv_t        *vals;
+    size_t       n;
+    size_t       cap;
+};
+
+
+/* ---- tokens ------------------------------------------------------------- */
+
+typedef enum {
+    T_EOF = 0,
+    T_DATA,
+    T_VAR_BEGIN,
+    T_VAR_END,
+    T_BLOCK_BEGIN,
+    T_BLOCK_END,
+    T_NAME,
+    T_STRING,
+    T_INT,
+    T_FLOAT,
+    T_OP
+} tmpl_tok_type_t;
+
+typedef struct {
+    int          type;
+    uint32_t     line;
+    uint32_t     col;
+    const char  *s;         /* name, op, decoded string, data */
+    size_t       len;
+    int64_t      i;
+    double       f;
+} tmpl_tok_t;
+
+
+/* ---- nodes -------------------------------------------------------------- */
+
+typedef enum {
+    /* expressions */
+    N_CONST = 1, N_NAME, N_ATTR, N_ITEM, N_SLICE, N_BINOP, N_UNARY,
+    N_COMPARE, N_AND, N_OR, N_NOT, N_COND, N_LIST, N_TUPLE, N_DICT,
+    N_FILTER, N_TEST, N_CALL, N_CONCAT,
+    /* statements */
+    N_TEXT, N_OUTPUT, N_IF, N_FOR, N_SET, N_SETBLOCK, N_WITH, N_MACRO,
+    N_CALLBLOCK, N_INCLUDE, N_IMPORT, N_FROMIMPORT, N_EXTENDS, N_BLOCK,
+    N_AUTOESCAPE, N_FILTERBLOCK, N_DO
+} tmpl_node_type_t;
+
+/* binary / unary / compare operators */
+enum {
+    OP_ADD = 1, OP_SUB, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD, OP_POW,
+    OP_NEG, OP_POS,
+    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOTIN,
+    OP_STAR, OP_STARSTAR
+};
+
+typedef struct tmpl_node_s  tmpl_node_t;
+typedef struct tmpl_s       tmpl_t;
+
+typedef struct tmpl_rs_s    tmpl_rs_t;
+
+typedef int (*tmpl_filter_pt)(tmpl_rs_t *r, tmpl_node_t *n, tv_t in,
+    tv_t *args, tv_t *out);
+typedef int (*tmpl_test_pt)(tmpl_rs_t *r, tmpl_node_t *n, tv_t in,
+    tv_t *args, int *res);
+
+typedef struct {
+    const char      *name;
+    const char      *params;    /* "a,b,c": keyword names, in order */
+    tmpl_filter_pt   fn;
+} tmpl_filter_def_t;
+
+typedef struct {
+    const char      *name;
+    const char      *params;
+    tmpl_test_pt     fn;
+} tmpl_test_def_t;
+
+#define TMPL_MAX_ARGS  8
+
+/*
+ * One generic node shape for every kind keeps the parser and walker short.
+ * Statement lists are chained through next.
+ */
+struct tmpl_node_s {
+    uint16_t         type;
+    uint16_t         op;
+    uint32_t         line;
+    uint32_t         col;
+    uint32_t         flags;
+    tmpl_node_t     *next;
+    tmpl_node_t     *a, *b, *c, *d;
+    tmpl_node_t    **args;      /* positional args, list items, dict keys */
+    size_t           nargs;
+    tmpl_node_t    **vals;      /* dict values, kw values, macro defaults */
+    const char     **names;     /* kw names, macro params, for targets */
+    size_t           nnames;
+    const char      *s;         /* name, attribute, text */
+    size_t           len;
+    tv_t             val;       /* constant */
+    const void      *def;       /* filter/test definition */
+    uint8_t         *ops;       /* compare operators */
+    tmpl_t          *tmpl;      /* owning template (blocks, macros) */
+};
+
+/* node flags */
+#define NF_IGNORE_MISSING  0x01
+#define NF_WITH_CONTEXT    0x02
+#define NF_RECURSIVE       0x04
+#define NF_SCOPED          0x08
+#define NF_REQUIRED        0x10
+#define NF_NEGATE          0x20
+#define NF_CALLER          0x40
+#define NF_VARARGS         0x80
+#define NF_KWARGS          0x100
+#define NF_CTX_SET         0x200
+
+struct tmpl_s {
+    const char      *name;
+    tmpl_node_t     *body;
+    int              autoescape;
+    tmpl_node_t    **blocks;    /* every block node in the file */
+    size_t           nblocks;
+    int              has_extends;
+    gw_arena_t      *arena;     /* owns the nodes */
+    tmpl_t          *next;      /* env's list */
+};
+
+
+/* ---- environment -------------------------------------------------------- */
+
+typedef struct {
+    const char      *name;
+    gw_tmpl_fn_pt    fn;
+    void            *data;
+} tmpl_func_t;
+
+struct gw_tmpl_env_s {
+    char           **paths;
+    size_t           npaths;
+    json_t          *globals;
+    tmpl_func_t     *funcs;
+    size_t           nfuncs;
+    tmpl_t          *templates;
+    /* interned identifiers, so that scopes compare pointers */
+    char           **names;
+    size_t           nnames;
+    size_t           names_cap;
+    gw_arena_t      *arena;
+    pthread_mutex_t  lock;      /* serialises compiling on demand */
+    const char      *s_loop;    /* interned names the renderer binds */
+    const char      *s_varargs;
+    const char      *s_kwargs;
+    const char      *s_caller;
+    locale_t         loc;       /* C.UTF-8, for Unicode case mapping */
+    uint64_t         max_steps; /* statements one render may run; 0: the
+                                   default, a guard against runaway loops */
+};
+
+#define TMPL_DEFAULT_STEPS  50000000
+
+
+/* ---- render state ------------------------------------------------------- */
+
+typedef struct tmpl_frame_s  tmpl_frame_t;
+
+struct tmpl_frame_s {
+    tmpl_frame_t    *parent;
+    const char     **names;
+    tv_t            *vals;
+    size_t           n;
+    size_t           cap;
+    json_t          *ctx;       /* a template's top-level frame: context */
+};
+
+typedef struct {
+    tmpl_node_t     *node;      /* N_MACRO or N_CALLBLOCK */
+    tmpl_frame_t    *closure;
+    tmpl_t          *tmpl;
+    tv_t             caller;
+    int              autoescape;
+} tmpl_macro_t;
+
+typedef struct tmpl_loop_s  tmpl_loop_t;
+
+struct tmpl_loop_s {
+    tv_t            *items;
+    size_t           n;
+    size_t           i;
+    int              depth;
+    tmpl_node_t     *node;
+    tmpl_frame_t    *frame;     /* where the for statement ran */
+    tv_t             last_changed;
+    int              has_changed;
+};
+
+typedef struct {
+    const char      *name;
+    size_t           ndefs;
+    tmpl_node_t    **defs;      /* most derived first */
+} tmpl_block_slot_t;
+
+struct tmpl_rs_s {
+    gw_tmpl_env_t       *env;
+    gw_arena_t          *a;
+    json_t              *ctx;
+    void                *render_data;
+    char                *err;
+    size_t               errsz;
+    int                  failed;
+    int                  autoescape;
+    tmpl_t              *tmpl;
+    tmpl_block_slot_t   *blocks;
+    size_t               nblocks;
+    size_t               blocks_cap;
+    int                  depth;
+    tmpl_block_slot_t   *cur_block;     /* for super() */
+    size_t               cur_block_def;
+    tmpl_frame_t        *root;          /* top-level frame of the page */
+    tmpl_t              *parent;        /* set by {% extends %} */
+    tv_t                 fb_input;      /* body of a filter block */
+    uint64_t             steps;
+    uint64_t             max_steps;
+    tmpl_frame_t        *cur_block_frame;   /* scope of the block, super() */
+    int                  ctx_autoescape;    /* the context's eval ctx */
+};
+
+/* builtin callables */
+enum {
+    B_RANGE = 1, B_DICT, B_NAMESPACE, B_CYCLER, B_JOINER, B_LIPSUM,
+    B_LOOP_CYCLE, B_LOOP_CHANGED, B_LOOP_CALL, B_SUPER, B_SELF_BLOCK,
+    B_METHOD, B_CYCLER_NEXT, B_CYCLER_RESET, B_JOINER_CALL
+};
+
+typedef struct {
+    tv_t         self;
+    const char  *name;
+} tmpl_method_t;
+
+
+/* lexer.c */
+int tmpl_lex(gw_arena_t *a, const char *name, const char *src, size_t len,
+    tmpl_tok_t **toks, size_t *ntoks, char *err, size_t errsz);
+
+/* parser.c */
+tmpl_t *tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
+    size_t len, char *err, size_t errsz);
+const char *tmpl_intern(gw_tmpl_env_t *env, const char *s, size_t len);
+
+/* loader.c: the template called name, compiled on first use.  NULL with
+ * *missing set when no such file exists, or with a compile error. */
+tmpl_t *tmpl_env_get(gw_tmpl_env_t *env, const char *name, size_t len,
+    int *missing, char *err, size_t errsz);
+
+/* filters.c: Python's printf-style "%s %d" % args, shared with |format */
+int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
+    size_t nargs, tv_t *out);
+
+/* urlize.c */
+int tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
+    tv_t *out);
+
+/* filters.c, tests.c */
+const tmpl_filter_def_t *tmpl_filter_find(const char *name, size_t len);
+const tmpl_test_def_t *tmpl_test_find(const char *name, size_t len);
+
+/* value.c */
+static inline tv_t tv_undef(const char *msg)
+{ tv_t v = { V_UNDEF, 0, 0, 0, 0, { .s = msg } }; return v; }
+static inline tv_t tv_none(void)
+{ tv_t v = { V_NONE, 0, 0, 0, 0, { .i = 0 } }; return v; }
+static inline tv_t tv_bool(int b)
+{ tv_t v = { V_BOOL, 0, 0, 0, 0, { .i = b ? 1 : 0 } }; return v; }
+static inline tv_t tv_int(int64_t i)
+{ tv_t v = { V_INT, 0, 0, 0, 0, { .i = i } }; return v; }
+static inline tv_t tv_float(double f)
+{ tv_t v = { V_FLOAT, 0, 0, 0, 0, { .f = f } }; return v; }
+static inline tv_t tv_str(const char *s, size_t n, int safe)
+{ tv_t v = { V_STR, (uint8_t) safe, 0, 0, n, { .s = s } }; return v; }
+static inline tv_t tv_list(tv_t *items, size_t n)
+{ tv_t v = { V_LIST, 0, 0, 0, n, { .items = items } }; return v; }
+
+tv_t tv_from_json(json_t *j);
+int tv_truthy(tv_t v);
+int tv_is_seq(tv_t v);
+int tv_is_map(tv_t v);
+int tv_is_str(tv_t v);
+int tv_is_num(tv_t v);
+int tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n);
+size_t tv_map_len(tv_t v);
+int tv_map_items(tmpl_rs_t *r, tv_t v, tv_t **keys, tv_t **vals, size_t *n);
+int tv_map_get(tmpl_rs_t *r, tv_t m, tv_t key, tv_t *out);
+int tv_map_set(tmpl_rs_t *r, tv_t m, tv_t key, tv_t val);
+tdict_t *tv_dict_new(tmpl_rs_t *r, size_t cap);
+int tv_eq(tv_t a, tv_t b);
+int tv_cmp(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, int *res);
+int tv_len(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, int64_t *len);
+const char *tv_type_name(tv_t v);
+json_t *tv_to_json(tv_t v);
+
+/* repr.c: Python's str() and repr() */
+int tv_str_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v);
+int tv_repr_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v);
+tv_t tv_to_str(tmpl_rs_t *r, tv_t v);
+void tmpl_float_repr(double f, char *buf, size_t size);
+
+/* escape.c */
+int tmpl_escape_append(gw_buf_t *b, const char *s, size_t n);
+tv_t tv_escape(tmpl_rs_t *r, tv_t v);
+
+/* render.c */
+int tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
+    GW_PRINTF(3, 4);
+int tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
+int tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
+    size_t len, tv_t *out);
+int tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key,
+    tv_t *out);
+int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
+    tv_t in, tv_t *args, size_t nargs, int *res);
+int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
+
+/* methods.c */
+int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
+    const char *name, tv_t *args, size_t nargs, const char **knames,
+    tv_t *kvals, size_t nkw, tv_t *out);
+int tmpl_has_method(tv_t self, const char *name, size_t len);
+tv_t tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode);
+tv_t tmpl_str_strip(tmpl_rs_t *r, tv_t s, tv_t chars, int mode);
+tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
+    int64_t count);
+int tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
+    tv_t *out);
+size_t tmpl_space_at(const char *s, size_t n, size_t i);
+uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
+void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
+int tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c);
+int tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
+    tv_t *out);
+tv_t tmpl_str_pad(tmpl_rs_t *r, tv_t s, int64_t width, char fill,
+    int where);
+
+/* memcpy that accepts (NULL, 0), as empty lists have no items array. */
+static inline void
+tmpl_memcpy(void *d, const void *s, size_t n)
+{
+    if (n) {
+        memcpy(d, s, n);
+    }
+}
+
+
+/* gw_buf_append with the common case inlined. */
+static inline int
+tmpl_out(gw_buf_t *b, const char *s, size_t n)
+{
+    if (b->cap - b->len >= n && n) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        return GW_OK;
+    }
+    return gw_buf_append(b, s, n);
+}
+
+#pragma GCC visibility pop
+
+#endif /* GW_TMPL_H */

@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Render every conformance case with real Jinja2 and store its exact output.
+
+Each t/template/cases/NNN-name/ holds main.html (autoescaped) or main.txt,
+any templates it pulls in, and context.json.  This writes `expected` (the
+UTF-8 bytes Jinja2 renders) or, for cases whose name starts with "err-"
+after the number, `expected_error` (the exception Jinja2 raises).  The
+engine's tests compare against these files, so Jinja2 is the only judge.
+
+    /usr/bin/python3 t/template/gen_expected.py           # (re)write
+    /usr/bin/python3 t/template/gen_expected.py --check   # verify, exit 1
+    /usr/bin/python3 t/template/gen_expected.py 042-foo   # only some cases
+"""
+
+import json
+import os
+import sys
+
+import jinja2
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = os.path.join(HERE, "cases")
+# The CLI checks the line of these against its own `name:line:col`; every
+# other exception only has to make the engine fail.
+SYNTAX_ERRORS = (jinja2.TemplateSyntaxError,)
+
+
+def main_name(case_dir):
+    names = [n for n in ("main.html", "main.txt")
+             if os.path.exists(os.path.join(case_dir, n))]
+    if len(names) != 1:
+        raise SystemExit("%s: need exactly one of main.html, main.txt"
+                         % case_dir)
+    return names[0]
+
+
+def is_error_case(case_dir):
+    base = os.path.basename(case_dir)
+    return base.split("-", 1)[1].startswith("err-")
+
+
+def describe_error(e, case_dir):
+    """The stored text of an exception: type, and where for syntax errors."""
+    lines = ["type: %s" % type(e).__name__]
+    if isinstance(e, SYNTAX_ERRORS):
+        lines.append("syntax: yes")
+        # Lexer errors carry the file's path as name; store the template
+        # name the engine was asked for, relative to the case folder.
+        name = e.name or ""
+        if os.path.isabs(name):
+            name = os.path.relpath(name, case_dir)
+        lines.append("name: %s" % name)
+        lines.append("lineno: %d" % e.lineno)
+        msg = e.message
+    else:
+        lines.append("syntax: no")
+        msg = str(e)
+    lines.append("message: %s" % " ".join(str(msg).split("\n")))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def render(case_dir):
+    """Returns (file name to store, bytes) for one case."""
+    env = Environment(loader=FileSystemLoader(case_dir),
+                      autoescape=select_autoescape(
+                          ["html", "htm", "xml", "xhtml"]))
+    with open(os.path.join(case_dir, "context.json"), encoding="utf-8") as f:
+        context = json.load(f)
+    if not isinstance(context, dict):
+        raise SystemExit("%s: context.json must hold an object" % case_dir)
+    want_error = is_error_case(case_dir)
+    try:
+        out = env.get_template(main_name(case_dir)).render(**context)
+    except Exception as e:  # TypeError etc. are errors users see too
+        if not want_error:
+            raise SystemExit("%s: Jinja2 raised %s: %s (only err- cases may)"
+                             % (case_dir, type(e).__name__, e))
+        return "expected_error", describe_error(e, case_dir)
+    if want_error:
+        raise SystemExit("%s: err- case rendered without an error" % case_dir)
+    return "expected", out.encode("utf-8")
+
+
+def case_dirs(only):
+    names = sorted(n for n in os.listdir(CASES)
+                   if os.path.isdir(os.path.join(CASES, n)))
+    if only:
+        names = [n for n in names if n in only]
+    return [os.path.join(CASES, n) for n in names]
+
+
+def main(argv):
+    check = "--check" in argv
+    only = [a for a in argv if not a.startswith("--")]
+    bad = 0
+    dirs = case_dirs(only)
+    for d in dirs:
+        name, data = render(d)
+        path = os.path.join(d, name)
+        other = os.path.join(d, "expected_error" if name == "expected"
+                             else "expected")
+        if check:
+            try:
+                with open(path, "rb") as f:
+                    stored = f.read()
+            except FileNotFoundError:
+                stored = None
+            if stored != data or os.path.exists(other):
+                print("MISMATCH %s (%s)" % (os.path.basename(d), name))
+                bad += 1
+            continue
+        with open(path, "wb") as f:
+            f.write(data)
+        if os.path.exists(other):
+            os.unlink(other)
+    if check:
+        print("%d cases checked against Jinja2 %s, %d mismatches"
+              % (len(dirs), jinja2.__version__, bad))
+    else:
+        print("%d cases rendered with Jinja2 %s" % (len(dirs),
+                                                   jinja2.__version__))
+    return 1 if bad or not dirs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,634 @@
+/*
+ * test_app.c: the framework app: routing answers (404, 405, 308, OPTIONS,
+ * HEAD), blueprints and endpoints, hook order, error handler precedence,
+ * abort and 500s, config and load-time failures.
+ */
+
+#include "fw_test.h"
+
+
+static int
+add_order(gw_response_t *resp, const char *what)
+{
+    return gw_response_add_header(resp, "X-Order", what);
+}
+
+static int h_app_before(gw_request_t *q, gw_response_t *r)
+{
+    return add_order(r, "app-before");
+}
+
+static int h_app_after1(gw_request_t *q, gw_response_t *r)
+{
+    return add_order(r, "app-after-1");
+}
+
+static int h_app_after2(gw_request_t *q, gw_response_t *r)
+{
+    return add_order(r, "app-after-2");
+}
+
+static int h_bp_after1(gw_request_t *q, gw_response_t *r)
+{
+    return add_order(r, "bp-after-1");
+}
+
+static int h_bp_after2(gw_request_t *q, gw_response_t *r)
+{
+    return add_order(r, "bp-after-2");
+}
+
+static int
+h_bp_before(gw_request_t *q, gw_response_t *r)
+{
+    if (gw_str_eq(gw_request_path(q), "/shop/stop")) {
+        gw_response_write(r, "stopped", 7);
+        gw_response_set_status(r, 202);
+        return GW_DONE;
+    }
+    return add_order(r, "bp-before");
+}
+
+
+static int
+v_index(gw_request_t *q, gw_response_t *r)
+{
+    return gw_response_write(r, "index", 5);
+}
+
+
+static int
+v_item(gw_request_t *q, gw_response_t *r)
+{
+    json_int_t   id;
+    const char  *s;
+
+    add_order(r, "view");
+    id = json_integer_value(json_object_get(gw_request_view_args(q), "id"));
+    if (id == 99) {
+        return gw_abort(q, 404, NULL);
+    }
+    if (id == 409) {
+        return gw_abort(q, 409, NULL);
+    }
+    s = gw_arena_printf(gw_request_arena(q), "item %d %s %s %.*s",
+                        (int) id, gw_request_endpoint(q),
+                        gw_request_blueprint(q),
+                        (int) gw_request_method(q).len,
+                        gw_request_method(q).data);
+    return gw_response_write(r, s, strlen(s));
+}
+
+
+static int
+v_root(gw_request_t *q, gw_response_t *r)
+{
+    return gw_response_write(r, "root", 4);
+}
+
+
+static int
+v_teapot(gw_request_t *q, gw_response_t *r)
+{
+    return gw_abort(q, 418, "short & <stout>");
+}
+
+
+static int
+v_forbid(gw_request_t *q, gw_response_t *r)
+{
+    return gw_abort(q, 403, NULL);
+}
+
+
+static int
+v_boom(gw_request_t *q, gw_response_t *r)
+{
+    gw_response_write(r, "partial", 7);
+    return GW_ERROR;
+}
+
+
+static int
+v_fail(gw_request_t *q, gw_response_t *r)
+{
+    return gw_fail(q, "database %s is down", "notes");
+}
+
+
+static int
+v_config(gw_request_t *q, gw_response_t *r)
+{
+    const char  *v;
+
+    v = gw_app_config_get(gw_request_app(q), "GREETING");
+    return gw_response_write(r, v, strlen(v));
+}
+
+
+static int
+v_options(gw_request_t *q, gw_response_t *r)
+{
+    return gw_response_write(r, "own options", 11);
+}
+
+
+static int
+e_text(gw_response_t *r, const char *s)
+{
+    return gw_response_write(r, s, strlen(s));
+}
+
+static int e_app_404(gw_request_t *q, gw_response_t *r,
+    const gw_http_error_t *e)
+{
+    return e_text(r, "app 404");
+}
+
+static int e_shop_404(gw_request_t *q, gw_response_t *r,
+    const gw_http_error_t *e)
+{
+    return e_text(r, "shop 404");
+}
+
+static int e_app_403(gw_request_t *q, gw_response_t *r,
+    const gw_http_error_t *e)
+{
+    char  *s = gw_arena_printf(gw_request_arena(q), "app %d %s: %s",
+                               e->status, e->name, e->description);
+    return e_text(r, s);
+}
+
+static int e_shop_409(gw_request_t *q, gw_response_t *r,
+    const gw_http_error_t *e)
+{
+    e_text(r, "half");
+    return GW_ERROR;
+}
+
+static int e_app_500(gw_request_t *q, gw_response_t *r,
+    const gw_http_error_t *e)
+{
+    gw_response_add_header(r, "X-Handled", "500");
+    return e_text(r, "app 500");
+}
+
+
+/* The app with handlers: precedence and hooks. */
+static int
+setup_full(gw_app_t *app, char *err, size_t n)
+{
+    gw_blueprint_t  *bp;
+
+    gw_app_config_default(app, "GREETING", "from code");
+    gw_app_route(app, "/", GW_METHOD_GET, v_index, "index");
+    gw_app_route(app, "/forbid", GW_METHOD_GET, v_forbid, "forbid");
+    gw_app_route(app, "/boom", GW_METHOD_GET, v_boom, "boom");
+    gw_app_route(app, "/config", GW_METHOD_GET, v_config, "config");
+    gw_app_before_request(app, h_app_before);
+    gw_app_after_request(app, h_app_after1);
+    gw_app_after_request(app, h_app_after2);
+    gw_app_errorhandler(app, 404, e_app_404);
+    gw_app_errorhandler(app, 403, e_app_403);
+    gw_app_errorhandler(app, 500, e_app_500);
+
+    bp = gw_blueprint_create(app, "shop", "/shop/");
+    gw_blueprint_route(bp, "/items/<int:id>",
+                       GW_METHOD_GET | GW_METHOD_POST, v_item, "item");
+    gw_blueprint_route(bp, "", GW_METHOD_GET, v_root, "root");
+    gw_blueprint_route(bp, "/stop", GW_METHOD_GET, v_root, "stop");
+    gw_blueprint_before_request(bp, h_bp_before);
+    gw_blueprint_after_request(bp, h_bp_after1);
+    gw_blueprint_after_request(bp, h_bp_after2);
+    gw_blueprint_errorhandler(bp, 404, e_shop_404);
+    gw_blueprint_errorhandler(bp, 409, e_shop_409);
+    return gw_app_register_blueprint(app, bp);
+}
+
+
+/* No handlers at all: Werkzeug's default pages. */
+static int
+setup_bare(gw_app_t *app, char *err, size_t n)
+{
+    gw_blueprint_t  *bp;
+
+    gw_app_route(app, "/", GW_METHOD_GET, v_index, "index");
+    gw_app_route(app, "/teapot", GW_METHOD_GET, v_teapot, "teapot");
+    gw_app_route(app, "/boom", GW_METHOD_GET, v_boom, "boom");
+    gw_app_route(app, "/fail", GW_METHOD_GET, v_fail, "fail");
+    gw_app_route(app, "/own", GW_METHOD_GET | GW_METHOD_OPTIONS, v_options,
+                 "own");
+
+    bp = gw_blueprint_create(app, "api", "/api");
+    gw_blueprint_route(bp, "/notes/<int:id>", GW_METHOD_GET, v_item,
+                       "get_note");
+    gw_blueprint_route(bp, "/notes/", GW_METHOD_GET, v_root, "notes");
+    return gw_app_register_blueprint(app, bp);
+}
+
+
+static void
+test_route_and_endpoint(void **state)
+{
+    void       *app = fw_load(setup_bare, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/api/notes/7", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "item 7 api.get_note api GET");
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/html; charset=utf-8");
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "index");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_default_404_405(void **state)
+{
+    void       *app = fw_load(setup_bare, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/nope", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(c->body, FW_404_BODY);
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/html; charset=utf-8");
+    fw_free(c);
+
+    /* an int converter that does not match is a 404 too */
+    c = fw_get(app, "GET", "/api/notes/x", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+
+    c = fw_get(app, "POST", "/api/notes/7", NULL);
+    assert_int_equal(c->resp.status, 405);
+    assert_string_equal(c->body,
+        "<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed"
+        "</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed "
+        "for the requested URL.</p>\n");
+    assert_non_null(fw_header(c, "Allow"));
+    assert_non_null(strstr(fw_header(c, "Allow"), "GET"));
+    assert_non_null(strstr(fw_header(c, "Allow"), "HEAD"));
+    assert_non_null(strstr(fw_header(c, "Allow"), "OPTIONS"));
+    assert_null(strstr(fw_header(c, "Allow"), "POST"));
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_strict_slash_redirect(void **state)
+{
+    void       *app = fw_load(setup_bare, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_new("GET", "/api/notes", "tag=a%20b&x=1");
+    gw_environ_set(&c->env, (gw_str_t) gw_string("SCRIPT_NAME"),
+                   (gw_str_t) gw_string("/pre"));
+    fw_add(c, "HTTP_HOST", "example.org:8080");
+    fw_run(app, c);
+    assert_int_equal(c->resp.status, 308);
+    assert_string_equal(fw_header(c, "Location"),
+                        "http://example.org:8080/pre/api/notes/"
+                        "?tag=a%20b&x=1");
+    assert_string_equal(c->body,
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+        "<h1>Redirecting...</h1>\n<p>You should be redirected automatically "
+        "to the target URL: <a href=\"http://example.org:8080/pre/api/notes/"
+        "?tag=a%20b&amp;x=1\">http://example.org:8080/pre/api/notes/"
+        "?tag=a%20b&amp;x=1</a>. If not, click the link.\n");
+    fw_free(c);
+
+    /* without a Host header: SERVER_NAME, and the port unless default */
+    c = fw_get(app, "GET", "/api/notes", NULL);
+    assert_int_equal(c->resp.status, 308);
+    assert_string_equal(fw_header(c, "Location"),
+                        "http://localhost/api/notes/");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_options_and_head(void **state)
+{
+    void       *app = fw_load(setup_bare, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "OPTIONS", "/api/notes/3", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "");
+    assert_non_null(strstr(fw_header(c, "Allow"), "GET"));
+    assert_non_null(strstr(fw_header(c, "Allow"), "OPTIONS"));
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/html; charset=utf-8");
+    fw_free(c);
+
+    /* a route listing OPTIONS itself gets its own view */
+    c = fw_get(app, "OPTIONS", "/own", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "own options");
+    fw_free(c);
+
+    /* HEAD runs the GET view; the server drops the body */
+    c = fw_get(app, "HEAD", "/api/notes/3", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "item 3 api.get_note api HEAD");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_abort_default_page(void **state)
+{
+    void       *app = fw_load(setup_bare, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/teapot", NULL);
+    assert_int_equal(c->resp.status, 418);
+    assert_string_equal(c->body,
+        "<!doctype html>\n<html lang=en>\n<title>418 I&#39;m a teapot"
+        "</title>\n<h1>I&#39;m a teapot</h1>\n<p>short &amp; &lt;stout&gt;"
+        "</p>\n");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_500_logs_cause(void **state)
+{
+    void       *app = fw_load(setup_bare, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/boom", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_string_equal(c->body, FW_500_BODY);
+    assert_non_null(strstr(c->log, "boom /boom: the view failed"));
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/fail", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_string_equal(c->body, FW_500_BODY);
+    assert_string_equal(c->log, "fail /fail: database notes is down\n");
+    assert_null(strstr(c->body, "database"));
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_hook_order(void **state)
+{
+    void       *app = fw_load(setup_full, NULL, 0);
+    fw_call_t  *c;
+    const char *want[] = { "app-before", "bp-before", "view", "bp-after-2",
+                           "bp-after-1", "app-after-2", "app-after-1" };
+    size_t      i;
+
+    c = fw_get(app, "GET", "/shop/items/1", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "item 1 shop.item shop GET");
+    for (i = 0; i < 7; i++) {
+        assert_string_equal(fw_header_n(c, "X-Order", i), want[i]);
+    }
+    assert_null(fw_header_n(c, "X-Order", 7));
+    fw_free(c);
+
+    /* an unmatched URL only runs the app's hooks, as in Flask */
+    c = fw_get(app, "GET", "/shop/nope", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(fw_header_n(c, "X-Order", 0), "app-after-2");
+    assert_string_equal(fw_header_n(c, "X-Order", 1), "app-after-1");
+    assert_null(fw_header_n(c, "X-Order", 2));
+    fw_free(c);
+
+    /* before_request answering short-circuits the view, not after hooks */
+    c = fw_get(app, "GET", "/shop/stop", NULL);
+    assert_int_equal(c->resp.status, 202);
+    assert_string_equal(c->body, "stopped");
+    assert_string_equal(fw_header_n(c, "X-Order", 0), "app-before");
+    assert_string_equal(fw_header_n(c, "X-Order", 1), "bp-after-2");
+    fw_free(c);
+
+    /* the rule "" maps to the prefix as given */
+    c = fw_get(app, "GET", "/shop/", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "root");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_error_handler_precedence(void **state)
+{
+    void       *app = fw_load(setup_full, NULL, 0);
+    fw_call_t  *c;
+
+    /* aborted inside the blueprint: the blueprint's handler */
+    c = fw_get(app, "GET", "/shop/items/99", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(c->body, "shop 404");
+    fw_free(c);
+
+    /* no route: the app's handler, even under the blueprint's prefix */
+    c = fw_get(app, "GET", "/shop/nope", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(c->body, "app 404");
+    fw_free(c);
+
+    /* an app route: the app's handler gets status, name, description */
+    c = fw_get(app, "GET", "/forbid", NULL);
+    assert_int_equal(c->resp.status, 403);
+    assert_string_equal(c->body, "app 403 Forbidden: You don't have the "
+        "permission to access the requested resource. It is either "
+        "read-protected or not readable by the server.");
+    fw_free(c);
+
+    /* a failing handler: plain 500, no half-written body */
+    c = fw_get(app, "GET", "/shop/items/409", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_string_equal(c->body, FW_500_BODY);
+    assert_non_null(strstr(c->log, "the error handler for 409 failed"));
+    fw_free(c);
+
+    /* a 500 from a view goes to the app's 500 handler */
+    c = fw_get(app, "GET", "/boom", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_string_equal(c->body, "app 500");
+    assert_string_equal(fw_header(c, "X-Handled"), "500");
+    assert_non_null(strstr(c->log, "the view failed"));
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_config(void **state)
+{
+    gw_config_item_t  cfg[] = { { "GREETING", "from nginx" },
+                                { "ROOT_PATH", "/var/www" } };
+    void             *app;
+    fw_call_t        *c;
+
+    app = fw_load(setup_full, NULL, 0);
+    assert_string_equal(gw_app_config_get(app, "GREETING"), "from code");
+    assert_string_equal(gw_app_config_get(app, "ROOT_PATH"), "/srv/site");
+    assert_string_equal(gw_app_config_get(app,
+                        "PERMANENT_SESSION_LIFETIME"), "2678400");
+    assert_null(gw_app_config_get(app, "NOPE"));
+    assert_string_equal(gw_app_path(app, "data/x.json"),
+                        "/srv/site/data/x.json");
+    gw_framework_unload(app);
+
+    /* the operator's gateway_config wins over the code's default */
+    app = fw_load(setup_full, cfg, 2);
+    c = fw_get(app, "GET", "/config", NULL);
+    assert_string_equal(c->body, "from nginx");
+    assert_string_equal(gw_app_path(app, "templates"), "/var/www/templates");
+    fw_free(c);
+    gw_framework_unload(app);
+}
+
+
+static int
+setup_bad_rule(gw_app_t *app, char *err, size_t n)
+{
+    gw_app_route(app, "/x/<bad:y>", GW_METHOD_GET, v_index, "x");
+    return GW_OK;
+}
+
+
+static int
+setup_fails(gw_app_t *app, char *err, size_t n)
+{
+    snprintf(err, n, "data/notes.json: no such file");
+    return GW_ERROR;
+}
+
+
+static int
+setup_dup_bp(gw_app_t *app, char *err, size_t n)
+{
+    gw_app_register_blueprint(app, gw_blueprint_create(app, "a", NULL));
+    gw_app_register_blueprint(app, gw_blueprint_create(app, "a", "/b"));
+    return GW_OK;
+}
+
+
+static int
+setup_bad_errh(gw_app_t *app, char *err, size_t n)
+{
+    gw_app_errorhandler(app, 200, e_app_404);
+    return GW_OK;
+}
+
+
+static void
+expect_load_error(gw_setup_t setup, const gw_config_item_t *cfg,
+    size_t ncfg, const char *want)
+{
+    gw_load_ctx_t  ctx;
+    char           err[512];
+    void          *app = NULL;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.path = "app.so";
+    ctx.config = cfg;
+    ctx.nconfig = ncfg;
+    ctx.error = err;
+    ctx.error_size = sizeof(err);
+    assert_int_equal(gw_framework_load(&ctx, "t", setup, &app), GW_ERROR);
+    assert_null(app);
+    if (strstr(err, want) == NULL) {
+        fail_msg("error '%s' lacks '%s'", err, want);
+    }
+}
+
+
+static void
+test_load_errors(void **state)
+{
+    gw_config_item_t  bad[] = { { "PERMANENT_SESSION_LIFETIME", "1 day" } };
+
+    expect_load_error(setup_bad_rule, NULL, 0,
+                      "app 't': endpoint 'x': ");
+    expect_load_error(setup_bad_rule, NULL, 0, "bad");
+    expect_load_error(setup_fails, NULL, 0, "data/notes.json: no such file");
+    expect_load_error(setup_dup_bp, NULL, 0,
+                      "app 't': blueprint 'a' is already registered");
+    expect_load_error(setup_bad_errh, NULL, 0,
+                      "errorhandler(200): not an HTTP error status");
+    expect_load_error(setup_bare, bad, 1,
+                      "PERMANENT_SESSION_LIFETIME '1 day' is not a number");
+}
+
+
+static int
+w_init(gw_app_t *app, char *err, size_t n)
+{
+    snprintf(err, n, "worker of %s", gw_app_name(app));
+    return GW_ERROR;
+}
+
+
+static int
+setup_worker(gw_app_t *app, char *err, size_t n)
+{
+    return gw_app_worker_init(app, w_init);
+}
+
+
+static void
+test_worker_init(void **state)
+{
+    void  *app;
+    char   err[64];
+
+    app = fw_load(setup_worker, NULL, 0);
+    assert_int_equal(gw_framework_worker_init(app, err, sizeof(err)),
+                     GW_ERROR);
+    assert_string_equal(err, "worker of test");
+    gw_framework_unload(app);
+
+    app = fw_load(setup_bare, NULL, 0);
+    assert_int_equal(gw_framework_worker_init(app, err, sizeof(err)), GW_OK);
+    gw_framework_unload(app);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_route_and_endpoint),
+        cmocka_unit_test(test_default_404_405),
+        cmocka_unit_test(test_strict_slash_redirect),
+        cmocka_unit_test(test_options_and_head),
+        cmocka_unit_test(test_abort_default_page),
+        cmocka_unit_test(test_500_logs_cause),
+        cmocka_unit_test(test_hook_order),
+        cmocka_unit_test(test_error_handler_precedence),
+        cmocka_unit_test(test_config),
+        cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_worker_init),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

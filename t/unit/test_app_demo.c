@@ -1,0 +1,289 @@
+/*
+ * test_app_demo.c: the demo site's API, loaded from build/app.so through
+ * the server's loader exactly as nginx and gateway-fcgi load it.
+ */
+
+#include "fw_test.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <unistd.h>
+
+static char  so_path[PATH_MAX];
+static char  root[PATH_MAX];
+
+
+/* build/t/test_app_demo -> build/app.so, and the repository above build/ */
+static void
+find_paths(void)
+{
+    char     exe[PATH_MAX - 32];
+    char    *dir;
+    ssize_t  n;
+
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    assert_true(n > 0);
+    exe[n] = '\0';
+    dir = dirname(exe);
+    snprintf(so_path, sizeof(so_path), "%s/../app.so", dir);
+    snprintf(root, sizeof(root), "%s/../..", dir);
+    if (access(so_path, R_OK) != 0) {
+        fail_msg("%s is missing: make %s first", so_path, "build/app.so");
+    }
+}
+
+
+static int
+open_app(void **state)
+{
+    gw_loaded_app_t   *h;
+    gw_config_item_t   cfg[] = { { "ROOT_PATH", root } };
+    char               err[512];
+
+    find_paths();
+    h = calloc(1, sizeof(gw_loaded_app_t));
+    assert_non_null(h);
+    if (gw_loader_open(h, so_path, cfg, 1, "test", err, sizeof(err))
+        != GW_OK)
+    {
+        fail_msg("load: %s", err);
+    }
+    *state = h;
+    return 0;
+}
+
+
+static int
+close_app(void **state)
+{
+    gw_loader_close(*state);
+    free(*state);
+    return 0;
+}
+
+
+static fw_call_t *
+req(void **state, const char *method, const char *path, const char *query)
+{
+    gw_loaded_app_t  *h = *state;
+    fw_call_t        *c = fw_new(method, path, query);
+
+    /* through the loader's call, as a server does */
+    fw_run(h->app, c);
+    return c;
+}
+
+
+static void
+test_get_note(void **state)
+{
+    fw_call_t  *c;
+
+    c = req(state, "GET", "/api/notes/1", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(fw_header(c, "Content-Type"), "application/json");
+    /* Flask's jsonify(notes[0]) */
+    assert_string_equal(c->body, "{\"body\":\"This site is a C application "
+        "served by nginx.\",\"created\":\"2026-11-02T09:07:00Z\",\"id\":1,"
+        "\"tags\":[\"meta\"],\"title\":\"Welcome to the notes\"}\n");
+    fw_free(c);
+
+    c = req(state, "GET", "/api/notes/19", NULL);
+    assert_string_equal(c->body, "{\"body\":\"Non-ASCII text such as "
+        "caf\\u00e9 and \\u65e5\\u672c is escaped in JSON.\",\"created\":"
+        "\"2026-11-20T17:13:00Z\",\"id\":19,\"tags\":[\"json\"],\"title\":"
+        "\"Unicode\"}\n");
+    fw_free(c);
+
+    c = req(state, "GET", "/api/notes/77", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(fw_header(c, "Content-Type"), "application/json");
+    assert_string_equal(c->body, "{\"error\":\"note 77 not found\"}\n");
+    fw_free(c);
+}
+
+
+static void
+test_list_notes(void **state)
+{
+    fw_call_t  *c;
+    json_t     *v;
+    size_t      i;
+    const int   want[] = { 6, 7, 19 };
+
+    c = req(state, "GET", "/api/notes/", NULL);
+    assert_int_equal(c->resp.status, 200);
+    v = json_loads(c->body, 0, NULL);
+    assert_true(json_is_array(v));
+    assert_int_equal(json_array_size(v), 20);
+    json_decref(v);
+    fw_free(c);
+
+    c = req(state, "GET", "/api/notes/", "tag=json");
+    v = json_loads(c->body, 0, NULL);
+    assert_int_equal(json_array_size(v), 3);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(v, i), "id")), want[i]);
+    }
+    json_decref(v);
+    fw_free(c);
+
+    c = req(state, "GET", "/api/notes/", "tag=nothing");
+    assert_string_equal(c->body, "[]\n");
+    fw_free(c);
+
+    c = req(state, "GET", "/api/notes/", "tag=%zz");
+    assert_int_equal(c->resp.status, 400);
+    assert_string_equal(c->body, "{\"error\":\"The query string holds "
+                        "malformed percent-encoding.\"}\n");
+    fw_free(c);
+
+    c = req(state, "GET", "/api/notes", NULL);
+    assert_int_equal(c->resp.status, 308);
+    assert_string_equal(fw_header(c, "Location"),
+                        "http://localhost/api/notes/");
+    fw_free(c);
+}
+
+
+static void
+test_errors_in_json(void **state)
+{
+    fw_call_t  *c;
+
+    c = req(state, "GET", "/api/nope", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(c->body, "{\"error\":\"The requested URL was not "
+        "found on the server. If you entered the URL manually please check "
+        "your spelling and try again.\"}\n");
+    fw_free(c);
+
+    c = req(state, "DELETE", "/api/notes/1", NULL);
+    assert_int_equal(c->resp.status, 405);
+    assert_string_equal(c->body, "{\"error\":\"The method is not allowed for "
+        "the requested URL.\"}\n");
+    assert_non_null(fw_header(c, "Allow"));
+    fw_free(c);
+
+    /* outside /api: the site's own 404 page, from templates/404.html */
+    c = req(state, "GET", "/nope", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/html; charset=utf-8");
+    assert_non_null(strstr(c->body, "<title>Not found - gateway demo</title>"));
+    assert_non_null(strstr(c->body, "Nothing lives at <code>/nope</code>."));
+    fw_free(c);
+}
+
+
+/* The pages were checked byte for byte against Flask 2.2 + Jinja2 3.1
+ * rendering the same templates; here the parts that carry logic. */
+static void
+test_pages(void **state)
+{
+    fw_call_t   *c;
+    const char  *p;
+    int          n;
+
+    c = req(state, "GET", "/", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/html; charset=utf-8");
+    assert_memory_equal(c->body, "<!doctype html>\n<html lang=\"en\">", 32);
+    assert_non_null(strstr(c->body, "<link rel=\"stylesheet\" "
+                           "href=\"/static/style.css\">"));
+    assert_non_null(strstr(c->body, "<a href=\"/\" class=\"here\">"));
+    assert_non_null(strstr(c->body, "<h1>All notes <small>(20)</small>"));
+    assert_non_null(strstr(c->body, "<h2><a href=\"/notes/11\">Autoescape"
+                           "</a></h2>\n  <p>Values rendered into .html "
+                           "templates are escaped: &lt;b&gt;.</p>"));
+    assert_non_null(strstr(c->body, "<p>A rule ending in a slash redirects "
+                           "the bare URL with 308.</p>"));
+    for (n = 0, p = c->body; (p = strstr(p, "<article")) != NULL; p++) {
+        n++;
+    }
+    assert_int_equal(n, 20);
+    fw_free(c);
+
+    c = req(state, "GET", "/notes/19", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_non_null(strstr(c->body, "<title>Unicode - gateway demo</title>"));
+    assert_non_null(strstr(c->body, "caf\xc3\xa9 and \xe6\x97\xa5"));
+    assert_non_null(strstr(c->body, "<a href=\"/api/notes/19\">as JSON"));
+    fw_free(c);
+
+    c = req(state, "GET", "/tags/json", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_non_null(strstr(c->body, "<h1>Notes tagged #json <small>(3)"));
+    fw_free(c);
+
+    c = req(state, "GET", "/tags/none", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_non_null(strstr(c->body, "Nothing lives at"));
+    fw_free(c);
+
+    c = req(state, "GET", "/notes/99", NULL);
+    assert_int_equal(c->resp.status, 404);
+    assert_non_null(strstr(c->body, "Nothing lives at <code>/notes/99</code>"));
+    fw_free(c);
+}
+
+
+static void
+test_echo(void **state)
+{
+    gw_loaded_app_t  *h = *state;
+    fw_call_t        *c;
+
+    c = fw_new("POST", "/api/echo", NULL);
+    fw_body(c, "application/json", "{\"z\": 1, \"a\": [true, null]}", 27);
+    fw_run(h->app, c);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "{\"a\":[true,null],\"z\":1}\n");
+    fw_free(c);
+
+    c = fw_new("POST", "/api/echo", NULL);
+    fw_body(c, "application/json", "{\"z\": ", 6);
+    fw_run(h->app, c);
+    assert_int_equal(c->resp.status, 400);
+    assert_string_equal(fw_header(c, "Content-Type"), "application/json");
+    assert_memory_equal(c->body, "{\"error\":\"Failed to decode JSON object: ",
+                        40);
+    fw_free(c);
+
+    c = req(state, "GET", "/api/echo", NULL);
+    assert_int_equal(c->resp.status, 405);
+    fw_free(c);
+}
+
+
+static void
+test_load_fails_without_data(void **state)
+{
+    gw_loaded_app_t   h;
+    gw_config_item_t  cfg[] = { { "ROOT_PATH", "/nonexistent" } };
+    char              err[512];
+
+    assert_int_equal(gw_loader_open(&h, so_path, cfg, 1, "test", err,
+                                    sizeof(err)), GW_ERROR);
+    if (strstr(err, "/nonexistent/data/notes.json") == NULL) {
+        fail_msg("unclear error: %s", err);
+    }
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_get_note),
+        cmocka_unit_test(test_list_notes),
+        cmocka_unit_test(test_errors_in_json),
+        cmocka_unit_test(test_echo),
+        cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_load_fails_without_data),
+    };
+
+    return cmocka_run_group_tests(tests, open_app, close_app);
+}
