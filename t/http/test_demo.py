@@ -198,3 +198,23 @@ def test_serve_demo_script():
         proc.send_signal(signal.SIGQUIT)
         proc.wait(10)
         os.unlink(log.name)
+
+
+# ---- the pages, byte for byte against Flask + Jinja2 -----------------------
+
+@pytest.fixture(scope="module")
+def flask_demo():
+    import flask_demo
+    return flask_demo.make_app().test_client()
+
+
+@pytest.mark.parametrize("path", ["/", "/notes/1", "/notes/7",
+                                  "/tags/routing", "/tags/flask",
+                                  "/no/such/page", "/notes/9999",
+                                  "/tags/nope"])
+def test_pages_match_flask(port, flask_demo, path):
+    status, hdrs, body = get(port, path)
+    r = flask_demo.get(path)
+    assert status == r.status_code
+    assert header(hdrs, "Content-Type") == [r.headers["Content-Type"]]
+    assert body.decode() == r.get_data(as_text=True)
