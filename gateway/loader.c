@@ -29,8 +29,12 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
         return GW_ERROR;
     }
 
-    /* RTLD_GLOBAL as nginx loads modules: one libgateway per process */
-    h->handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    /*
+     * RTLD_LOCAL: two apps may both define gw_app_entry.  libgateway stays
+     * one copy per process all the same: the server already has it loaded
+     * globally, and the app's reference to it resolves there.
+     */
+    h->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (h->handle == NULL) {
         err = dlerror();
         snprintf(error, error_size, "cannot load application \"%s\": %s",

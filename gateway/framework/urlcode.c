@@ -85,22 +85,24 @@ gw_url_unreserved(unsigned char c)
 }
 
 
+/* url_for calls this for every value of every link on a page: no
+ * per-call table, and the safe list is only consulted for bytes that
+ * would otherwise be escaped */
+static int
+gw_url_keep(unsigned char c, const char *safe)
+{
+    return gw_url_unreserved(c)
+           || (safe != NULL && c != '\0' && strchr(safe, c) != NULL);
+}
+
+
 int
 gw_url_encode(gw_arena_t *a, gw_str_t in, const char *safe, gw_str_t *out)
 {
     static const char     hex[] = "0123456789ABCDEF";
-    unsigned char         keep[256];
     const unsigned char  *p, *end;
     size_t                n;
     char                 *dst, *d;
-
-    memset(keep, 0, sizeof(keep));
-    for (n = 0; n < 256; n++) {
-        keep[n] = (unsigned char) gw_url_unreserved((unsigned char) n);
-    }
-    for (p = (const unsigned char *) (safe ? safe : ""); *p; p++) {
-        keep[*p] = 1;
-    }
 
     if (in.len == 0) {
         *out = in;
@@ -112,7 +114,7 @@ gw_url_encode(gw_arena_t *a, gw_str_t in, const char *safe, gw_str_t *out)
 
     n = 0;
     while (p < end) {
-        n += keep[*p++] ? 1 : 3;
+        n += gw_url_keep(*p++, safe) ? 1 : 3;
     }
 
     if (n == in.len) {
@@ -127,7 +129,7 @@ gw_url_encode(gw_arena_t *a, gw_str_t in, const char *safe, gw_str_t *out)
 
     d = dst;
     for (p = (const unsigned char *) in.data; p < end; p++) {
-        if (keep[*p]) {
+        if (gw_url_keep(*p, safe)) {
             *d++ = (char) *p;
         } else {
             *d++ = '%';

@@ -384,3 +384,24 @@ def test_thread_pool_keeps_event_loop_free():
     finally:
         nginx.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_two_apps_in_one_nginx():
+    """Each location may load its own app; both define gw_app_entry and
+    share the one libgateway in the process."""
+    work = tempfile.mkdtemp(prefix="gw-two-")
+    port = free_port()
+    fwapp = os.path.join(BUILD, "t", "apps", "fwapp.so")
+    nginx = Nginx("server { listen 127.0.0.1:%d; "
+                  "location /echo/ { gateway_app %s; gateway; } "
+                  "location / { gateway_app %s; gateway; } }"
+                  % (port, ECHO, fwapp), workdir=work).start(port)
+    try:
+        status, _, body = request(port, "GET", "/echo/x")
+        assert status == 200
+        assert json.loads(body)["SCRIPT_NAME"] == "/echo"
+        status, _, body = request(port, "GET", "/conv/int/3")
+        assert (status, json.loads(body)) == (200, {"n": 3})
+    finally:
+        nginx.stop()
+        shutil.rmtree(work, ignore_errors=True)
