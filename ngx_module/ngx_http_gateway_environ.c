@@ -22,6 +22,8 @@ static ngx_int_t ngx_http_gateway_add_headers(ngx_http_request_t *r,
     gw_environ_t *env);
 static ngx_int_t ngx_http_gateway_add_params(ngx_http_request_t *r,
     ngx_http_gateway_ctx_t *ctx);
+static ngx_int_t ngx_http_gateway_port(gw_arena_t *a, in_port_t port,
+    ngx_str_t *out);
 
 
 #define ngx_http_gateway_add_const(env, key, v, n)                           \
@@ -33,17 +35,11 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
     ngx_http_gateway_ctx_t *ctx)
 {
     u_char                    *p;
-    size_t                     len;
     gw_str_t                   body;
     ngx_str_t                  port, *sn;
     ngx_uint_t                 n;
     gw_environ_t              *env;
-    struct sockaddr_in        *sin;
-#if (NGX_HAVE_INET6)
-    struct sockaddr_in6       *sin6;
-#endif
     ngx_http_core_srv_conf_t  *cscf;
-    u_char                     addr[NGX_SOCKADDR_STRLEN];
 
     env = &ctx->env;
     sn = &ctx->conf->script_name;
@@ -94,16 +90,13 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    n = ngx_inet_get_port(r->connection->local_sockaddr);
-    p = gw_arena_alloc(&ctx->arena, NGX_INT_T_LEN);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-    port.data = p;
-    port.len = ngx_sprintf(p, "%ui", n) - p;
-
-    if (ngx_http_gateway_add_const(env, "SERVER_PORT", port.data, port.len)
+    if (ngx_http_gateway_port(&ctx->arena,
+                              ngx_inet_get_port(r->connection->local_sockaddr),
+                              &port)
         != NGX_OK
+        || ngx_http_gateway_add_const(env, "SERVER_PORT", port.data,
+                                      port.len)
+           != NGX_OK
         || ngx_http_gateway_add_const(env, "SERVER_PROTOCOL",
                                       r->http_protocol.data,
                                       r->http_protocol.len)
@@ -116,24 +109,14 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    n = 0;
-    switch (r->connection->sockaddr->sa_family) {
-    case AF_INET:
-        sin = (struct sockaddr_in *) r->connection->sockaddr;
-        n = ntohs(sin->sin_port);
-        break;
-#if (NGX_HAVE_INET6)
-    case AF_INET6:
-        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
-        n = ntohs(sin6->sin6_port);
-        break;
-#endif
-    }
-
-    len = ngx_sprintf(addr, "%ui", n) - addr;
-    p = (u_char *) gw_arena_strndup(&ctx->arena, (char *) addr, len);
-    if (p == NULL
-        || ngx_http_gateway_add_const(env, "REMOTE_PORT", p, len) != NGX_OK)
+    /* a unix-socket client has no port: "", as $remote_port has it */
+    if (ngx_http_gateway_port(&ctx->arena,
+                              ngx_inet_get_port(r->connection->sockaddr),
+                              &port)
+        != NGX_OK
+        || ngx_http_gateway_add_const(env, "REMOTE_PORT", port.data,
+                                      port.len)
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -207,6 +190,29 @@ ngx_http_gateway_add(gw_environ_t *env, const char *key, size_t keylen,
     }
 
     return gw_environ_add(env, k, v) == GW_OK ? NGX_OK : NGX_ERROR;
+}
+
+
+/* Two ports a request: cheaper by hand than through ngx_sprintf(). */
+static ngx_int_t
+ngx_http_gateway_port(gw_arena_t *a, in_port_t port, ngx_str_t *out)
+{
+    u_char  *p, *end;
+
+    p = gw_arena_alloc(a, sizeof("65535"));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    end = p + sizeof("65535") - 1;
+    out->data = end;
+    while (port) {
+        *--out->data = (u_char) ('0' + port % 10);
+        port /= 10;
+    }
+
+    out->len = end - out->data;
+    return NGX_OK;
 }
 
 
