@@ -5,8 +5,8 @@
  *     gw-render TEMPLATE_DIR NAME [CONTEXT.json]
  *
  * The context comes from stdin when no file is given.  Output goes to
- * stdout byte for byte; an error prints "name:line:col: message" to stderr
- * and exits 1; bad usage exits 2.
+ * stdout byte for byte; an error (in the template or the context JSON)
+ * prints "name:line:col: message" to stderr and exits 1; bad usage exits 2.
  */
 
 #include "gateway.h"
@@ -31,12 +31,13 @@ main(int argc, char **argv)
                 argv[0]);
         return 2;
     }
-    ctx = argc == 4 ? json_load_file(argv[3], 0, &jerr)
-                    : json_loadf(stdin, 0, &jerr);
+    /* strings may hold NUL bytes, as Python's do */
+    ctx = argc == 4 ? json_load_file(argv[3], JSON_ALLOW_NUL, &jerr)
+                    : json_loadf(stdin, JSON_ALLOW_NUL, &jerr);
     if (ctx == NULL) {
         fprintf(stderr, "%s:%d:%d: %s\n", argc == 4 ? argv[3] : "<stdin>",
                 jerr.line, jerr.column, jerr.text);
-        return 2;
+        return 1;
     }
     env = gw_tmpl_env_create();
     a = gw_arena_create(65536);

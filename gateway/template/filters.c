@@ -1,10 +1,12 @@
 /*
  * filters.c: Jinja 3.1's builtin filters, with Python's results.
  *
- * Left out: random (not deterministic).  urlize lives in urlize.c.
- * pprint prints repr(), which is what pprint gives for values short enough
- * to fit one line.  Case mapping is ASCII-only.  wordwrap implements
- * textwrap's greedy algorithm for spaces (break_on_hyphens is ignored).
+ * Left out: random (not deterministic).  urlize lives in urlize.c (IPv6
+ * hosts are not recognised).  pprint prints repr(), which is what pprint
+ * gives for values short enough to fit one line.  Unicode case mapping and
+ * \w come from glibc's C.UTF-8 tables (simple case mapping, plus sharp s).
+ * Integers are 64-bit: a result that overflows becomes a float where
+ * Python would keep an exact big integer.
  */
 
 #include "tmpl.h"
@@ -269,6 +271,9 @@ keys_of(tmpl_rs_t *r, tmpl_node_t *n, tv_t *items, size_t len, tv_t attr,
 }
 
 
+static int parse_float(tv_t s, double *d);
+
+
 /* ---- filters ------------------------------------------------------------ */
 
 F(f_abs)
@@ -351,6 +356,10 @@ F(f_center)
 {
     int64_t  w = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 80;
 
+    if (w > TMPL_MAX_WIDTH) {
+        return tmpl_error(r, n, "width must be an integer up to %d",
+                          TMPL_MAX_WIDTH);
+    }
     *out = tmpl_str_pad(r, soft_str(r, v), w, ' ', 0);
     return GW_OK;
 }
@@ -439,7 +448,10 @@ F(f_filesizeformat)
     } else if (v.kind == V_FLOAT) {
         bytes = v.u.f;
     } else if (v.kind == V_STR) {
-        bytes = strtod(soft_str(r, v).u.s, NULL);
+        if (!parse_float(v, &bytes)) {
+            return tmpl_error(r, n, "could not convert string to float: "
+                              "'%.*s'", (int) v.n, v.u.s);
+        }
     } else {
         return tmpl_error(r, n, "filesizeformat: not a number");
     }
@@ -762,6 +774,11 @@ F(f_map)
     size_t                     len, i, k;
     const tmpl_filter_def_t   *def;
 
+    if (!tv_truthy(v)) {
+        /* Jinja maps over "if value", so None maps to nothing */
+        *out = tv_list(NULL, 0);
+        return GW_OK;
+    }
     if (iter_items(r, n, v, &items, &len) != GW_OK) {
         return GW_ERROR;
     }
@@ -792,6 +809,20 @@ F(f_map)
     memset(fa, 0, sizeof(fa));
     for (k = 1; k < n->nargs && k < TMPL_MAX_ARGS; k++) {
         fa[k - 1] = args[k];
+    }
+    if (n->nargs > 1 && strchr(def->params, '*') == NULL) {
+        /* the mapped filter's own positional limit */
+        size_t       np = def->params[0] != '\0';
+        const char  *q;
+
+        for (q = def->params; *q; q++) {
+            np += *q == ',';
+        }
+        if (n->nargs - 1 > np) {
+            return tmpl_error(r, n, "%s() takes %zu positional argument%s "
+                              "but %zu were given", def->name, np + 1,
+                              np ? "s" : "", n->nargs);
+        }
     }
     for (i = 0; i < len; i++) {
         if (def->fn(r, n, items[i], fa, &res[i]) != GW_OK) {
@@ -847,6 +878,10 @@ select_impl(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out,
     int         ok;
     char        test[64];
 
+    if (!tv_truthy(v)) {
+        *out = tv_list(NULL, 0);
+        return GW_OK;
+    }
     if (iter_items(r, n, v, &items, &len) != GW_OK) {
         return GW_ERROR;
     }
@@ -1064,14 +1099,15 @@ F(f_string)
 
 F(f_striptags)
 {
-    tv_t        s = soft_str(r, v);
-    gw_buf_t    b, o;
-    size_t      i;
-    const char *e;
-    int         space = 0;
+    tv_t         s = soft_str(r, v);
+    gw_buf_t     nc, nt, o;
+    size_t       i, k;
+    const char  *e;
+    int          space = 0;
 
-    /* drop comments and tags, then collapse whitespace and unescape */
-    gw_buf_init(&b, r->a, s.n + 1);
+    /* markupsafe: drop <!--.*?--> then <.*?>, join split() words with
+     * single spaces, then unescape */
+    gw_buf_init(&nc, r->a, s.n + 1);
     for (i = 0; i < s.n; i++) {
         if (s.u.s[i] == '<' && i + 3 < s.n
             && memcmp(s.u.s + i, "<!--", 4) == 0)
@@ -1082,81 +1118,89 @@ F(f_striptags)
                 continue;
             }
         }
-        if (s.u.s[i] == '<') {
-            e = memchr(s.u.s + i + 1, '>', s.n - i - 1);
-            if (e != NULL && e > s.u.s + i + 1) {
-                i = e - s.u.s;
+        gw_buf_putc(&nc, s.u.s[i]);
+    }
+    gw_buf_init(&nt, r->a, nc.len + 1);
+    for (i = 0; i < nc.len; i++) {
+        if (nc.data[i] == '<') {
+            e = memchr(nc.data + i + 1, '>', nc.len - i - 1);
+            if (e != NULL) {
+                i = e - nc.data;
                 continue;
             }
         }
-        gw_buf_putc(&b, s.u.s[i]);
+        gw_buf_putc(&nt, nc.data[i]);
     }
-    gw_buf_init(&o, r->a, b.len + 1);
-    for (i = 0; i < b.len; i++) {
-        if (isspace((unsigned char) b.data[i])) {
+    gw_buf_init(&o, r->a, nt.len + 1);
+    for (i = 0; i < nt.len; ) {
+        if ((k = tmpl_space_at(nt.data, nt.len, i)) > 0) {
             space = o.len > 0;
+            i += k;
             continue;
         }
         if (space) {
             gw_buf_putc(&o, ' ');
             space = 0;
         }
-        if (b.data[i] == '&') {
-            static const struct { const char *e; char c; } ents[] = {
-                { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-                { "&quot;", '"' }, { "&#34;", '"' }, { "&#39;", '\'' },
-                { "&apos;", '\'' }, { "&nbsp;", ' ' }, { NULL, 0 }
+        if (nt.data[i] == '&') {
+            static const struct { const char *e; const char *c; } ents[] = {
+                { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+                { "&quot;", "\"" }, { "&apos;", "'" },
+                { "&nbsp;", "\xc2\xa0" }, { "&copy;", "\xc2\xa9" },
+                { "&reg;", "\xc2\xae" }, { "&mdash;", "\xe2\x80\x94" },
+                { "&ndash;", "\xe2\x80\x93" }, { "&hellip;", "\xe2\x80\xa6" },
+                { "&laquo;", "\xc2\xab" }, { "&raquo;", "\xc2\xbb" },
+                { "&middot;", "\xc2\xb7" }, { "&euro;", "\xe2\x82\xac" },
+                { NULL, NULL }
             };
-            size_t  k, el;
+            size_t  el;
 
             for (k = 0; ents[k].e; k++) {
                 el = strlen(ents[k].e);
-                if (i + el <= b.len && memcmp(b.data + i, ents[k].e, el) == 0)
+                if (i + el <= nt.len && memcmp(nt.data + i, ents[k].e, el) == 0)
                 {
                     break;
                 }
             }
-            if (ents[k].e == NULL && i + 3 < b.len && b.data[i + 1] == '#') {
+            if (ents[k].e) {
+                gw_buf_appends(&o, ents[k].c);
+                i += strlen(ents[k].e);
+                continue;
+            }
+            if (i + 3 < nt.len && nt.data[i + 1] == '#') {
                 /* numeric character reference: &#65; &#x41; */
                 size_t    j = i + 2;
                 uint32_t  cp = 0;
                 int       hex = 0, digits = 0;
 
-                if (b.data[j] == 'x' || b.data[j] == 'X') {
+                if (nt.data[j] == 'x' || nt.data[j] == 'X') {
                     hex = 1;
                     j++;
                 }
-                while (j < b.len && (hex ? isxdigit((unsigned char) b.data[j])
-                                         : isdigit((unsigned char) b.data[j]))
+                while (j < nt.len
+                       && (hex ? isxdigit((unsigned char) nt.data[j])
+                               : isdigit((unsigned char) nt.data[j]))
                        && cp < 0x110000)
                 {
-                    int  dv = isdigit((unsigned char) b.data[j])
-                              ? b.data[j] - '0'
-                              : (b.data[j] | 0x20) - 'a' + 10;
+                    int  dv = isdigit((unsigned char) nt.data[j])
+                              ? nt.data[j] - '0'
+                              : (nt.data[j] | 0x20) - 'a' + 10;
 
                     cp = cp * (hex ? 16 : 10) + (uint32_t) dv;
                     digits++;
                     j++;
                 }
-                if (digits && j < b.len && b.data[j] == ';' && cp > 0
+                if (digits && j < nt.len && nt.data[j] == ';' && cp > 0
                     && cp < 0x110000)
                 {
                     tmpl_utf8_put(&o, cp);
-                    i = j;
+                    i = j + 1;
                     continue;
                 }
             }
-            if (ents[k].e) {
-                if (ents[k].c == ' ' && ents[k].e[1] == 'n') {
-                    gw_buf_append(&o, "\xc2\xa0", 2);
-                } else {
-                    gw_buf_putc(&o, ents[k].c);
-                }
-                i += strlen(ents[k].e) - 1;
-                continue;
-            }
         }
-        gw_buf_putc(&o, b.data[i]);
+        gw_buf_putc(&o, nt.data[i]);
+        i++;
     }
     *out = buf_str(&o, 0);
     return GW_OK;
@@ -1538,15 +1582,13 @@ F(f_urlencode)
 F(f_wordcount)
 {
     tv_t    s = soft_str(r, v);
-    size_t  i;
+    size_t  i = 0;
     int64_t k = 0;
-    int     in = 0;
+    int     in = 0, w;
 
-    /* re.findall(r"\w+") */
-    for (i = 0; i < s.n; i++) {
-        unsigned char  c = (unsigned char) s.u.s[i];
-        int            w = isalnum(c) || c == '_' || c >= 0x80;
-
+    /* len(re.findall(r"\w+", s)) */
+    while (i < s.n) {
+        w = tmpl_word_char(r, s.u.s, s.n, &i);
         if (w && !in) {
             k++;
         }
@@ -1574,6 +1616,14 @@ ww_letter(const char *w, size_t n, size_t i)
 }
 
 
+/* textwrap's whitespace is ASCII only: "\t\n\x0b\x0c\r " */
+static size_t
+ww_space(const char *s, size_t n, size_t i)
+{
+    return i < n && s[i] != '\0' && strchr(" \t\n\v\f\r", s[i]) != NULL;
+}
+
+
 static size_t
 ww_chunks(tmpl_rs_t *r, tv_t line, int hyphens, chunk_t *c)
 {
@@ -1582,14 +1632,13 @@ ww_chunks(tmpl_rs_t *r, tv_t line, int hyphens, chunk_t *c)
 
     while (i < line.n) {
         a = i;
-        if (tmpl_space_at(line.u.s, line.n, i) > 0) {
-            while (i < line.n && (k = tmpl_space_at(line.u.s, line.n, i)) > 0)
-            {
+        if (ww_space(line.u.s, line.n, i) > 0) {
+            while (i < line.n && (k = ww_space(line.u.s, line.n, i)) > 0) {
                 i += k;
             }
             c[nc].space = 1;
         } else {
-            while (i < line.n && tmpl_space_at(line.u.s, line.n, i) == 0) {
+            while (i < line.n && ww_space(line.u.s, line.n, i) == 0) {
                 if (hyphens && line.u.s[i] == '-' && i > a
                     && ((i >= 2 && ww_letter(line.u.s, line.n, i - 1)
                          && ww_letter(line.u.s, line.n, i - 2))
@@ -1645,6 +1694,7 @@ F(f_wordwrap)
     size_t    p, nc, ci, nlines, k, first, last;
     chunk_t  *c, *line;
     int64_t   cur, space;
+    int       keep_ws = 0;
     tv_t      nl = tv_str("\n", 1, 0);
 
     wrap = GIVEN(2) && args[2].kind == V_STR ? args[2] : nl;
@@ -1708,6 +1758,9 @@ F(f_wordwrap)
                         }
                     }
                     if (space < 1 && k > 0) {
+                        /* textwrap appends an empty piece here and drops
+                         * only that, keeping the line's trailing space */
+                        keep_ws = 1;
                         goto flush;
                     }
                     bl = ww_prefix(&c[ci], end);
@@ -1734,9 +1787,10 @@ F(f_wordwrap)
                 }
             }
         flush:
-            if (k > 0 && line[k - 1].space) {
+            if (!keep_ws && k > 0 && line[k - 1].space) {
                 k--;
             }
+            keep_ws = 0;
             if (k > 0) {
                 if (nlines) {
                     gw_buf_append(&b, wrap.u.s, wrap.n);
@@ -1856,7 +1910,8 @@ tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
 {
     gw_buf_t     b;
     size_t       i, ai = 0, k;
-    char         spec[64], conv, num[512];
+    char         spec[64], conv, *num;
+    size_t       numsize;
     tv_t         a, s;
     tv_t         mapping;
     int          have_map = nargs == 1 && tv_is_map(args[0]);
@@ -1905,6 +1960,30 @@ tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
         }
         conv = fmt.u.s[i];
         spec[k] = '\0';
+        {
+            /* width and precision bound the output; refuse silly ones */
+            const char  *q = spec + 1;
+            size_t       total = 0;
+
+            while (*q) {
+                if (isdigit((unsigned char) *q)) {
+                    unsigned long  x = strtoul(q, (char **) &q, 10);
+
+                    if (x > 10000) {
+                        return tmpl_error(r, n, "formatting width or "
+                                          "precision too large");
+                    }
+                    total += x;
+                } else {
+                    q++;
+                }
+            }
+            numsize = total + 400;
+            num = gw_arena_alloc(r->a, numsize);
+            if (num == NULL) {
+                return oom(r, n);
+            }
+        }
         if (a.kind == V_MISSING) {
             if (have_map && nargs == 1 && !tv_is_map(args[0])) {
                 return tmpl_error(r, n, "format requires a mapping");
@@ -1971,7 +2050,7 @@ tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
             spec[k++] = 'l';
             spec[k++] = conv == 'i' ? 'd' : conv;
             spec[k] = '\0';
-            snprintf(num, sizeof(num), spec, (long long) a.u.i);
+            snprintf(num, numsize, spec, (long long) a.u.i);
             gw_buf_appends(&b, num);
             break;
         case 'f':
@@ -1986,7 +2065,7 @@ tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
             }
             spec[k++] = conv;
             spec[k] = '\0';
-            snprintf(num, sizeof(num), spec,
+            snprintf(num, numsize, spec,
                      a.kind == V_FLOAT ? a.u.f : (double) a.u.i);
             gw_buf_appends(&b, num);
             break;
@@ -2014,8 +2093,8 @@ F(f_format)
 
 static const tmpl_filter_def_t  filters[] = {
     { "abs", "", f_abs },
-    { "attr", "name", f_attr },
-    { "batch", "linecount,fill_with", f_batch },
+    { "attr", "!name", f_attr },
+    { "batch", "!linecount,fill_with", f_batch },
     { "capitalize", "", f_capitalize },
     { "center", "width", f_center },
     { "count", "", f_length },
@@ -2029,7 +2108,7 @@ static const tmpl_filter_def_t  filters[] = {
     { "float", "default", f_float },
     { "forceescape", "", f_forceescape },
     { "format", "**", f_format },
-    { "groupby", "attribute,default,case_sensitive", f_groupby },
+    { "groupby", "!attribute,default,case_sensitive", f_groupby },
     { "indent", "width,first,blank", f_indent },
     { "int", "default,base", f_int },
     { "items", "", f_items },
@@ -2038,19 +2117,19 @@ static const tmpl_filter_def_t  filters[] = {
     { "length", "", f_length },
     { "list", "", f_list },
     { "lower", "", f_lower },
-    { "map", "_filter,attribute,default", f_map },
+    { "map", "_filter,attribute,default,*", f_map },
     { "max", "case_sensitive,attribute", f_max },
     { "min", "case_sensitive,attribute", f_min },
     { "pprint", "", f_pprint },
-    { "reject", "", f_reject },
-    { "rejectattr", "", f_rejectattr },
-    { "replace", "old,new,count", f_replace },
+    { "reject", "*", f_reject },
+    { "rejectattr", "*", f_rejectattr },
+    { "replace", "!old,!new,count", f_replace },
     { "reverse", "", f_reverse },
     { "round", "precision,method", f_round },
     { "safe", "", f_safe },
-    { "select", "", f_select },
-    { "selectattr", "", f_selectattr },
-    { "slice", "slices,fill_with", f_slice },
+    { "select", "*", f_select },
+    { "selectattr", "*", f_selectattr },
+    { "slice", "!slices,fill_with", f_slice },
     { "sort", "reverse,case_sensitive,attribute", f_sort },
     { "string", "", f_string },
     { "striptags", "", f_striptags },

@@ -265,6 +265,12 @@ lex_number(lexer_t *lx, size_t *pos)
             i++;
         }
     } else {
+        /* like Jinja's (?<!\.) float rule: x.0.1 is x[0][1] */
+        int  after_dot = start > 0 && s[start - 1] == '.';
+
+        if (after_dot) {
+            isfloat = -1;
+        }
         while (i < lx->len && k < sizeof(buf) - 1) {
             if (isdigit((unsigned char) s[i])
                 || (s[i] == '_' && i + 1 < lx->len
@@ -274,12 +280,13 @@ lex_number(lexer_t *lx, size_t *pos)
                     buf[k++] = s[i];
                 }
                 i++;
-            } else if (s[i] == '.' && !isfloat && i + 1 < lx->len
+            } else if (s[i] == '.' && isfloat == 0 && i + 1 < lx->len
                        && isdigit((unsigned char) s[i + 1]))
             {
                 isfloat = 1;
                 buf[k++] = s[i++];
-            } else if ((s[i] == 'e' || s[i] == 'E') && i + 1 < lx->len
+            } else if ((s[i] == 'e' || s[i] == 'E') && isfloat >= 0
+                       && i + 1 < lx->len
                        && (isdigit((unsigned char) s[i + 1])
                            || ((s[i + 1] == '+' || s[i + 1] == '-')
                                && i + 2 < lx->len
@@ -294,6 +301,9 @@ lex_number(lexer_t *lx, size_t *pos)
         }
     }
     buf[k] = '\0';
+    if (isfloat < 0) {
+        isfloat = 0;
+    }
     t = lex_push(lx, isfloat ? T_FLOAT : T_INT, start);
     if (t == NULL) {
         return GW_ERROR;

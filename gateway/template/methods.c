@@ -20,11 +20,14 @@ static const char *str_methods[] = {
     "center", "ljust", "rjust", "zfill", "partition", "casefold", NULL
 };
 static const char *dict_methods[] = {
-    "get", "items", "keys", "values", NULL
+    "get", "items", "keys", "values", "update", NULL
 };
 static const char *list_methods[] = {
     "index", "count", NULL
 };
+
+
+static int is_uspace(uint32_t c);
 
 
 static int
@@ -143,6 +146,21 @@ cp_lower(tmpl_rs_t *r, uint32_t c)
 }
 
 
+/* Python's \w for the character at s[*i], which is consumed. */
+int
+tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i)
+{
+    uint32_t  c;
+
+    if ((unsigned char) s[*i] < 0x80) {
+        c = (unsigned char) s[(*i)++];
+        return isalnum((int) c) || c == '_';
+    }
+    c = tmpl_utf8_next(s, n, i);
+    return r->env->loc ? iswalnum_l((wint_t) c, r->env->loc) != 0 : 1;
+}
+
+
 int
 tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c)
 {
@@ -234,7 +252,8 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
             prev = tmpl_cp_isalpha(r, c);
             break;
         case 5:
-            if (c < 0x80 && (isspace((int) c) || strchr("-({[<", (int) c)))
+            if ((c < 0x80 && (isspace((int) c) || strchr("-({[<", (int) c)))
+                || (c >= 0x80 && is_uspace(c)))
             {
                 prev = 0;
                 tmpl_utf8_put(&b, c);
@@ -279,7 +298,10 @@ tmpl_space_at(const char *s, size_t n, size_t i)
     if ((unsigned char) s[i] < 0x80) {
         return is_uspace((unsigned char) s[i]) ? 1 : 0;
     }
-    return is_uspace(tmpl_utf8_next(s, n, &j)) ? j - i : 0;
+    if (((unsigned char) s[i] & 0xc0) == 0x80) {
+        return 0;       /* inside a character (or a stray byte) */
+    }
+    return is_uspace(tmpl_utf8_next(s, n, &j)) && j - i > 1 ? j - i : 0;
 }
 
 
@@ -529,6 +551,9 @@ tmpl_str_pad(tmpl_rs_t *r, tv_t s, int64_t width, char fill, int where)
 
     if (width <= len) {
         return s;
+    }
+    if (width > TMPL_MAX_WIDTH) {
+        width = TMPL_MAX_WIDTH;     /* callers refuse more; a guard */
     }
     pad = width - len;
     left = where == 0 ? pad / 2 + (pad & width & 1) : where == 1 ? 0 : pad;
@@ -841,6 +866,73 @@ str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
     size_t       i, cnt;
     const char  *p;
     int          ok;
+    static const char  *noargs[] = {
+        "upper", "lower", "casefold", "capitalize", "title", "swapcase",
+        "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper",
+        "istitle", NULL
+    };
+
+    for (i = 0; noargs[i]; i++) {
+        if (strcmp(m, noargs[i]) == 0 && nargs + nkw > 0) {
+            return tmpl_error(r, n, "str.%s() takes no arguments (%zu "
+                              "given)", m, nargs + nkw);
+        }
+    }
+    /* count/find/rfind/index/startswith/endswith take [start[, end]]:
+     * work on that slice (character indexes, Python's clamping) */
+    if (nargs >= 2 && (strcmp(m, "count") == 0 || strcmp(m, "find") == 0
+                       || strcmp(m, "rfind") == 0 || strcmp(m, "index") == 0
+                       || strcmp(m, "startswith") == 0
+                       || strcmp(m, "endswith") == 0))
+    {
+        int64_t  len, st, en;
+        size_t   bs, be;
+        tv_t     sub;
+
+        tv_len(r, n, s, &len);
+        st = args[1].kind == V_INT ? args[1].u.i : 0;
+        en = nargs > 2 && args[2].kind == V_INT ? args[2].u.i : len;
+        if (st < 0) {
+            st = st + len < 0 ? 0 : st + len;
+        }
+        if (en < 0) {
+            en = en + len < 0 ? 0 : en + len;
+        }
+        if (st > len) {
+            st = len;
+        }
+        if (en > len) {
+            en = len;
+        }
+        if (en < st) {
+            en = st;
+        }
+        for (bs = 0, i = 0; (int64_t) i < st; i++) {
+            tmpl_utf8_next(s.u.s, s.n, &bs);
+        }
+        for (be = bs; (int64_t) i < en; i++) {
+            tmpl_utf8_next(s.u.s, s.n, &be);
+        }
+        sub = tv_str(s.u.s + bs, be - bs, 0);
+        if (str_method(r, n, sub, m, args, 1, knames, kvals, nkw, out)
+            != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        if (out->kind == V_INT && strcmp(m, "count") != 0 && out->u.i >= 0)
+        {
+            /* a position in the slice: back to one in s, in characters */
+            int64_t  k = 0;
+            size_t   j = bs;
+
+            while (j < bs + (size_t) out->u.i) {
+                tmpl_utf8_next(s.u.s, s.n, &j);
+                k++;
+            }
+            out->u.i = st + k;
+        }
+        return GW_OK;
+    }
 
     if (strcmp(m, "upper") == 0) {
         *out = tmpl_str_case(r, s, 1);
@@ -1015,15 +1107,17 @@ str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
     } else if (strcmp(m, "center") == 0 || strcmp(m, "ljust") == 0
                || strcmp(m, "rjust") == 0)
     {
-        if (a0.kind != V_INT) {
-            return tmpl_error(r, n, "integer argument expected");
+        if (a0.kind != V_INT || a0.u.i > TMPL_MAX_WIDTH) {
+            return tmpl_error(r, n, "width must be an integer up to %d",
+                              TMPL_MAX_WIDTH);
         }
         *out = tmpl_str_pad(r, s, a0.u.i, a1.kind == V_STR && a1.n
                             ? a1.u.s[0] : ' ', m[0] == 'c' ? 0
                             : m[0] == 'l' ? 1 : 2);
     } else if (strcmp(m, "zfill") == 0) {
-        if (a0.kind != V_INT) {
-            return tmpl_error(r, n, "integer argument expected");
+        if (a0.kind != V_INT || a0.u.i > TMPL_MAX_WIDTH) {
+            return tmpl_error(r, n, "width must be an integer up to %d",
+                              TMPL_MAX_WIDTH);
         }
         *out = tmpl_str_pad(r, s, a0.u.i, '0', 2);
         if (out->n > s.n && s.n && (s.u.s[0] == '-' || s.u.s[0] == '+')) {
@@ -1074,6 +1168,34 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
                           out);
     }
     if (tv_is_map(self)) {
+        if (strcmp(m, "update") == 0) {
+            size_t  k;
+
+            if (self.kind != V_DICT) {
+                return tmpl_error(r, n, "context data cannot be modified");
+            }
+            for (k = 0; k < nargs; k++) {
+                if (!tv_is_map(args[k])
+                    || tv_map_items(r, args[k], &keys, &vals, &len) != GW_OK)
+                {
+                    return tmpl_error(r, n, "update() needs a mapping");
+                }
+                for (i = 0; i < len; i++) {
+                    if (tv_map_set(r, self, keys[i], vals[i]) != GW_OK) {
+                        return tmpl_error(r, n, "out of memory");
+                    }
+                }
+            }
+            for (k = 0; k < nkw; k++) {
+                if (tv_map_set(r, self, tv_str(knames[k], strlen(knames[k]),
+                                               0), kvals[k]) != GW_OK)
+                {
+                    return tmpl_error(r, n, "out of memory");
+                }
+            }
+            *out = tv_none();
+            return GW_OK;
+        }
         if (strcmp(m, "get") == 0) {
             if (nargs < 1) {
                 return tmpl_error(r, n, "get expected at least 1 argument");

@@ -22,7 +22,6 @@ typedef struct {
     size_t           i;
     char            *err;
     size_t           errsz;
-    const char      *end_tags[8];   /* innermost statement's end tags */
     tmpl_node_t    **blocks;
     size_t           nblocks;
     size_t           blocks_cap;
@@ -370,16 +369,27 @@ bind_args(parser_t *p, tmpl_node_t *n, const char *params, nvec_t *pos,
 {
     tmpl_node_t  **slots;
     size_t         i, k, nslots, np = 0;
-    const char    *q, *c;
+    const char    *q, *c, *name;
+    int            varargs = 0;
+    size_t         nl;
+    char           missing[64];
 
     slots = gw_arena_calloc(p->a, TMPL_MAX_ARGS * sizeof(tmpl_node_t *));
     if (slots == NULL) {
         return 0;
     }
-    for (q = params; *q; q++) {
-        np += *q == ',';
+    /* params: "a,b" with "!a" for a required one and "*" for varargs */
+    for (q = params; *q; q = *c ? c + 1 : c) {
+        c = strchr(q, ',');
+        if (c == NULL) {
+            c = q + strlen(q);
+        }
+        if (c - q == 1 && *q == '*') {
+            varargs = 1;
+        } else {
+            np++;
+        }
     }
-    np += params[0] != '\0';
     if (pos->n > TMPL_MAX_ARGS) {
         perr(p, t, "too many arguments for '%s'", n->s);
         return 0;
@@ -388,6 +398,13 @@ bind_args(parser_t *p, tmpl_node_t *n, const char *params, nvec_t *pos,
         slots[i] = pos->v[i];
     }
     nslots = pos->n;
+    if (pos->n > np && !varargs) {
+        /* a TypeError in Jinja, so raised when the node runs */
+        n->flags |= NF_ARGERR;
+        n->val = tv_str(gw_arena_printf(p->a, "%s() takes %zu positional "
+                        "argument%s but %zu were given", n->s, np + 1,
+                        np ? "s" : "", pos->n + 1), 0, 0);
+    }
     for (i = 0; i < kw->n; i++) {
         k = 0;
         for (q = params; *q; q = *c ? c + 1 : c) {
@@ -395,9 +412,9 @@ bind_args(parser_t *p, tmpl_node_t *n, const char *params, nvec_t *pos,
             if (c == NULL) {
                 c = q + strlen(q);
             }
-            if ((size_t) (c - q) == strlen(kw->s[i])
-                && memcmp(q, kw->s[i], c - q) == 0)
-            {
+            name = *q == '!' ? q + 1 : q;
+            nl = (size_t) (c - name);
+            if (nl == strlen(kw->s[i]) && memcmp(name, kw->s[i], nl) == 0) {
                 break;
             }
             k++;
@@ -411,6 +428,22 @@ bind_args(parser_t *p, tmpl_node_t *n, const char *params, nvec_t *pos,
         if (k + 1 > nslots) {
             nslots = k + 1;
         }
+    }
+    k = 0;
+    for (q = params; *q && !(n->flags & NF_ARGERR); q = *c ? c + 1 : c) {
+        c = strchr(q, ',');
+        if (c == NULL) {
+            c = q + strlen(q);
+        }
+        if (*q == '!' && (k >= TMPL_MAX_ARGS || slots[k] == NULL)) {
+            snprintf(missing, sizeof(missing), "%.*s", (int) (c - q - 1),
+                     q + 1);
+            n->flags |= NF_ARGERR;
+            n->val = tv_str(gw_arena_printf(p->a, "%s() missing 1 required "
+                            "positional argument: '%s'", n->s, missing),
+                            0, 0);
+        }
+        k++;
     }
     n->args = slots;
     n->nargs = nslots;
@@ -479,7 +512,7 @@ parse_filter(parser_t *p, tmpl_node_t *input)
             return NULL;
         }
     }
-    if (!bind_args(p, n, strcmp(def->params, "**") == 0 ? "" : def->params,
+    if (!bind_args(p, n, strcmp(def->params, "**") == 0 ? "*" : def->params,
                    &pos, &kw, t))
     {
         return NULL;
@@ -607,7 +640,6 @@ parse_postfix(parser_t *p, tmpl_node_t *n)
 {
     tmpl_tok_t   *t;
     tmpl_node_t  *m, *sub;
-    char          b[80];
 
     for ( ;; ) {
         t = cur(p);
@@ -673,7 +705,6 @@ parse_postfix(parser_t *p, tmpl_node_t *n)
                 return NULL;
             }
         } else {
-            (void) b;
             return n;
         }
     }
@@ -1534,7 +1565,7 @@ static tmpl_node_t *
 parse_set(parser_t *p, tmpl_tok_t *t)
 {
     static const char  *ends[] = { "endset", NULL };
-    tmpl_node_t        *n, *f, *first = NULL, *last = NULL;
+    tmpl_node_t        *n, *f, *last = NULL;
     size_t              which;
 
     n = node_new(p, N_SET, t);
@@ -1563,12 +1594,8 @@ parse_set(parser_t *p, tmpl_tok_t *t)
         if (f == NULL) {
             return NULL;
         }
-        if (last == NULL) {
-            first = f;
-        }
         last = f;
     }
-    (void) first;
     n->c = last;
     if (!expect_block_end(p)) {
         return NULL;
@@ -1789,15 +1816,6 @@ parse_statement(parser_t *p)
             return NULL;
         }
     } else {
-        if (p->end_tags[0]) {
-            size_t  k;
-
-            for (k = 0; p->end_tags[k]; k++) {
-                if (is_name(t, p->end_tags[k])) {
-                    break;
-                }
-            }
-        }
         return perr(p, t, "Encountered unknown tag '%.*s'.",
                     (int) t->len, t->s);
     }
@@ -1899,6 +1917,24 @@ parse_statement(parser_t *p)
 }
 
 
+/* "'elif' or 'else' or 'endif'", as Jinja lists what it looked for. */
+static const char *
+join_tags(parser_t *p, const char **ends)
+{
+    gw_buf_t  b;
+    size_t    k;
+
+    gw_buf_init(&b, p->a, 64);
+    for (k = 0; ends[k]; k++) {
+        gw_buf_printf(&b, "%s'%s'", k ? " or " : "", ends[k]);
+    }
+    if (gw_buf_putc(&b, '\0') != GW_OK) {
+        return "";
+    }
+    return b.data;
+}
+
+
 /*
  * Parse nodes until one of ends (NULL-terminated) opens a tag; *which is
  * the index of the end tag found.  The end tag is consumed up to "%}".
@@ -1918,19 +1954,10 @@ parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
             if (ends == NULL) {
                 return first;
             }
-            if (strcmp(stmt, "for") == 0 || strcmp(stmt, "if") == 0) {
-                return perr(p, t, "Unexpected end of template. Jinja was "
-                            "looking for the following tags: '%s'. The "
-                            "innermost block that needs to be closed is "
-                            "'%s'.", ends[0][0] == 'e' && ends[1]
-                            && strcmp(stmt, "if") != 0 ? "endfor' or 'else"
-                            : strcmp(stmt, "if") == 0
-                            ? "elif' or 'else' or 'endif" : ends[0], stmt);
-            }
             return perr(p, t, "Unexpected end of template. Jinja was "
-                        "looking for the following tags: '%s'. The "
-                        "innermost block that needs to be closed is '%s'.",
-                        ends[0], stmt);
+                        "looking for the following tags: %s. The innermost "
+                        "block that needs to be closed is '%s'.",
+                        join_tags(p, ends), stmt);
         }
         if (t->type == T_DATA) {
             n = node_new(p, N_TEXT, t);
@@ -1980,9 +2007,10 @@ parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
                                 (int) t->len, t->s);
                 }
                 return perr(p, t, "Encountered unknown tag '%.*s'. Jinja "
-                            "was looking for the following tags: '%s'. The "
+                            "was looking for the following tags: %s. The "
                             "innermost block that needs to be closed is "
-                            "'%s'.", (int) t->len, t->s, ends[0], stmt);
+                            "'%s'.", (int) t->len, t->s, join_tags(p, ends),
+                            stmt);
             }
             n = parse_statement(p);
             if (n == NULL) {
@@ -1998,6 +2026,161 @@ parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
             first = n;
         }
         last = n;
+    }
+}
+
+
+/*
+ * Python scoping, as Jinja compiles it: a name whose first top-level
+ * reference is an assignment is a local of the template from its start,
+ * undefined until assigned, hiding the context's value even from loops and
+ * macros that run earlier.  Collect those names.
+ */
+typedef struct {
+    parser_t     *p;
+    const char  **seen;
+    size_t        nseen;
+    size_t        cap;
+    tmpl_t       *t;
+} scope_scan_t;
+
+
+static void
+scan_ref(scope_scan_t *sc, const char *name, int store)
+{
+    size_t        i;
+    const char  **nv;
+
+    if (name == NULL) {
+        return;
+    }
+    for (i = 0; i < sc->nseen; i++) {
+        if (sc->seen[i] == name) {
+            return;
+        }
+    }
+    if (sc->nseen == sc->cap) {
+        sc->cap = sc->cap ? sc->cap * 2 : 16;
+        nv = gw_arena_alloc(sc->p->a, sc->cap * sizeof(char *));
+        if (nv == NULL) {
+            return;
+        }
+        tmpl_memcpy(nv, sc->seen, sc->nseen * sizeof(char *));
+        sc->seen = nv;
+    }
+    sc->seen[sc->nseen++] = name;
+    if (store) {
+        nv = gw_arena_alloc(sc->p->a, (sc->t->nlocals + 1) * sizeof(char *));
+        if (nv == NULL) {
+            return;
+        }
+        tmpl_memcpy(nv, sc->t->locals, sc->t->nlocals * sizeof(char *));
+        nv[sc->t->nlocals++] = name;
+        sc->t->locals = nv;
+    }
+}
+
+
+static void
+scan_loads(scope_scan_t *sc, tmpl_node_t *e)
+{
+    size_t  i;
+
+    if (e == NULL) {
+        return;
+    }
+    if (e->type == N_NAME) {
+        scan_ref(sc, e->s, 0);
+        return;
+    }
+    scan_loads(sc, e->a);
+    scan_loads(sc, e->b);
+    scan_loads(sc, e->c);
+    scan_loads(sc, e->d);
+    for (i = 0; i < e->nargs; i++) {
+        scan_loads(sc, e->args[i]);
+    }
+    if (e->type == N_DICT) {
+        for (i = 0; i < e->nargs; i++) {
+            scan_loads(sc, e->vals[i]);
+        }
+    } else if (e->type == N_CALL) {
+        for (i = 0; i < e->nnames; i++) {
+            scan_loads(sc, e->vals[i]);
+        }
+    }
+}
+
+
+static void
+scan_stores(scope_scan_t *sc, tmpl_node_t *t)
+{
+    size_t  i;
+
+    if (t->type == N_NAME) {
+        scan_ref(sc, t->s, 1);
+    } else if (t->type == N_ATTR) {
+        scan_ref(sc, t->a->s, 0);
+    } else {
+        for (i = 0; i < t->nargs; i++) {
+            scan_stores(sc, t->args[i]);
+        }
+    }
+}
+
+
+static void
+scan_root(scope_scan_t *sc, tmpl_node_t *n)
+{
+    size_t  i;
+
+    for ( ; n != NULL; n = n->next) {
+        switch (n->type) {
+        case N_OUTPUT:
+        case N_INCLUDE:
+        case N_EXTENDS:
+        case N_AUTOESCAPE:
+            scan_loads(sc, n->a);
+            break;
+        case N_IF:
+            scan_loads(sc, n->a);
+            scan_root(sc, n->b);
+            scan_root(sc, n->c);
+            break;
+        case N_FOR:
+            scan_loads(sc, n->b);
+            break;
+        case N_SET:
+            scan_loads(sc, n->b);
+            scan_stores(sc, n->a);
+            break;
+        case N_SETBLOCK:
+            scan_stores(sc, n->a);
+            break;
+        case N_WITH:
+            for (i = 0; i < n->nargs; i++) {
+                scan_loads(sc, n->vals[i]);
+            }
+            break;
+        case N_MACRO:
+            scan_ref(sc, n->s, 1);
+            break;
+        case N_CALLBLOCK:
+            scan_loads(sc, n->b);
+            break;
+        case N_IMPORT:
+            scan_loads(sc, n->a);
+            scan_ref(sc, n->s, 1);
+            break;
+        case N_FROMIMPORT:
+            scan_loads(sc, n->a);
+            for (i = 0; i < n->nnames; i++) {
+                scan_ref(sc, n->names[i], 1);
+            }
+            break;
+        default:
+            break;
+        }
     }
 }
 
@@ -2058,6 +2241,14 @@ tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
     }
     t->blocks = p.blocks;
     t->nblocks = p.nblocks;
+    {
+        scope_scan_t  sc;
+
+        memset(&sc, 0, sizeof(sc));
+        sc.p = &p;
+        sc.t = t;
+        scan_root(&sc, t->body);
+    }
     return t;
 
 failed:

@@ -483,14 +483,8 @@ tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key, tv_t *out)
         if (name == NULL) {
             return oom(r, n);
         }
-        if (obj.kind != V_DICT && obj.kind != V_JDICT
-            && tmpl_has_method(obj, name, key.n))
-        {
-            return tmpl_getattr(r, n, obj, name, key.n, out);
-        }
-        *out = tv_undef(gw_arena_printf(r->a, "'%s' has no attribute '%s'",
-                                        obj_desc(obj), name));
-        return GW_OK;
+        /* obj["name"] falls back to the attribute, as in Jinja */
+        return tmpl_getattr(r, n, obj, name, key.n, out);
     }
     {
         gw_buf_t  b;
@@ -530,7 +524,7 @@ slice_index(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_node_t *e,
 }
 
 
-static int
+static __attribute__((noinline)) int
 eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     tv_t      obj, *items, *res;
@@ -1090,10 +1084,13 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
         }
     }
     /* the body escapes as its own template says; whether the result is
-     * Markup depends on the caller's autoescape, as in Jinja's Macro */
+     * Markup depends on the run-time eval context (the page's setting, as
+     * changed by enclosing {% autoescape %} blocks), as in Jinja's Macro --
+     * except for caller(), which keeps its definition's */
     ae = r->autoescape;
     r->autoescape = m->autoescape;
-    rc = render_to_str(r, def->a, f, ae, out);
+    rc = render_to_str(r, def->a, f, def->type == N_CALLBLOCK
+                       ? m->autoescape : r->ctx_autoescape, out);
     r->autoescape = ae;
     r->tmpl = saved_tmpl;
     r->depth--;
@@ -1444,7 +1441,64 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
 }
 
 
+/*
+ * name.append(x) / name.extend(seq): values are copied by value, so the
+ * grown list is bound again to the variable the call named (in the scope
+ * that holds it).  Other copies of the old list keep the old length.
+ */
 static int
+list_grow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t list, int extend, tv_t *args, size_t nargs, tv_t *out)
+{
+    tv_t           *items, *more, *res, nv;
+    size_t          len, nmore, i;
+    tmpl_frame_t   *s;
+
+    if (nargs != 1) {
+        return tmpl_error(r, n, "%s() takes exactly one argument",
+                          extend ? "extend" : "append");
+    }
+    if (tv_to_list(r, list, &items, &len) != GW_OK) {
+        return oom(r, n);
+    }
+    if (extend) {
+        if (tv_to_list(r, args[0], &more, &nmore) != GW_OK) {
+            return tmpl_error(r, n, "'%s' object is not iterable",
+                              tv_type_name(args[0]));
+        }
+    } else {
+        more = args;
+        nmore = 1;
+    }
+    res = gw_arena_alloc(r->a, (len + nmore + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    tmpl_memcpy(res, items, len * sizeof(tv_t));
+    tmpl_memcpy(res + len, more, nmore * sizeof(tv_t));
+    nv = tv_list(res, len + nmore);
+    for (s = f; s != NULL; s = s->parent) {
+        for (i = 0; i < s->n; i++) {
+            if (s->names[i] == name) {
+                s->vals[i] = nv;
+                *out = tv_none();
+                return GW_OK;
+            }
+        }
+        if (s->parent == NULL || s->ctx != NULL) {
+            /* a context list: the copy lives in the page's scope */
+            if (frame_set(r, s, name, nv) != GW_OK) {
+                return oom(r, n);
+            }
+            break;
+        }
+    }
+    *out = tv_none();
+    return GW_OK;
+}
+
+
+static __attribute__((noinline)) int
 eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     tv_t *out)
 {
@@ -1541,6 +1595,13 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
         if (eval(r, n->a->a, f, &obj) != GW_OK) {
             return GW_ERROR;
         }
+        if (n->a->a->type == N_NAME && tv_is_seq(obj)
+            && (strcmp(n->a->s, "append") == 0
+                || strcmp(n->a->s, "extend") == 0))
+        {
+            return list_grow(r, n, f, n->a->a->s, obj, n->a->s[0] == 'e',
+                             args, nargs, out);
+        }
         if (obj.kind != V_DICT && obj.kind != V_JDICT && obj.kind != V_UNDEF
             && obj.kind != V_LOOP && obj.kind != V_BLOCKS
             && obj.kind != V_BUILTIN
@@ -1559,15 +1620,20 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
 }
 
 
-/* ---- expressions ---------------------------------------------------------- */
+/* ---- expressions --------------------------------------------------------- */
 
-static int
+/* The helpers of eval() are kept out of line so that its frame, touched
+ * on every recursion, stays small. */
+static __attribute__((noinline)) int
 eval_filter(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     tv_t                      in, args[TMPL_MAX_ARGS];
     size_t                    i;
     const tmpl_filter_def_t  *def = n->def;
 
+    if (n->flags & NF_ARGERR) {
+        return tmpl_error(r, n, "%s", n->val.u.s);
+    }
     if (n->a == NULL) {
         in = r->fb_input;
     } else if (eval(r, n->a, f, &in) != GW_OK) {
@@ -1586,7 +1652,7 @@ eval_filter(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 }
 
 
-static int
+static __attribute__((noinline)) int
 eval_test(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     tv_t                    in, args[TMPL_MAX_ARGS];
@@ -1594,6 +1660,9 @@ eval_test(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
     int                     res;
     const tmpl_test_def_t  *def = n->def;
 
+    if (n->flags & NF_ARGERR) {
+        return tmpl_error(r, n, "%s", n->val.u.s);
+    }
     if (eval(r, n->a, f, &in) != GW_OK) {
         return GW_ERROR;
     }
@@ -1614,7 +1683,7 @@ eval_test(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 }
 
 
-static int
+static __attribute__((noinline)) int
 eval_concat(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     tv_t      *vals;
@@ -1654,7 +1723,7 @@ eval_concat(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 }
 
 
-static int
+static __attribute__((noinline)) int
 eval_seq(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     tv_t    *items;
@@ -1675,7 +1744,7 @@ eval_seq(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 }
 
 
-static int
+static __attribute__((noinline)) int
 eval_dict(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     size_t  i;
@@ -1721,7 +1790,7 @@ eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
         if (a.kind == V_JDICT && !n->op) {
             /* the common case: a context object's key (the parser knew
              * this name is no dict method) */
-            json_t  *j = json_object_get(a.u.j, n->s);
+            json_t  *j = json_object_getn(a.u.j, n->s, n->len);
 
             if (j != NULL) {
                 *out = tv_from_json(j);
@@ -1831,7 +1900,7 @@ eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 }
 
 
-/* ---- statements ----------------------------------------------------------- */
+/* ---- statements ---------------------------------------------------------- */
 
 static int
 write_value(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
@@ -1925,7 +1994,7 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     int depth, gw_buf_t *out)
 {
     tv_t          *items, *kept, lv;
-    size_t         len, i, k, base;
+    size_t         len, i, k;
     tmpl_frame_t  *lf;
     tmpl_loop_t   *l;
     const char    *loop_name;
@@ -1986,14 +2055,17 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
         if (assign(r, n->a, lf, items[i]) != GW_OK) {
             return GW_ERROR;
         }
-        base = lf->n;
-        (void) base;
         if (exec_body(r, n->c, lf, out) != GW_OK) {
             return GW_ERROR;
         }
     }
     if (len == 0 && n->vals != NULL) {
-        return exec_body(r, n->vals[0], f, out);
+        /* the else body has a scope of its own, as in Jinja */
+        lf = frame_new(r, f, 4);
+        if (lf == NULL) {
+            return oom(r, n);
+        }
+        return exec_body(r, n->vals[0], lf, out);
     }
     return GW_OK;
 }
@@ -2264,13 +2336,13 @@ exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f)
                 break;
             }
         }
-        if (k < mod->n) {
+        if (k < mod->n && n->args[i]->s[0] != '_') {
             v = mod->vals[k];
         } else {
-            return tmpl_error(r, n, "the template %s does not export the "
-                              "requested name '%s'",
-                              n->a->type == N_CONST ? "" : "",
-                              n->args[i]->s);
+            /* Jinja binds an undefined that explains itself when used */
+            v = tv_undef(gw_arena_printf(r->a, "the template does not "
+                                         "export the requested name '%s'",
+                                         n->args[i]->s));
         }
         if (frame_set(r, f, n->names[i], v) != GW_OK) {
             return oom(r, n);
@@ -2288,7 +2360,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     tmpl_frame_t       *wf;
     tmpl_block_slot_t  *slot;
     size_t              i;
-    int                 ae, rc;
+    int                 ae, cae, rc;
 
     switch (n->type) {
     case N_TEXT:
@@ -2326,7 +2398,12 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         }
         return assign(r, n->a, f, v);
     case N_SETBLOCK:
-        if (render_to_str(r, n->b, f, r->autoescape, &v) != GW_OK) {
+        /* block bodies (set, filter, autoescape) get their own scope */
+        wf = frame_new(r, f, 4);
+        if (wf == NULL) {
+            return oom(r, n);
+        }
+        if (render_to_str(r, n->b, wf, r->autoescape, &v) != GW_OK) {
             return GW_ERROR;
         }
         if (n->c != NULL) {
@@ -2340,7 +2417,11 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         }
         return assign(r, n->a, f, v);
     case N_FILTERBLOCK:
-        if (render_to_str(r, n->b, f, r->autoescape, &v) != GW_OK) {
+        wf = frame_new(r, f, 4);
+        if (wf == NULL) {
+            return oom(r, n);
+        }
+        if (render_to_str(r, n->b, wf, r->autoescape, &v) != GW_OK) {
             return GW_ERROR;
         }
         c = r->fb_input;
@@ -2410,10 +2491,16 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         if (eval(r, n->a, f, &v) != GW_OK) {
             return GW_ERROR;
         }
+        wf = frame_new(r, f, 4);
+        if (wf == NULL) {
+            return oom(r, n);
+        }
         ae = r->autoescape;
-        r->autoescape = tv_truthy(v);
-        rc = exec_body(r, n->b, f, out);
+        cae = r->ctx_autoescape;
+        r->autoescape = r->ctx_autoescape = tv_truthy(v);
+        rc = exec_body(r, n->b, wf, out);
         r->autoescape = ae;
+        r->ctx_autoescape = cae;
         return rc;
     default:
         return tmpl_error(r, n, "not a statement");
@@ -2442,6 +2529,33 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 }
 
 
+/* The template's assigned-before-used names start out undefined (a child
+ * template's values, already in the shared frame, are kept). */
+static int
+bind_locals(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root)
+{
+    size_t  i, k;
+
+    for (i = 0; i < t->nlocals; i++) {
+        for (k = 0; k < root->n; k++) {
+            if (root->names[k] == t->locals[i]) {
+                break;
+            }
+        }
+        if (k < root->n) {
+            continue;
+        }
+        if (frame_set(r, root, t->locals[i],
+                      tv_undef(gw_arena_printf(r->a, "'%s' is undefined",
+                                               t->locals[i]))) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
 /*
  * A page: the template's top level, then, if it extended another, the
  * parent's with the same top-level frame, blocks resolved most-derived
@@ -2462,6 +2576,9 @@ exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
             return tmpl_error(r, NULL, "too many levels of extends");
         }
         if (add_blocks(r, t) != GW_OK) {
+            return oom(r, NULL);
+        }
+        if (bind_locals(r, t, root) != GW_OK) {
             return oom(r, NULL);
         }
         r->tmpl = t;

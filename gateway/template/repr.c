@@ -250,33 +250,70 @@ static const unsigned char  esc_tab[256] = {
 };
 
 
+#define GW_HAS_ZERO(v)  (((v) - 0x0101010101010101ull) & ~(v)                  \
+                         & 0x8080808080808080ull)
+
+/* Nonzero when the word holds one of & < > " ' (SWAR zero-byte test). */
+static inline uint64_t
+esc_in_word(uint64_t w)
+{
+    uint64_t  x, hit = 0;
+
+    x = w ^ 0x2626262626262626ull;
+    hit |= GW_HAS_ZERO(x);
+    x = w ^ 0x3c3c3c3c3c3c3c3cull;
+    hit |= GW_HAS_ZERO(x);
+    x = w ^ 0x3e3e3e3e3e3e3e3eull;
+    hit |= GW_HAS_ZERO(x);
+    x = w ^ 0x2222222222222222ull;
+    hit |= GW_HAS_ZERO(x);
+    x = w ^ 0x2727272727272727ull;
+    hit |= GW_HAS_ZERO(x);
+    return hit;
+}
+
+
 int
 tmpl_escape_append(gw_buf_t *b, const char *s, size_t n)
 {
-    size_t       i, start = 0;
+    size_t       i = 0, start = 0, end;
     const char  *rep;
     size_t       rl;
+    uint64_t     w;
 
     if (gw_buf_reserve(b, n) != GW_OK) {
         return GW_ERROR;
     }
-    for (i = 0; i < n; i++) {
-        if (!esc_tab[(unsigned char) s[i]]) {
-            continue;
+    while (i < n) {
+        /* clean words are skipped whole; a word with a hit is walked */
+        if (i + 8 <= n) {
+            memcpy(&w, s + i, 8);
+            if (!esc_in_word(w)) {
+                i += 8;
+                continue;
+            }
+            end = i + 8;
+        } else {
+            end = n;
         }
-        switch (s[i]) {
-        case '&': rep = "&amp;"; rl = 5; break;
-        case '<': rep = "&lt;"; rl = 4; break;
-        case '>': rep = "&gt;"; rl = 4; break;
-        case '"': rep = "&#34;"; rl = 5; break;
-        default: rep = "&#39;"; rl = 5; break;
+        for ( ; i < end; i++) {
+            if (!esc_tab[(unsigned char) s[i]]) {
+                continue;
+            }
+            switch (s[i]) {
+            case '&': rep = "&amp;"; rl = 5; break;
+            case '<': rep = "&lt;"; rl = 4; break;
+            case '>': rep = "&gt;"; rl = 4; break;
+            case '"': rep = "&#34;"; rl = 5; break;
+            default: rep = "&#39;"; rl = 5; break;
+            }
+            if ((i > start && tmpl_out(b, s + start, i - start) != GW_OK)
+                || tmpl_out(b, rep, rl) != GW_OK)
+            {
+                return GW_ERROR;
+            }
+            start = i + 1;
         }
-        if ((i > start && tmpl_out(b, s + start, i - start) != GW_OK)
-            || tmpl_out(b, rep, rl) != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        start = i + 1;
     }
     return n > start ? tmpl_out(b, s + start, n - start) : GW_OK;
 }

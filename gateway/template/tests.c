@@ -62,10 +62,23 @@ int_arg(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, int64_t *out)
 }
 
 
+/* Python's x % 2 for a float */
+static double
+fmod2(double x)
+{
+    double  m = fmod(x, 2.0);
+
+    return m < 0 ? m + 2.0 : m;
+}
+
 T(t_odd)
 {
     int64_t  i = 0;
 
+    if (v.kind == V_FLOAT) {
+        *res = fmod2(v.u.f) == 1.0;
+        return GW_OK;
+    }
     if (int_arg(r, n, v, &i) != GW_OK) {
         return GW_ERROR;
     }
@@ -77,6 +90,10 @@ T(t_even)
 {
     int64_t  i = 0;
 
+    if (v.kind == V_FLOAT) {
+        *res = fmod2(v.u.f) == 0.0;
+        return GW_OK;
+    }
     if (int_arg(r, n, v, &i) != GW_OK) {
         return GW_ERROR;
     }
@@ -233,36 +250,36 @@ static const tmpl_test_def_t  tests[] = {
     { "boolean", "", t_boolean },
     { "callable", "", t_callable },
     { "defined", "", t_defined },
-    { "divisibleby", "num", t_divisibleby },
-    { "eq", "other", t_eq },
-    { "equalto", "other", t_eq },
-    { "==", "other", t_eq },
+    { "divisibleby", "!num", t_divisibleby },
+    { "eq", "!other", t_eq },
+    { "equalto", "!other", t_eq },
+    { "==", "!other", t_eq },
     { "escaped", "", t_escaped },
     { "even", "", t_even },
     { "false", "", t_false },
     { "filter", "", t_filter },
     { "float", "", t_float },
-    { "ge", "other", t_ge },
-    { ">=", "other", t_ge },
-    { "gt", "other", t_gt },
-    { "greaterthan", "other", t_gt },
-    { ">", "other", t_gt },
-    { "in", "seq", t_in },
+    { "ge", "!other", t_ge },
+    { ">=", "!other", t_ge },
+    { "gt", "!other", t_gt },
+    { "greaterthan", "!other", t_gt },
+    { ">", "!other", t_gt },
+    { "in", "!seq", t_in },
     { "integer", "", t_integer },
     { "iterable", "", t_iterable },
-    { "le", "other", t_le },
-    { "<=", "other", t_le },
+    { "le", "!other", t_le },
+    { "<=", "!other", t_le },
     { "lower", "", t_lower },
-    { "lt", "other", t_lt },
-    { "lessthan", "other", t_lt },
-    { "<", "other", t_lt },
+    { "lt", "!other", t_lt },
+    { "lessthan", "!other", t_lt },
+    { "<", "!other", t_lt },
     { "mapping", "", t_mapping },
-    { "ne", "other", t_ne },
-    { "!=", "other", t_ne },
+    { "ne", "!other", t_ne },
+    { "!=", "!other", t_ne },
     { "none", "", t_none },
     { "number", "", t_number },
     { "odd", "", t_odd },
-    { "sameas", "other", t_sameas },
+    { "sameas", "!other", t_sameas },
     { "sequence", "", t_sequence },
     { "string", "", t_string },
     { "test", "", t_test },

@@ -143,6 +143,7 @@ typedef struct {
 } tmpl_test_def_t;
 
 #define TMPL_MAX_ARGS  8
+#define TMPL_MAX_WIDTH  (1 << 20)   /* padding a template may ask for */
 
 /*
  * One generic node shape for every kind keeps the parser and walker short.
@@ -180,6 +181,7 @@ struct tmpl_node_s {
 #define NF_VARARGS         0x80
 #define NF_KWARGS          0x100
 #define NF_CTX_SET         0x200
+#define NF_ARGERR          0x400    /* bad filter/test arguments: n->val */
 
 struct tmpl_s {
     const char      *name;
@@ -188,6 +190,8 @@ struct tmpl_s {
     tmpl_node_t    **blocks;    /* every block node in the file */
     size_t           nblocks;
     int              has_extends;
+    const char     **locals;    /* top-level names assigned before use */
+    size_t           nlocals;
     gw_arena_t      *arena;     /* owns the nodes */
     tmpl_t          *next;      /* env's list */
 };
@@ -402,6 +406,7 @@ size_t tmpl_space_at(const char *s, size_t n, size_t i);
 uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
 void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
 int tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c);
+int tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i);
 int tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
     tv_t *out);
 tv_t tmpl_str_pad(tmpl_rs_t *r, tv_t s, int64_t width, char fill,

@@ -173,9 +173,9 @@ http_match(const char *s, size_t n)
 
 /* ^\S+@\w[\w.-]*\.\w+$ */
 static int
-email_match(const char *s, size_t n)
+email_match(tmpl_rs_t *r, const char *s, size_t n)
 {
-    size_t  at, i, dot;
+    size_t  at, i, j, dot;
 
     for (i = 0; i < n; i++) {
         if (isspace((unsigned char) s[i])) {
@@ -183,26 +183,34 @@ email_match(const char *s, size_t n)
         }
     }
     for (at = n; at-- > 1; ) {
-        if (s[at] != '@') {
+        if (s[at] != '@' || at + 1 >= n) {
             continue;
         }
-        if (at + 1 >= n || !is_word((unsigned char) s[at + 1])) {
+        i = at + 1;
+        if (!tmpl_word_char(r, s, n, &i)) {
             continue;
         }
         dot = 0;
-        for (i = at + 2; i < n; i++) {
-            unsigned char  c = (unsigned char) s[i];
-
-            if (c == '.') {
+        while (i < n) {
+            j = i;
+            if (s[i] == '.') {
                 dot = i;
-            } else if (!is_word(c) && c != '-') {
+                i++;
+            } else if (s[i] == '-') {
+                i++;
+            } else if (!tmpl_word_char(r, s, n, &j)) {
                 break;
+            } else {
+                i = j;
             }
         }
         if (i != n || dot == 0 || dot + 1 >= n) {
             continue;
         }
-        for (i = dot + 1; i < n && is_word((unsigned char) s[i]); i++) {
+        for (i = dot + 1; i < n; ) {
+            if (!tmpl_word_char(r, s, n, &i)) {
+                break;
+            }
         }
         if (i == n) {
             return 1;
@@ -250,7 +258,8 @@ put_trimmed(gw_buf_t *b, const char *s, size_t n, int64_t limit)
 
 
 static void
-urlize_word(gw_buf_t *b, const char *w, size_t n, const char *rel,
+urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
+    const char *rel,
     const char *target, int64_t limit)
 {
     size_t       hs = 0, ms, me, te, k, c, pair;
@@ -328,7 +337,7 @@ urlize_word(gw_buf_t *b, const char *w, size_t n, const char *rel,
         put_trimmed(b, w + ms, me - ms, limit);
         gw_buf_appends(b, "</a>");
     } else if (me - ms > 7 && strncmp(w + ms, "mailto:", 7) == 0
-               && email_match(w + ms + 7, me - ms - 7))
+               && email_match(r, w + ms + 7, me - ms - 7))
     {
         gw_buf_appends(b, "<a href=\"");
         gw_buf_append(b, w + ms, me - ms);
@@ -338,7 +347,7 @@ urlize_word(gw_buf_t *b, const char *w, size_t n, const char *rel,
     } else if (memchr(w + ms, '@', me - ms) != NULL
                && !(me - ms >= 4 && strncmp(w + ms, "www.", 4) == 0)
                && memchr(w + ms, ':', me - ms) == NULL
-               && email_match(w + ms, me - ms))
+               && email_match(r, w + ms, me - ms))
     {
         gw_buf_appends(b, "<a href=\"mailto:");
         gw_buf_append(b, w + ms, me - ms);
@@ -363,7 +372,7 @@ tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out)
     int64_t      limit = -1;
     char         rel[256];
     const char  *target = NULL;
-    int          nofollow, noopener = 1, has_rel = 0;
+    int          nofollow, noopener = 1;
 
     s = tv_escape(r, v.kind == V_UNDEF ? tv_str("", 0, 0) : v);
     if (args[0].kind == V_INT) {
@@ -377,8 +386,6 @@ tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out)
     /* rel parts, sorted, always with noopener (Jinja's default policy) */
     rel[0] = '\0';
     if (args[3].kind == V_STR && args[3].n > 0 && args[3].n < 200) {
-        has_rel = 1;
-        (void) has_rel;
         t = tv_escape(r, args[3]);
         snprintf(rel, sizeof(rel), "%.*s", (int) t.n, t.u.s);
         noopener = strstr(rel, "noopener") == NULL;
@@ -396,17 +403,20 @@ tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out)
     }
     gw_buf_init(&b, r->a, s.n * 2 + 16);
     for (i = 0; i < s.n; ) {
+        size_t  k;
+
+        /* re.split(r"(\s+)"): Unicode whitespace separates words */
         ws = i;
-        while (i < s.n && isspace((unsigned char) s.u.s[i])) {
-            i++;
+        while (i < s.n && (k = tmpl_space_at(s.u.s, s.n, i)) > 0) {
+            i += k;
         }
         gw_buf_append(&b, s.u.s + ws, i - ws);
         ws = i;
-        while (i < s.n && !isspace((unsigned char) s.u.s[i])) {
+        while (i < s.n && tmpl_space_at(s.u.s, s.n, i) == 0) {
             i++;
         }
         if (i > ws) {
-            urlize_word(&b, s.u.s + ws, i - ws, rel, target, limit);
+            urlize_word(r, &b, s.u.s + ws, i - ws, rel, target, limit);
         }
     }
     if (gw_buf_putc(&b, '\0') != GW_OK) {

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 
 tv_t
@@ -239,7 +240,6 @@ tv_map_get(tmpl_rs_t *r, tv_t m, tv_t key, tv_t *out)
 {
     size_t   i;
     json_t  *j;
-    char     buf[32];
 
     if (m.kind == V_JDICT) {
         if (key.kind == V_STR) {
@@ -253,7 +253,6 @@ tv_map_get(tmpl_rs_t *r, tv_t m, tv_t key, tv_t *out)
             }
         } else {
             /* JSON keys are strings: d[1] finds nothing, as in Python */
-            (void) buf;
             return 0;
         }
         if (j == NULL) {

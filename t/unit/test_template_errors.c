@@ -7,7 +7,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "gateway.h"
@@ -105,9 +109,9 @@ test_stray_end_tag(void **state)
 {
     assert_compile_error("{% if a %}x{% endfor %}",
                          "t.html:1:15: Encountered unknown tag 'endfor'. "
-                         "Jinja was looking for the following tags: 'elif'. "
-                         "The innermost block that needs to be closed is "
-                         "'if'.");
+                         "Jinja was looking for the following tags: 'elif' "
+                         "or 'else' or 'endif'. The innermost block that "
+                         "needs to be closed is 'if'.");
 }
 
 
@@ -199,6 +203,56 @@ test_refused_names(void **state)
 }
 
 
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+    char   path[512];
+    FILE  *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+
+/* load_all compiles every file at start-up, so a broken one in a
+ * subdirectory stops it with its position; hidden files are skipped. */
+static void
+test_load_all_reports_syntax_error(void **state)
+{
+    gw_tmpl_env_t  *env;
+    char            dir[] = "/tmp/gw-tmpl-XXXXXX", sub[600], err[512];
+    char            cmd[700];
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof(sub), "%s/pages", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file(dir, "ok.html", "{{ x }}");
+    write_file(dir, ".hidden.html", "{% broken");
+    env = gw_tmpl_env_create();
+    assert_non_null(env);
+    assert_int_equal(gw_tmpl_env_add_path(env, dir), GW_OK);
+    assert_int_equal(gw_tmpl_env_load_all(env, err, sizeof(err)), GW_OK);
+    gw_tmpl_env_destroy(env);
+
+    write_file(sub, "bad.html", "<p>\n  {% if x %}\n{% endfor %}");
+    env = gw_tmpl_env_create();
+    assert_non_null(env);
+    assert_int_equal(gw_tmpl_env_add_path(env, dir), GW_OK);
+    assert_int_equal(gw_tmpl_env_load_all(env, err, sizeof(err)), GW_ERROR);
+    assert_string_equal(err, "pages/bad.html:3:4: Encountered unknown tag "
+                        "'endfor'. Jinja was looking for the following "
+                        "tags: 'elif' or 'else' or 'endif'. The innermost "
+                        "block that needs to be closed is 'if'.");
+    gw_tmpl_env_destroy(env);
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+
 int
 main(void)
 {
@@ -216,6 +270,7 @@ main(void)
         cmocka_unit_test(test_runtime_undefined),
         cmocka_unit_test(test_runtime_type_errors),
         cmocka_unit_test(test_refused_names),
+        cmocka_unit_test(test_load_all_reports_syntax_error),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -103,7 +103,8 @@ test_expressions(void **state)
     check("txt", "{{ 'a' ~ 1 ~ none }} {{ 'ab' * 2 }} {{ [1] + [2] }} "
           "{{ 'b' in 'abc' }} {{ 3 not in [1, 2] }}", NULL,
           "a1None abab [1, 2] True True");
-    check("txt", "{{ x.y[1] }} {{ x['y'][-1] }} {{ x.y[1:] }} {{ 'hello'[::-1] }}",
+    check("txt", "{{ x.y[1] }} {{ x['y'][-1] }} {{ x.y[1:] }} "
+          "{{ 'hello'[::-1] }}",
           "{\"x\": {\"y\": [1, 2, 3]}}", "2 3 [2, 3] olleh");
     check("txt", "{{ 'y' if a else 'n' }} {{ a or 'd' }} {{ b and 1 }}",
           "{\"a\": 0, \"b\": []}", "n d []");
