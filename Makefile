@@ -47,7 +47,7 @@ ifneq ($(APP_SRCS),)
 PROGRAMS   += $(BUILD)/app.so
 endif
 
-.PHONY: all deps run test fuzz bench clean
+.PHONY: all deps run test fuzz bench soak clean
 all: $(PROGRAMS) $(TEST_APPS)
 
 # ---- packages ---------------------------------------------------------------
@@ -152,6 +152,11 @@ run: deps
 bench: deps
 	@$(MAKE) -s -j$$(nproc) all
 	@bench/run
+
+# A million requests against one worker: its RSS must stay flat.
+soak: deps
+	@$(MAKE) -s -j$$(nproc) all
+	@bench/soak
 
 clean:
 	rm -rf build build-san
