@@ -769,6 +769,30 @@ typedef struct gw_tmpl_env_s  gw_tmpl_env_t;
 typedef int (*gw_tmpl_fn_pt)(void *fn_data, void *render_data, json_t *args,
     json_t *kwargs, json_t **result, char *error, size_t error_size);
 
+/*
+ * The same for functions a page calls many times (url_for): no JSON
+ * containers per call.  Each argument is a borrowed view: a keyword
+ * argument has a name (positional ones NULL, first); scalars are given by
+ * type (JSON_STRING: s and len, not NUL-terminated; JSON_INTEGER: i;
+ * JSON_REAL: f; JSON_TRUE, JSON_FALSE, JSON_NULL), lists and dicts as json
+ * (borrowed, JSON_ARRAY or JSON_OBJECT).  The function appends its result
+ * to out, a buffer in the render's arena; the text is a plain string to
+ * the template (escaped on output when autoescape is on).
+ */
+typedef struct {
+    const char  *name;
+    json_type    type;
+    const char  *s;
+    size_t       len;
+    json_int_t   i;
+    double       f;
+    json_t      *json;
+} gw_tmpl_arg_t;
+
+typedef int (*gw_tmpl_argfn_pt)(void *fn_data, void *render_data,
+    const gw_tmpl_arg_t *args, size_t nargs, gw_buf_t *out, char *error,
+    size_t error_size);
+
 gw_tmpl_env_t *gw_tmpl_env_create(void);
 void gw_tmpl_env_destroy(gw_tmpl_env_t *env);
 /* Directories are searched in the order they were added. */
@@ -778,12 +802,28 @@ int gw_tmpl_env_add_global_new(gw_tmpl_env_t *env, const char *name,
     json_t *value);
 int gw_tmpl_env_add_function(gw_tmpl_env_t *env, const char *name,
     gw_tmpl_fn_pt fn, void *fn_data);
+int gw_tmpl_env_add_function_args(gw_tmpl_env_t *env, const char *name,
+    gw_tmpl_argfn_pt fn, void *fn_data);
 /* Compile every (non-hidden) file under the search path. */
 int gw_tmpl_env_load_all(gw_tmpl_env_t *env, char *error, size_t error_size);
 /* Compile one template from memory under name (replacing one of that name);
  * for tests and for templates kept in the application binary. */
 int gw_tmpl_env_add_string(gw_tmpl_env_t *env, const char *name,
     const char *source, size_t len, char *error, size_t error_size);
+
+/*
+ * Development mode, Flask's TEMPLATES_AUTO_RELOAD.  With on, a template
+ * read from a file is checked before use, at most once every interval_ms
+ * (GW_TMPL_RELOAD_INTERVAL: one second; 0: every use): if the file's mtime
+ * or size changed it is compiled again.  If it no longer compiles, uses
+ * fail with "name:line:col: message" until the file is fixed; the old
+ * version is not served instead.  Replaced versions stay in memory until
+ * the environment is destroyed.  Off by default: no stat(), no lock.  Set
+ * it before rendering starts.
+ */
+#define GW_TMPL_RELOAD_INTERVAL  1000
+int gw_tmpl_env_set_auto_reload(gw_tmpl_env_t *env, int on,
+    unsigned interval_ms);
 
 /*
  * Render template name with context (an object, borrowed; NULL for none),

@@ -6,9 +6,11 @@
  */
 
 #include "fw.h"
+#include "urlmap_internal.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 
@@ -65,60 +67,59 @@ gw_url_for(gw_request_t *req, const char *endpoint, json_t *values,
 }
 
 
+/* The template form of url_for: borrowed arguments, the URL built
+ * straight into the render's buffer. */
 static int
-gw_tmpl_url_for(void *fn_data, void *render_data, json_t *args,
-    json_t *kwargs, json_t **result, char *error, size_t n)
+gw_tmpl_url_for_args(void *fn_data, void *render_data,
+    const gw_tmpl_arg_t *args, size_t nargs, gw_buf_t *out, char *error,
+    size_t n)
 {
     gw_request_t  *req = render_data;
     const char    *endpoint, *bp;
-    gw_str_t       path;
-    char          *full;
+    size_t         len, npos;
 
-    endpoint = json_string_value(json_array_get(args, 0));
-    if (endpoint == NULL || json_array_size(args) != 1) {
+    for (npos = 0; npos < nargs && args[npos].name == NULL; npos++) {
+        /* positional ones come first */
+    }
+    if (npos != 1 || args[0].type != JSON_STRING) {
         snprintf(error, n, "url_for() takes the endpoint name, then "
                  "keyword arguments");
         return GW_ERROR;
     }
+    endpoint = args[0].s;
+    len = args[0].len;
 
-    if (endpoint[0] == '.') {
+    if (len && endpoint[0] == '.') {
         bp = gw_request_blueprint(req);
-        endpoint = bp ? gw_arena_printf(req->arena, "%s%s", bp, endpoint)
-                      : endpoint + 1;
-        if (endpoint == NULL) {
-            snprintf(error, n, "out of memory");
-            return GW_ERROR;
+        if (bp != NULL) {
+            endpoint = gw_arena_printf(req->arena, "%s%.*s", bp, (int) len,
+                                       endpoint);
+            if (endpoint == NULL) {
+                snprintf(error, n, "out of memory");
+                return GW_ERROR;
+            }
+            len = strlen(endpoint);
+        } else {
+            endpoint++;
+            len--;
         }
     }
 
-    error[0] = '\0';
-    if (gw_urlmap_build(req->app->map, req->arena, endpoint,
-                        json_object_size(kwargs) ? kwargs : NULL, &path,
-                        error, n) != GW_OK)
+    if (req->script_root.len
+        && gw_buf_append(out, req->script_root.data, req->script_root.len)
+           != GW_OK)
     {
-        if (error[0] == '\0') {
-            snprintf(error, n, "url_for('%s'): cannot build the URL",
-                     endpoint);
-        }
+        snprintf(error, n, "url_for: out of memory");
         return GW_ERROR;
     }
-
-    /* a page calls this dozens of times: no printf, no UTF-8 check (the
-     * path is percent-encoded ASCII) */
-    if (req->script_root.len == 0) {
-        *result = json_stringn_nocheck(path.data, path.len);
-    } else {
-        full = gw_arena_alloc(req->arena, req->script_root.len + path.len);
-        if (full == NULL) {
-            snprintf(error, n, "url_for: out of memory");
-            return GW_ERROR;
+    error[0] = '\0';
+    if (gw_urlmap_build_args(req->app->map, endpoint, len, args + 1,
+                             nargs - 1, out, error, n) != GW_OK)
+    {
+        if (error[0] == '\0') {
+            snprintf(error, n, "url_for('%.*s'): cannot build the URL",
+                     (int) len, endpoint);
         }
-        memcpy(full, req->script_root.data, req->script_root.len);
-        memcpy(full + req->script_root.len, path.data, path.len);
-        *result = json_stringn_nocheck(full, req->script_root.len + path.len);
-    }
-    if (*result == NULL) {
-        snprintf(error, n, "url_for: out of memory");
         return GW_ERROR;
     }
     return GW_OK;
@@ -176,10 +177,21 @@ gw_add_dirs(gw_app_t *app, gw_blueprint_t *bp)
 int
 gw_app_templates_load(gw_app_t *app, char *error, size_t n)
 {
-    const char   *dir;
+    const char   *dir, *v;
     gw_config_t  *c;
     json_t       *config;
     char          msg[GW_FW_ERROR_SIZE];
+
+    /* Flask's TEMPLATES_AUTO_RELOAD; absent leaves what setup() chose */
+    v = gw_app_config_get(app, "TEMPLATES_AUTO_RELOAD");
+    if (v != NULL) {
+        gw_tmpl_env_set_auto_reload(app->tmpl,
+                                    strcasecmp(v, "true") == 0
+                                    || strcmp(v, "1") == 0
+                                    || strcasecmp(v, "yes") == 0
+                                    || strcasecmp(v, "on") == 0,
+                                    GW_TMPL_RELOAD_INTERVAL);
+    }
 
     config = json_object();
     if (config == NULL) {
@@ -197,8 +209,9 @@ gw_app_templates_load(gw_app_t *app, char *error, size_t n)
         || (gw_is_dir(dir) && gw_tmpl_env_add_path(app->tmpl, dir) != GW_OK)
         || gw_add_dirs(app, app->blueprints) != GW_OK
         || gw_tmpl_env_add_global_new(app->tmpl, "config", config) != GW_OK
-        || gw_tmpl_env_add_function(app->tmpl, "url_for", gw_tmpl_url_for,
-                                    app) != GW_OK
+        || gw_tmpl_env_add_function_args(app->tmpl, "url_for",
+                                         gw_tmpl_url_for_args, app)
+           != GW_OK
         || gw_tmpl_env_add_function(app->tmpl, "get_flashed_messages",
                                     gw_tmpl_flashed, app) != GW_OK)
     {

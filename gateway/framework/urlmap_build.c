@@ -260,3 +260,379 @@ failed:
              endpoint, msg);
     return GW_ERROR;
 }
+
+
+/* ---- url_for from templates: borrowed arguments, no JSON -------------- */
+
+/* Bytes percent-encoding keeps: unreserved, plus GW_URL_SAFE_VALUE for
+ * converter values, plus GW_URL_SAFE_QUERY for the query string. */
+static const unsigned char  gw_keep_value[256] = {
+    ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+    ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1,
+    ['!'] = 1, ['$'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1,
+    ['+'] = 1, [','] = 1, [';'] = 1, ['/'] = 1, [':'] = 1
+};
+
+static const unsigned char  gw_keep_query[256] = {
+    ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+    ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1,
+    ['!'] = 1, ['$'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1,
+    [','] = 1, [';'] = 1
+};
+
+
+/* Percent-encode straight into b; in the query ' ' becomes '+'. */
+static int
+gw_build_encode(gw_buf_t *b, const char *s, size_t n,
+    const unsigned char *keep, int plus)
+{
+    static const char     hex[] = "0123456789ABCDEF";
+    const unsigned char  *p = (const unsigned char *) s, *end = p + n;
+    char                 *d;
+
+    if (gw_buf_reserve(b, 3 * n) != GW_OK) {
+        return GW_ERROR;
+    }
+    d = b->data + b->len;
+    for ( ; p < end; p++) {
+        if (keep[*p]) {
+            *d++ = (char) *p;
+        } else if (*p == ' ' && plus) {
+            *d++ = '+';
+        } else {
+            *d++ = '%';
+            *d++ = hex[*p >> 4];
+            *d++ = hex[*p & 0xf];
+        }
+    }
+    b->len = d - b->data;
+    return GW_OK;
+}
+
+
+/* str() of a scalar argument: "text" points into tmp or the argument. */
+static gw_str_t
+gw_arg_text(const gw_tmpl_arg_t *a, char *tmp, size_t size)
+{
+    gw_str_t    t;
+    uint64_t    u;
+    char       *p;
+
+    switch (a->type) {
+    case JSON_STRING:
+        t.data = a->s;
+        t.len = a->len;
+        return t;
+    case JSON_TRUE:
+        t.data = "True";
+        t.len = 4;
+        return t;
+    case JSON_FALSE:
+        t.data = "False";
+        t.len = 5;
+        return t;
+    default:
+        /* JSON_INTEGER, the only other type the fast path lets in */
+        u = a->i < 0 ? 0 - (uint64_t) a->i : (uint64_t) a->i;
+        p = tmp + size;
+        do {
+            *--p = (char) ('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (a->i < 0) {
+            *--p = '-';
+        }
+        t.data = p;
+        t.len = tmp + size - p;
+        return t;
+    }
+}
+
+
+static json_t *
+gw_arg_json(const gw_tmpl_arg_t *a)
+{
+    switch (a->type) {
+    case JSON_STRING:
+        return json_stringn_nocheck(a->s, a->len);
+    case JSON_INTEGER:
+        return json_integer(a->i);
+    case JSON_REAL:
+        return json_real(a->f);
+    case JSON_TRUE:
+        return json_true();
+    case JSON_FALSE:
+        return json_false();
+    case JSON_ARRAY:
+    case JSON_OBJECT:
+        return json_incref(a->json);
+    default:
+        return json_null();
+    }
+}
+
+
+static const gw_tmpl_arg_t *
+gw_arg_find(const gw_tmpl_arg_t *kw, size_t nkw, const char *key)
+{
+    size_t  i;
+
+    for (i = 0; i < nkw; i++) {
+        if (kw[i].type != JSON_NULL && strcmp(kw[i].name, key) == 0) {
+            return &kw[i];
+        }
+    }
+    return NULL;
+}
+
+
+/* One converter's value: strings and integers here, the rest (any(),
+ * float, numbers given as text) through the converter itself. */
+static int
+gw_build_arg_conv(const gw_urlmap_t *m, const gw_conv_t *c,
+    const gw_tmpl_arg_t *a, gw_buf_t *b, char *msg, size_t msg_size)
+{
+    char       tmp[24];
+    gw_str_t   t;
+    json_t    *j;
+    size_t     i;
+    int        rc;
+
+    if (c->type == GW_CONV_INT && a->type == JSON_INTEGER) {
+        /* zfill: zeros go after the sign */
+        t = gw_arg_text(a, tmp, sizeof(tmp));
+        if (a->i < 0) {
+            t.data++;
+            t.len--;
+            if (gw_buf_putc(b, '-') != GW_OK) {
+                goto nomem;
+            }
+        }
+        for (i = t.len + (a->i < 0); (long long) i < c->fixed_digits; i++) {
+            if (gw_buf_putc(b, '0') != GW_OK) {
+                goto nomem;
+            }
+        }
+        if (gw_buf_append(b, t.data, t.len) != GW_OK) {
+            goto nomem;
+        }
+        return GW_OK;
+    }
+
+    if (c->type == GW_CONV_STRING || c->type == GW_CONV_PATH
+        || c->type == GW_CONV_UUID)
+    {
+        t = gw_arg_text(a, tmp, sizeof(tmp));
+        if (gw_build_encode(b, t.data, t.len, gw_keep_value, 0) != GW_OK) {
+            goto nomem;
+        }
+        return GW_OK;
+    }
+
+    j = gw_arg_json(a);
+    if (j == NULL) {
+        goto nomem;
+    }
+    rc = gw_conv_to_url(m, c, j, b, msg, msg_size);
+    json_decref(j);
+    return rc;
+
+nomem:
+    snprintf(msg, msg_size, "out of memory");
+    return GW_ERROR;
+}
+
+
+/* Anything but plain scalars under distinct names (lists in the query,
+ * floats, a name given twice) goes the general way. */
+static int
+gw_args_simple(const gw_tmpl_arg_t *kw, size_t nkw)
+{
+    size_t  i, j;
+
+    for (i = 0; i < nkw; i++) {
+        if (kw[i].name == NULL) {
+            return 0;
+        }
+        switch (kw[i].type) {
+        case JSON_STRING:
+        case JSON_INTEGER:
+        case JSON_TRUE:
+        case JSON_FALSE:
+        case JSON_NULL:
+            break;
+        default:
+            return 0;
+        }
+        for (j = 0; j < i; j++) {
+            if (strcmp(kw[i].name, kw[j].name) == 0) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+
+static int
+gw_build_args_json(const gw_urlmap_t *m, const char *endpoint,
+    const gw_tmpl_arg_t *kw, size_t nkw, gw_buf_t *out, char *error,
+    size_t error_size)
+{
+    json_t    *values, *x;
+    gw_str_t   path;
+    size_t     i;
+    int        rc;
+
+    values = NULL;
+    if (nkw) {
+        values = json_object();
+        if (values == NULL) {
+            goto nomem;
+        }
+        for (i = 0; i < nkw; i++) {
+            x = gw_arg_json(&kw[i]);
+            if (x == NULL || kw[i].name == NULL
+                || json_object_set_new(values, kw[i].name, x) != 0)
+            {
+                json_decref(values);
+                goto nomem;
+            }
+        }
+    }
+    rc = gw_urlmap_build(m, out->arena, endpoint, values, &path, error,
+                         error_size);
+    json_decref(values);
+    if (rc != GW_OK) {
+        return rc;
+    }
+    return gw_buf_append(out, path.data, path.len);
+
+nomem:
+    snprintf(error, error_size, "could not build url for endpoint '%s': "
+             "out of memory", endpoint);
+    return GW_ERROR;
+}
+
+
+static const gw_endpoint_t *
+gw_urlmap_endpointn(const gw_urlmap_t *m, const char *name, size_t len)
+{
+    size_t  lo, hi, mid;
+    int     rc;
+
+    lo = 0;
+    hi = m->nendpoints;
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        rc = strncmp(m->endpoints[mid].endpoint, name, len);
+        if (rc == 0 && m->endpoints[mid].endpoint[len] != '\0') {
+            rc = 1;
+        }
+        if (rc == 0) {
+            return &m->endpoints[mid];
+        }
+        if (rc < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+
+int
+gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
+    size_t len, const gw_tmpl_arg_t *kw, size_t nkw, gw_buf_t *out,
+    char *error, size_t error_size)
+{
+    const gw_endpoint_t  *ep;
+    const gw_rule_t      *r;
+    const gw_piece_t     *pc;
+    const gw_tmpl_arg_t  *a;
+    char                  msg[256], tmp[24];
+    gw_str_t              t;
+    size_t                i, j, start, nq;
+    char                 *name;
+
+    /* as a C string, the name ends at a NUL */
+    len = strnlen(endpoint, len);
+    ep = gw_urlmap_endpointn(m, endpoint, len);
+
+    /* errors, and the rare argument kinds, as gw_urlmap_build has them */
+    if (ep == NULL || !gw_args_simple(kw, nkw)) {
+        name = gw_arena_strndup(out->arena, endpoint, len);
+        if (name == NULL) {
+            snprintf(error, error_size, "out of memory");
+            return GW_ERROR;
+        }
+        return gw_build_args_json(m, name, kw, nkw, out, error, error_size);
+    }
+
+    r = NULL;
+    for (i = 0; i < ep->nrules && r == NULL; i++) {
+        r = ep->rules[i];
+        for (j = 0; j < r->nconvs; j++) {
+            if (gw_arg_find(kw, nkw, r->convs[j]->var) == NULL) {
+                r = NULL;
+                break;
+            }
+        }
+    }
+    if (r == NULL) {
+        name = gw_arena_strndup(out->arena, endpoint, len);
+        if (name == NULL) {
+            snprintf(error, error_size, "out of memory");
+            return GW_ERROR;
+        }
+        return gw_build_args_json(m, name, kw, nkw, out, error, error_size);
+    }
+
+    start = out->len;
+    for (i = 0; i < r->ntrace; i++) {
+        pc = &r->trace[i];
+        if (pc->conv == NULL) {
+            if (gw_buf_append(out, pc->text.data, pc->text.len) != GW_OK) {
+                goto nomem;
+            }
+            continue;
+        }
+        a = gw_arg_find(kw, nkw, pc->conv->var);
+        if (gw_build_arg_conv(m, pc->conv, a, out, msg, sizeof(msg))
+            != GW_OK)
+        {
+            goto failed;
+        }
+    }
+
+    /* the other values, in the order they were given */
+    nq = 0;
+    for (i = 0; i < nkw; i++) {
+        if (kw[i].type == JSON_NULL || gw_rule_is_arg(r, kw[i].name)) {
+            continue;
+        }
+        t = gw_arg_text(&kw[i], tmp, sizeof(tmp));
+        if (gw_buf_putc(out, nq++ ? '&' : '?') != GW_OK
+            || gw_build_encode(out, kw[i].name, strlen(kw[i].name),
+                               gw_keep_query, 1) != GW_OK
+            || gw_buf_putc(out, '=') != GW_OK
+            || gw_build_encode(out, t.data, t.len, gw_keep_query, 1)
+               != GW_OK)
+        {
+            goto nomem;
+        }
+    }
+    return GW_OK;
+
+nomem:
+
+    snprintf(msg, sizeof(msg), "out of memory");
+
+failed:
+
+    out->len = start;
+    snprintf(error, error_size, "could not build url for endpoint '%.*s': "
+             "%s", (int) len, endpoint, msg);
+    return GW_ERROR;
+}

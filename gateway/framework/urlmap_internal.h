@@ -148,6 +148,13 @@ int gw_conv_to_url(const gw_urlmap_t *m, const gw_conv_t *c, json_t *value,
 /* str() of a JSON scalar, as Python would print it (True, 1.5, 1e+20). */
 int gw_json_to_text(const gw_urlmap_t *m, json_t *value, gw_buf_t *b);
 
+/* url_for from a template: gw_urlmap_build() with the keyword arguments
+ * of a gw_tmpl_argfn_pt call instead of an object, the URL appended to
+ * out.  Same URLs and errors, without JSON values for the common ones. */
+int gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
+    size_t len, const gw_tmpl_arg_t *kw, size_t nkw, gw_buf_t *out,
+    char *error, size_t error_size);
+
 /* Grow an arena array of n items of size to hold one more. */
 int gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
     size_t size);

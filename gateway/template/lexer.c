@@ -26,6 +26,9 @@ typedef struct {
     char         *err;
     size_t        errsz;
     int           strip_next;   /* a "-" end marker: trim the next data */
+    int           failed;       /* a syntax error is in err */
+    uint32_t      err_line;
+    uint32_t      err_col;
 } lexer_t;
 
 
@@ -43,6 +46,9 @@ lex_error(lexer_t *lx, size_t pos, const char *msg)
     }
     snprintf(lx->err, lx->errsz, "%s:%u:%zu: %s", lx->name, line,
              pos - ls + 1, msg);
+    lx->failed = 1;
+    lx->err_line = line;
+    lx->err_col = (uint32_t) (pos - ls + 1);
     return GW_ERROR;
 }
 
@@ -346,7 +352,8 @@ lex_tag(lexer_t *lx, size_t *pos, int kind)
         }
         start = i;
         if (depth == 0) {
-            if ((s[i] == '-' || s[i] == '+') && i + 2 < lx->len + 0
+            if ((s[i] == '-' || (s[i] == '+' && kind == T_BLOCK_BEGIN))
+                && i + 2 < lx->len + 0
                 && s[i + 1] == endc && s[i + 2] == '}')
             {
                 if (lex_push(lx, kind + 1, i) == NULL) {
@@ -538,7 +545,7 @@ tmpl_lex(gw_arena_t *a, const char *name, const char *src, size_t len,
 
         if (norm[i + 1] == '#') {
             if (lex_data(&lx, data_start, i, ls) != GW_OK) {
-                return GW_ERROR;
+                goto failed;
             }
             found = 0;
             for (q = p; q + 1 < lx.len; q++) {
@@ -548,7 +555,8 @@ tmpl_lex(gw_arena_t *a, const char *name, const char *src, size_t len,
                 }
             }
             if (!found) {
-                return lex_error(&lx, i, "Missing end of comment tag");
+                lex_error(&lx, i, "Missing end of comment tag");
+                goto failed;
             }
             lx.strip_next = q > p && norm[q - 1] == '-';
             i = data_start = q + 2;
@@ -559,7 +567,7 @@ tmpl_lex(gw_arena_t *a, const char *name, const char *src, size_t len,
             && match_word_tag(&lx, p, "raw", &end, &ls, &rs))
         {
             if (lex_data(&lx, data_start, i, ls) != GW_OK) {
-                return GW_ERROR;
+                goto failed;
             }
             lx.strip_next = rs;
             for (q = end; q + 1 < lx.len; q++) {
@@ -570,7 +578,7 @@ tmpl_lex(gw_arena_t *a, const char *name, const char *src, size_t len,
                     && match_word_tag(&lx, q + 2, "endraw", &e2, &ls2, &rs2))
                 {
                     if (lex_data(&lx, end, q, ls2) != GW_OK) {
-                        return GW_ERROR;
+                        goto failed;
                     }
                     lx.strip_next = rs2;
                     i = data_start = e2;
@@ -578,40 +586,65 @@ tmpl_lex(gw_arena_t *a, const char *name, const char *src, size_t len,
                 }
             }
             if (q + 1 >= lx.len) {
-                return lex_error(&lx, i, "Missing end of raw directive");
+                lex_error(&lx, i, "Missing end of raw directive");
+                goto failed;
             }
             continue;
         }
 
         if (lex_data(&lx, data_start, i, ls) != GW_OK) {
-            return GW_ERROR;
+            goto failed;
         }
         kind = norm[i + 1] == '{' ? T_VAR_BEGIN : T_BLOCK_BEGIN;
         if (lex_push(&lx, kind, i) == NULL) {
-            return GW_ERROR;
+            goto failed;
         }
         if (p < lx.len && (norm[p] == '-' || norm[p] == '+')) {
             p++;
         }
         if (lex_tag(&lx, &p, kind) != GW_OK) {
-            return GW_ERROR;
+            goto failed;
         }
         i = data_start = p;
     }
     if (lex_data(&lx, data_start, lx.len, 0) != GW_OK) {
-        return GW_ERROR;
+        goto failed;
     }
     {
         tmpl_tok_t  *t = lex_push(&lx, T_EOF, lx.len);
 
         if (t == NULL) {
-            return GW_ERROR;
+            goto failed;
         }
         /* Jinja reports end-of-template errors at the last token's line */
         if (lx.n > 1) {
             t->line = lx.toks[lx.n - 2].line;
             t->col = lx.toks[lx.n - 2].col;
         }
+    }
+    *toks = lx.toks;
+    *ntoks = lx.n;
+    return GW_OK;
+
+failed:
+    /* Jinja's lexer is a generator: its error is raised only when the
+     * parser reads that far, so a parse error before it wins.  The error
+     * becomes the last token. */
+    if (!lx.failed) {
+        return GW_ERROR;
+    }
+    {
+        tmpl_tok_t  *t = lex_push(&lx, T_ERROR, lx.len);
+        char        *m = gw_arena_strdup(a, err);
+
+        if (t == NULL || m == NULL) {
+            return GW_ERROR;
+        }
+        t->line = lx.err_line;
+        t->col = lx.err_col;
+        t->s = m;
+        t->len = strlen(m);
+        err[0] = '\0';
     }
     *toks = lx.toks;
     *ntoks = lx.n;

@@ -132,6 +132,7 @@ gw_tmpl_env_add_function(gw_tmpl_env_t *env, const char *name,
     env->funcs[env->nfuncs].name = s;
     env->funcs[env->nfuncs].fn = fn;
     env->funcs[env->nfuncs].data = fn_data;
+    env->funcs[env->nfuncs].argfn = NULL;
     env->nfuncs++;
     return GW_OK;
 }
@@ -213,10 +214,20 @@ read_file(const char *path, size_t *len, int *missing)
 }
 
 
-/* Compile and publish; called with the lock held. */
+/* Make a complete t visible to readers; called with the lock held. */
+void
+tmpl_env_link(gw_tmpl_env_t *env, tmpl_t *t)
+{
+    t->next = env->templates;
+    __atomic_store_n(&env->templates, t, __ATOMIC_RELEASE);
+}
+
+
+/* Compile and publish; called with the lock held.  A template read from
+ * path (st: its stat) remembers it for auto-reload. */
 static tmpl_t *
 publish(gw_tmpl_env_t *env, const char *name, const char *src, size_t len,
-    char *err, size_t errsz)
+    const char *path, const struct stat *st, char *err, size_t errsz)
 {
     tmpl_t  *t;
 
@@ -224,8 +235,12 @@ publish(gw_tmpl_env_t *env, const char *name, const char *src, size_t len,
     if (t == NULL) {
         return NULL;
     }
-    t->next = env->templates;
-    __atomic_store_n(&env->templates, t, __ATOMIC_RELEASE);
+    if (path != NULL && tmpl_watch_new(env, t, path, st) != GW_OK) {
+        gw_arena_destroy(t->arena);
+        snprintf(err, errsz, "%s: out of memory", name);
+        return NULL;
+    }
+    tmpl_env_link(env, t);
     return t;
 }
 
@@ -247,7 +262,9 @@ tmpl_env_get(gw_tmpl_env_t *env, const char *name, size_t len,
     }
     t = find_loaded(env, name, len);
     if (t != NULL) {
-        return t;
+        /* only auto-reload looks at the file again; the default is this
+         * lock-free lookup and nothing else */
+        return env->reload ? tmpl_reload(env, t, missing, err, errsz) : t;
     }
     pthread_mutex_lock(&env->lock);
     t = find_loaded(env, name, len);
@@ -270,15 +287,16 @@ tmpl_env_get(gw_tmpl_env_t *env, const char *name, size_t len,
             continue;
         }
         src = read_file(path, &slen, &miss);
-        free(path);
         if (src == NULL) {
+            free(path);
             if (miss) {
                 continue;
             }
             snprintf(err, errsz, "%s: cannot read template", nm);
             break;
         }
-        t = publish(env, nm, src, slen, err, errsz);
+        t = publish(env, nm, src, slen, path, &st, err, errsz);
+        free(path);
         free(src);
         free(nm);
         pthread_mutex_unlock(&env->lock);
@@ -313,7 +331,7 @@ gw_tmpl_env_add_string(gw_tmpl_env_t *env, const char *name,
             break;
         }
     }
-    t = publish(env, name, source, len, error, error_size);
+    t = publish(env, name, source, len, NULL, NULL, error, error_size);
     if (t == NULL) {
         rc = GW_ERROR;
     }

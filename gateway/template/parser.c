@@ -26,6 +26,9 @@ typedef struct {
     size_t           nblocks;
     size_t           blocks_cap;
     int              depth;         /* bounds recursion on hostile input */
+    char            *deferred;      /* the first compile-time error (an
+                                       unknown filter), reported once the
+                                       whole file parsed, as Jinja does */
 } parser_t;
 
 #define TMPL_MAX_NESTING  200
@@ -99,6 +102,14 @@ perr(parser_t *p, tmpl_tok_t *t, const char *fmt, ...)
     if (p->err[0]) {
         return NULL;
     }
+    /* the lexer's error, once the parser has read up to it */
+    if (t->type != T_ERROR && p->toks[p->i].type == T_ERROR) {
+        t = &p->toks[p->i];
+    }
+    if (t->type == T_ERROR) {
+        snprintf(p->err, p->errsz, "%s", t->s);
+        return NULL;
+    }
     n = snprintf(p->err, p->errsz, "%s:%u:%u: ", p->t->name, t->line,
                  t->col);
     if (n < 0 || (size_t) n >= p->errsz) {
@@ -108,6 +119,30 @@ perr(parser_t *p, tmpl_tok_t *t, const char *fmt, ...)
     vsnprintf(p->err + n, p->errsz - n, fmt, ap);
     va_end(ap);
     return NULL;
+}
+
+
+/* An error Jinja's code generator raises: after the whole file parsed
+ * (a syntax error anywhere wins).  Returns 0 on out of memory. */
+static int
+defer_err(parser_t *p, tmpl_tok_t *t, const char *fmt, ...)
+{
+    va_list  ap;
+    char     m[256];
+    int      n;
+
+    if (p->deferred != NULL) {
+        return 1;
+    }
+    n = snprintf(m, sizeof(m), "%s:%u:%u: ", p->t->name, t->line, t->col);
+    if (n < 0 || (size_t) n >= sizeof(m)) {
+        n = 0;
+    }
+    va_start(ap, fmt);
+    vsnprintf(m + n, sizeof(m) - n, fmt, ap);
+    va_end(ap);
+    p->deferred = gw_arena_strdup(p->a, m);
+    return p->deferred != NULL;
 }
 
 
@@ -473,7 +508,12 @@ parse_filter(parser_t *p, tmpl_node_t *input)
     n->s = gw_arena_strndup(p->a, t->s, t->len);
     def = tmpl_filter_find(t->s, t->len);
     if (def == NULL) {
-        return perr(p, t, "No filter named '%.*s'.", (int) t->len, t->s);
+        if (!defer_err(p, t, "No filter named '%.*s'.", (int) t->len, t->s)
+            || (skip_op(p, "(") && !parse_call_args(p, &pos, &kw)))
+        {
+            return NULL;
+        }
+        return n;
     }
     n->def = def;
     if (skip_op(p, "(")) {
@@ -566,8 +606,10 @@ parse_test(parser_t *p, tmpl_node_t *input)
         n->flags |= NF_NEGATE;
     }
     def = tmpl_test_find(t->s, t->len);
-    if (def == NULL) {
-        return perr(p, t, "No test named '%.*s'.", (int) t->len, t->s);
+    if (def == NULL && !defer_err(p, t, "No test named '%.*s'.",
+                                  (int) t->len, t->s))
+    {
+        return NULL;
     }
     n->def = def;
     if (skip_op(p, "(")) {
@@ -584,7 +626,7 @@ parse_test(parser_t *p, tmpl_node_t *input)
             return NULL;
         }
     }
-    if (!bind_args(p, n, def->params, &pos, &kw, t)) {
+    if (def != NULL && !bind_args(p, n, def->params, &pos, &kw, t)) {
         return NULL;
     }
     return n;
@@ -1266,6 +1308,10 @@ parse_target(parser_t *p, int with_ns, const char *extra_end)
     for ( ;; ) {
         if (v.n && !skip_op(p, ",")) {
             break;
+        }
+        if (is_op(cur(p), "=") && v.n) {
+            /* "=" ends no tuple in Jinja: "b, = 1" reads past it */
+            return perr(p, cur(p), "unexpected '='");
         }
         if (tuple_ends(p, extra_end)) {
             break;
@@ -2237,6 +2283,14 @@ tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
     }
     t->body = parse_body(&p, NULL, "", &which);
     if (err[0]) {
+        goto failed;
+    }
+    if (p.ntoks && p.toks[p.ntoks - 1].type == T_ERROR) {
+        snprintf(err, errsz, "%s", p.toks[p.ntoks - 1].s);
+        goto failed;
+    }
+    if (p.deferred != NULL) {
+        snprintf(err, errsz, "%s", p.deferred);
         goto failed;
     }
     t->blocks = p.blocks;

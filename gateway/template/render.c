@@ -157,11 +157,30 @@ lookup_builtin(tmpl_rs_t *r, const char *name, tv_t *out)
 }
 
 
+/* "'name' is undefined", without printf: pages look up undefined names
+ * routinely ({{ x | default(...) }}). */
+static const char *
+undef_msg(tmpl_rs_t *r, const char *name)
+{
+    size_t   len = strlen(name);
+    char    *m;
+
+    m = gw_arena_alloc(r->a, len + sizeof("'' is undefined"));
+    if (m == NULL) {
+        return NULL;
+    }
+    m[0] = '\'';
+    memcpy(m + 1, name, len);
+    memcpy(m + 1 + len, "' is undefined", sizeof("' is undefined"));
+    return m;
+}
+
+
 static int
 lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     tv_t *out)
 {
-    size_t   i;
+    size_t   i, h;
     json_t  *j;
 
     for ( ; f != NULL; f = f->parent) {
@@ -179,9 +198,17 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
             }
         }
     }
+    /* names are interned: the pointer is the key */
+    h = ((uintptr_t) name >> 3) & (TMPL_GCACHE - 1);
+    if (r->gcache[h].name == name) {
+        *out = r->gcache[h].val;
+        return GW_OK;
+    }
     j = json_object_get(r->env->globals, name);
     if (j != NULL) {
         *out = tv_from_json(j);
+        r->gcache[h].name = name;
+        r->gcache[h].val = *out;
         return GW_OK;
     }
     for (i = 0; i < r->env->nfuncs; i++) {
@@ -189,13 +216,15 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
             memset(out, 0, sizeof(*out));
             out->kind = V_FUNC;
             out->u.p = &r->env->funcs[i];
+            r->gcache[h].name = name;
+            r->gcache[h].val = *out;
             return GW_OK;
         }
     }
     if (lookup_builtin(r, name, out)) {
         return GW_OK;
     }
-    *out = tv_undef(gw_arena_printf(r->a, "'%s' is undefined", name));
+    *out = tv_undef(undef_msg(r, name));
     return GW_OK;
 }
 
@@ -524,6 +553,57 @@ slice_index(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_node_t *e,
 }
 
 
+static int
+str_ascii(const char *s, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        if ((unsigned char) s[i] >= 0x80) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+
+/* s[start:stop] of an ASCII string, bounds as Python's slice.indices()
+ * has them for a step of 1. */
+static int
+slice_ascii(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t start, int gs,
+    int64_t stop, int ge, tv_t *out)
+{
+    int64_t   len = (int64_t) s.n;
+    char     *d;
+
+    if (!gs) {
+        start = 0;
+    } else if (start < 0) {
+        start = start + len < 0 ? 0 : start + len;
+    } else if (start > len) {
+        start = len;
+    }
+    if (!ge) {
+        stop = len;
+    } else if (stop < 0) {
+        stop = stop + len < 0 ? 0 : stop + len;
+    } else if (stop > len) {
+        stop = len;
+    }
+    if (stop < start) {
+        stop = start;
+    }
+    d = gw_arena_alloc(r->a, (size_t) (stop - start) + 1);
+    if (d == NULL) {
+        return oom(r, n);
+    }
+    tmpl_memcpy(d, s.u.s + start, (size_t) (stop - start));
+    d[stop - start] = '\0';
+    *out = tv_str(d, (size_t) (stop - start), s.safe);
+    return GW_OK;
+}
+
+
 static __attribute__((noinline)) int
 eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
@@ -552,6 +632,10 @@ eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
     if (!tv_is_seq(obj) && obj.kind != V_STR) {
         return tmpl_error(r, n, "'%s' object is not subscriptable",
                           tv_type_name(obj));
+    }
+    if (obj.kind == V_STR && step == 1 && str_ascii(obj.u.s, obj.n)) {
+        /* characters are bytes: no list of one-character strings */
+        return slice_ascii(r, n, obj, start, gs, stop, ge, out);
     }
     if (tv_to_list(r, obj, &items, &len) != GW_OK) {
         return oom(r, n);
@@ -1350,6 +1434,10 @@ call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
     char     msg[256];
     int      rc = GW_ERROR;
 
+    if (fn->argfn != NULL) {
+        return tmpl_call_argfn(r, n, fn, args, nargs, knames, kvals, nkw,
+                               out);
+    }
     ja = json_array();
     jk = json_object();
     if (ja == NULL || jk == NULL) {
@@ -2546,8 +2634,7 @@ bind_locals(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root)
             continue;
         }
         if (frame_set(r, root, t->locals[i],
-                      tv_undef(gw_arena_printf(r->a, "'%s' is undefined",
-                                               t->locals[i]))) != GW_OK)
+                      tv_undef(undef_msg(r, t->locals[i]))) != GW_OK)
         {
             return GW_ERROR;
         }

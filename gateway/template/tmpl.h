@@ -85,7 +85,8 @@ typedef enum {
     T_STRING,
     T_INT,
     T_FLOAT,
-    T_OP
+    T_OP,
+    T_ERROR         /* s: the lexer's message, raised when parsed up to */
 } tmpl_tok_type_t;
 
 typedef struct {
@@ -122,6 +123,7 @@ enum {
 
 typedef struct tmpl_node_s  tmpl_node_t;
 typedef struct tmpl_s       tmpl_t;
+typedef struct tmpl_watch_s tmpl_watch_t;
 
 typedef struct tmpl_rs_s    tmpl_rs_t;
 
@@ -194,6 +196,8 @@ struct tmpl_s {
     size_t           nlocals;
     gw_arena_t      *arena;     /* owns the nodes */
     tmpl_t          *next;      /* env's list */
+    tmpl_watch_t    *watch;     /* its file, for auto-reload; NULL if
+                                   compiled from memory */
 };
 
 
@@ -203,6 +207,7 @@ typedef struct {
     const char      *name;
     gw_tmpl_fn_pt    fn;
     void            *data;
+    gw_tmpl_argfn_pt argfn;     /* set instead of fn: the argument form */
 } tmpl_func_t;
 
 struct gw_tmpl_env_s {
@@ -225,6 +230,8 @@ struct gw_tmpl_env_s {
     locale_t         loc;       /* C.UTF-8, for Unicode case mapping */
     uint64_t         max_steps; /* statements one render may run; 0: the
                                    default, a guard against runaway loops */
+    int              reload;    /* auto-reload: look at the files again */
+    int64_t          reload_ns; /* at most this often per template */
 };
 
 #define TMPL_DEFAULT_STEPS  50000000
@@ -233,6 +240,8 @@ struct gw_tmpl_env_s {
 /* ---- render state ------------------------------------------------------- */
 
 typedef struct tmpl_frame_s  tmpl_frame_t;
+
+#define TMPL_GCACHE  16     /* a power of two */
 
 struct tmpl_frame_s {
     tmpl_frame_t    *parent;
@@ -293,6 +302,12 @@ struct tmpl_rs_s {
     uint64_t             max_steps;
     tmpl_frame_t        *cur_block_frame;   /* scope of the block, super() */
     int                  ctx_autoescape;    /* the context's eval ctx */
+    /* globals and functions found by name this render (they cannot
+     * change while it runs): url_for on every link is looked up once */
+    struct {
+        const char      *name;
+        tv_t             val;
+    }                    gcache[TMPL_GCACHE];
 };
 
 /* builtin callables */
@@ -321,6 +336,16 @@ const char *tmpl_intern(gw_tmpl_env_t *env, const char *s, size_t len);
  * *missing set when no such file exists, or with a compile error. */
 tmpl_t *tmpl_env_get(gw_tmpl_env_t *env, const char *name, size_t len,
     int *missing, char *err, size_t errsz);
+void tmpl_env_link(gw_tmpl_env_t *env, tmpl_t *t);
+
+struct stat;
+
+/* reload.c: with the env lock held, remember t's file; the version of t to
+ * render now, recompiled if its file changed (NULL as for tmpl_env_get) */
+int tmpl_watch_new(gw_tmpl_env_t *env, tmpl_t *t, const char *path,
+    const struct stat *st);
+tmpl_t *tmpl_reload(gw_tmpl_env_t *env, tmpl_t *t, int *missing, char *err,
+    size_t errsz);
 
 /* filters.c: Python's printf-style "%s %d" % args, shared with |format */
 int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
@@ -390,6 +415,11 @@ int tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key,
 int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
     tv_t in, tv_t *args, size_t nargs, int *res);
 int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
+
+/* funcs.c: call a C function of the argument form */
+int tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+    tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
+    tv_t *out);
 
 /* methods.c */
 int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,

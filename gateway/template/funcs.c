@@ -1,0 +1,138 @@
+/*
+ * funcs.c: C functions in the argument form (gw_tmpl_argfn_pt): the call
+ * hands over borrowed views of the engine's values and takes the result as
+ * text in the arena, so url_for() on every link costs no JSON containers
+ * and no malloc.
+ */
+
+#include "tmpl.h"
+
+#include <stdlib.h>
+
+
+int
+gw_tmpl_env_add_function_args(gw_tmpl_env_t *env, const char *name,
+    gw_tmpl_argfn_pt fn, void *fn_data)
+{
+    tmpl_func_t  *nf;
+    const char   *s;
+
+    s = gw_arena_strdup(env->arena, name);
+    nf = realloc(env->funcs, (env->nfuncs + 1) * sizeof(tmpl_func_t));
+    if (s == NULL || nf == NULL) {
+        if (nf != NULL) {
+            env->funcs = nf;
+        }
+        return GW_ERROR;
+    }
+    env->funcs = nf;
+    env->funcs[env->nfuncs].name = s;
+    env->funcs[env->nfuncs].fn = NULL;
+    env->funcs[env->nfuncs].data = fn_data;
+    env->funcs[env->nfuncs].argfn = fn;
+    env->nfuncs++;
+    return GW_OK;
+}
+
+
+static void
+funcs_json_cleanup(void *data)
+{
+    json_decref(data);
+}
+
+
+/* Scalars are viewed in place; lists and dicts the engine built are
+ * converted once, owned by the arena. */
+static int
+funcs_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
+{
+    json_t  *j;
+
+    memset(a, 0, sizeof(*a));
+    a->name = name;
+    switch (v.kind) {
+    case V_STR:
+        a->type = JSON_STRING;
+        a->s = v.u.s;
+        a->len = v.n;
+        return GW_OK;
+    case V_INT:
+        a->type = JSON_INTEGER;
+        a->i = v.u.i;
+        return GW_OK;
+    case V_FLOAT:
+        a->type = JSON_REAL;
+        a->f = v.u.f;
+        return GW_OK;
+    case V_BOOL:
+        a->type = v.u.i ? JSON_TRUE : JSON_FALSE;
+        return GW_OK;
+    case V_JLIST:
+    case V_JDICT:
+        a->type = json_typeof(v.u.j);
+        a->json = v.u.j;
+        return GW_OK;
+    case V_LIST:
+    case V_DICT:
+        j = tv_to_json(v);
+        if (j == NULL) {
+            return GW_ERROR;
+        }
+        if (gw_arena_cleanup_add(r->a, funcs_json_cleanup, j) != GW_OK) {
+            json_decref(j);
+            return GW_ERROR;
+        }
+        a->type = json_typeof(j);
+        a->json = j;
+        return GW_OK;
+    default:
+        a->type = JSON_NULL;
+        return GW_OK;
+    }
+}
+
+
+int
+tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    gw_tmpl_arg_t   stack[8], *av;
+    gw_buf_t        b;
+    size_t          i;
+    char            msg[256];
+
+    av = stack;
+    if (nargs + nkw > sizeof(stack) / sizeof(stack[0])) {
+        av = gw_arena_alloc(r->a, (nargs + nkw) * sizeof(gw_tmpl_arg_t));
+        if (av == NULL) {
+            return tmpl_error(r, n, "out of memory");
+        }
+    }
+    for (i = 0; i < nargs; i++) {
+        if (funcs_arg(r, args[i], NULL, &av[i]) != GW_OK) {
+            return tmpl_error(r, n, "out of memory");
+        }
+    }
+    for (i = 0; i < nkw; i++) {
+        if (funcs_arg(r, kvals[i], knames[i], &av[nargs + i]) != GW_OK) {
+            return tmpl_error(r, n, "out of memory");
+        }
+    }
+
+    gw_buf_init(&b, r->a, 0);
+    msg[0] = '\0';
+    if (fn->argfn(fn->data, r->render_data, av, nargs + nkw, &b, msg,
+                  sizeof(msg))
+        != GW_OK)
+    {
+        return tmpl_error(r, n, "%s(): %s", fn->name,
+                          msg[0] ? msg : "failed");
+    }
+    /* strings in the engine end in a NUL, as the other builders leave */
+    if (gw_buf_putc(&b, '\0') != GW_OK) {
+        return tmpl_error(r, n, "out of memory");
+    }
+    *out = tv_str(b.data, b.len - 1, 0);
+    return GW_OK;
+}
