@@ -11,7 +11,8 @@
 #include <string.h>
 
 #define GW_ARENA_ALIGN  16
-#define gw_align(n)     (((n) + GW_ARENA_ALIGN - 1) & ~(size_t) (GW_ARENA_ALIGN - 1))
+#define gw_align(n)                                                          \
+    (((n) + GW_ARENA_ALIGN - 1) & ~(size_t) (GW_ARENA_ALIGN - 1))
 
 struct gw_arena_block_s {
     gw_arena_block_t  *next;

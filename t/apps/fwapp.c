@@ -360,7 +360,7 @@ app_418_fails(gw_request_t *req, gw_response_t *resp,
 }
 
 
-/* ---- the blueprint -------------------------------------------------------- */
+/* ---- the blueprint ---------------------------------------------------- */
 
 static int
 bp_hello(gw_request_t *req, gw_response_t *resp)
