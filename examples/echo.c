@@ -76,6 +76,8 @@ echo_call(void *app, gw_environ_t *env, gw_response_t *resp)
         long             ms = strtol(s->data, NULL, 10);
         struct timespec  ts = { ms / 1000, (ms % 1000) * 1000000 };
 
+        /* said first, so a test knows the request is inside the app */
+        gw_log(env, GW_LOG_INFO, "echo: sleeping %ld ms", ms);
         nanosleep(&ts, NULL);
     }
 

@@ -83,6 +83,13 @@ def port(request, servers):
     return servers[request.param]
 
 
+def wait_for(cond, timeout=20):
+    deadline = time.time() + timeout
+    while not cond():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.02)
+
+
 def echo(port, method="GET", path="/", body=None, headers=()):
     status, hdrs, data = request(port, method, path, body, headers)
     assert status == 200, data
@@ -331,7 +338,7 @@ def test_fcgi_sigterm_finishes_requests_in_flight():
 
         t = threading.Thread(target=slow)
         t.start()
-        time.sleep(0.5)             # the request is inside the app now
+        wait_for(lambda: "echo: sleeping 1500 ms" in fcgi.log())
         rc = fcgi.stop()
         t.join()
         status, _, body = result["r"]
@@ -367,7 +374,7 @@ def test_thread_pool_keeps_event_loop_free():
 
         t = threading.Thread(target=slow)
         t.start()
-        time.sleep(0.3)
+        wait_for(lambda: "echo: sleeping 2000 ms" in nginx.log())
         status, _, body = request(port, "GET", "/pool/fast")
         assert status == 200
         env = json.loads(body)
