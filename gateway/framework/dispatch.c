@@ -10,13 +10,6 @@
 #include <string.h>
 
 
-static void
-gw_json_decref_cb(void *p)
-{
-    json_decref(p);
-}
-
-
 /* The last resort: Werkzeug's 500 page, no handler involved. */
 static int
 gw_plain_500(gw_request_t *req, gw_response_t *resp)
@@ -89,24 +82,9 @@ gw_options_response(gw_request_t *req, gw_response_t *resp, unsigned allow)
 static int
 gw_slash_redirect(gw_request_t *req, gw_response_t *resp, gw_str_t path)
 {
-    const gw_str_t  *scheme;
-    gw_str_t         host, enc;
-    char            *loc;
+    char  *loc;
 
-    if (gw_url_encode(req->arena, path, "/!$&'()*+,;=:@", &enc) != GW_OK) {
-        return gw_fail(req, "redirect: out of memory");
-    }
-
-    scheme = gw_environ_get(req->env, "gateway.url_scheme");
-    host = gw_request_host(req);
-    loc = gw_arena_printf(req->arena, "%.*s://%.*s%.*s%.*s%s%.*s",
-                          scheme ? (int) scheme->len : 4,
-                          scheme ? scheme->data : "http",
-                          (int) host.len, host.data,
-                          (int) req->script_root.len, req->script_root.data,
-                          (int) enc.len, enc.data,
-                          req->query.len ? "?" : "",
-                          (int) req->query.len, req->query.data);
+    loc = gw_request_url_to(req, path);
     if (loc == NULL) {
         return gw_fail(req, "redirect: out of memory");
     }
@@ -228,11 +206,7 @@ gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
 
     memset(&m, 0, sizeof(m));
     ms = gw_urlmap_match(app->map, req->arena, req->method, req->path, &m);
-    if (m.args != NULL
-        && gw_arena_cleanup_add(req->arena, gw_json_decref_cb, m.args)
-           != GW_OK)
-    {
-        json_decref(m.args);
+    if (m.args != NULL && gw_json_arena_own(req->arena, m.args) != GW_OK) {
         return GW_ERROR;
     }
     if (ms == GW_MATCH_OK) {

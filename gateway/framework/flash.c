@@ -32,13 +32,6 @@ gw_flash(gw_request_t *req, const char *message, const char *category)
 }
 
 
-static void
-gw_json_decref_cb(void *p)
-{
-    json_decref(p);
-}
-
-
 json_t *
 gw_get_flashed_messages(gw_request_t *req, int with_categories)
 {
@@ -59,10 +52,7 @@ gw_get_flashed_messages(gw_request_t *req, int with_categories)
         } else {
             list = json_array();
         }
-        if (list == NULL
-            || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, list))
-        {
-            json_decref(list);
+        if (gw_json_arena_own(req->arena, list) != GW_OK) {
             return NULL;
         }
         req->flashes = list;
@@ -74,10 +64,7 @@ gw_get_flashed_messages(gw_request_t *req, int with_categories)
     }
 
     out = json_array();
-    if (out == NULL
-        || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, out))
-    {
-        json_decref(out);
+    if (gw_json_arena_own(req->arena, out) != GW_OK) {
         return NULL;
     }
     json_array_foreach(req->flashes, i, pair) {

@@ -154,6 +154,15 @@ void gw_response_reset(gw_response_t *resp);
 /* json_response.c: Flask's compact, sorted, ASCII-only dump */
 int gw_json_dump_buf(gw_buf_t *b, const json_t *value);
 
+/* multidict.c: grow an arena array of n items of size to hold one more;
+ * the old array stays in the arena, doubling bounds the waste. */
+int gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
+    size_t size);
+
+/* json_share.c: v (a new reference, may be NULL) is decref'd with the
+ * arena.  GW_ERROR, v released, when v is NULL or out of memory. */
+int gw_json_arena_own(gw_arena_t *a, json_t *v);
+
 /* session.c: write the cookie back at the end of the request */
 int gw_session_save(gw_request_t *req, gw_response_t *resp);
 
@@ -162,5 +171,9 @@ int gw_app_templates_load(gw_app_t *app, char *error, size_t n);
 
 /* request.c */
 void gw_request_init(gw_request_t *req, gw_app_t *app, gw_environ_t *env);
+/* The absolute URL of path (percent-encoded here) under SCRIPT_NAME, with
+ * the request's query string: request.url, and the target of a slash
+ * redirect.  NULL when out of memory. */
+char *gw_request_url_to(gw_request_t *req, gw_str_t path);
 
 #endif /* GW_FW_H */

@@ -1,11 +1,31 @@
 /*
- * json_share.c: load-time JSON that every thread reads.  jansson counts
- * references even on reads (json_incref when a value is put in a context),
- * and its immortality check is a plain read racing with those writes; a
- * frozen value is immortal, like json_true(), so readers write nothing.
+ * json_share.c: the lifetimes of JSON values.  Request-time values are
+ * handed to the request's arena.  Load-time JSON is read by every thread:
+ * jansson counts references even on reads (json_incref when a value is put
+ * in a context), and its immortality check is a plain read racing with
+ * those writes; a frozen value is immortal, like json_true(), so readers
+ * write nothing.
  */
 
 #include "fw.h"
+
+
+static void
+gw_json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+
+int
+gw_json_arena_own(gw_arena_t *a, json_t *v)
+{
+    if (v == NULL || gw_arena_cleanup_add(a, gw_json_decref_cb, v) != GW_OK) {
+        json_decref(v);
+        return GW_ERROR;
+    }
+    return GW_OK;
+}
 
 
 void

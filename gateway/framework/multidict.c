@@ -1,36 +1,51 @@
 /*
  * multidict.c: an ordered map that keeps every value of a repeated key, as
- * Werkzeug's MultiDict, for query arguments, form fields and cookies.
+ * Werkzeug's MultiDict, for query arguments, form fields and cookies; and
+ * the growing arena arrays it and the other request structures are made of.
  */
 
-#include "gateway.h"
+#include "fw.h"
 
 #include <string.h>
+
+
+int
+gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
+    size_t size)
+{
+    size_t   want;
+    void    *p;
+
+    if (n < *nalloc) {
+        return GW_OK;
+    }
+
+    want = *nalloc ? *nalloc * 2 : 4;
+    if (want > SIZE_MAX / size) {
+        return GW_ERROR;
+    }
+
+    p = gw_arena_alloc(a, want * size);
+    if (p == NULL) {
+        return GW_ERROR;
+    }
+    if (n) {
+        memcpy(p, *items, n * size);
+    }
+    *items = p;
+    *nalloc = want;
+    return GW_OK;
+}
 
 
 int
 gw_multidict_add(gw_arena_t *a, gw_multidict_t *d, gw_str_t key,
     gw_str_t value)
 {
-    gw_pair_t  *items;
-    size_t      nalloc;
-
-    if (d->n == d->nalloc) {
-        nalloc = d->nalloc ? d->nalloc * 2 : 8;
-        if (nalloc > SIZE_MAX / sizeof(gw_pair_t)) {
-            return GW_ERROR;
-        }
-
-        /* the old array stays in the arena: doubling bounds the waste */
-        items = gw_arena_alloc(a, nalloc * sizeof(gw_pair_t));
-        if (items == NULL) {
-            return GW_ERROR;
-        }
-        if (d->n) {
-            memcpy(items, d->items, d->n * sizeof(gw_pair_t));
-        }
-        d->items = items;
-        d->nalloc = nalloc;
+    if (gw_array_grow(a, (void **) &d->items, d->n, &d->nalloc,
+                      sizeof(gw_pair_t)) != GW_OK)
+    {
+        return GW_ERROR;
     }
 
     d->items[d->n].key = key;

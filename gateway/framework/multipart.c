@@ -5,6 +5,7 @@
  * delimiter belongs to the delimiter, never to the part's data.
  */
 
+#include "fw.h"
 #include "form_internal.h"
 
 #include <string.h>
@@ -106,20 +107,10 @@ gw_mp_ext_value(gw_arena_t *a, gw_str_t v, gw_str_t *out)
 static int
 gw_mp_add_file(gw_arena_t *a, gw_files_t *files, const gw_file_t *f)
 {
-    gw_file_t  *items;
-    size_t      nalloc;
-
-    if (files->n == files->nalloc) {
-        nalloc = files->nalloc ? files->nalloc * 2 : 4;
-        items = gw_arena_alloc(a, nalloc * sizeof(gw_file_t));
-        if (items == NULL) {
-            return GW_ERROR;
-        }
-        if (files->n) {
-            memcpy(items, files->items, files->n * sizeof(gw_file_t));
-        }
-        files->items = items;
-        files->nalloc = nalloc;
+    if (gw_array_grow(a, (void **) &files->items, files->n, &files->nalloc,
+                      sizeof(gw_file_t)) != GW_OK)
+    {
+        return GW_ERROR;
     }
     files->items[files->n++] = *f;
     return GW_OK;

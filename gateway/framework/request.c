@@ -5,6 +5,7 @@
  */
 
 #include "fw.h"
+#include "form_internal.h"
 
 #include <string.h>
 #include <strings.h>
@@ -130,13 +131,6 @@ gw_request_blueprint(const gw_request_t *req)
 }
 
 
-static void
-gw_json_decref_cb(void *p)
-{
-    json_decref(p);
-}
-
-
 json_t *
 gw_request_view_args(const gw_request_t *creq)
 {
@@ -146,11 +140,7 @@ gw_request_view_args(const gw_request_t *creq)
     /* routes without arguments cost nothing until someone asks */
     if (req->view_args == NULL) {
         v = json_object();
-        if (v == NULL
-            || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, v)
-               != GW_OK)
-        {
-            json_decref(v);
+        if (gw_json_arena_own(req->arena, v) != GW_OK) {
             return NULL;
         }
         req->view_args = v;
@@ -234,14 +224,10 @@ gw_request_full_path(gw_request_t *req)
 }
 
 
-const char *
-gw_request_url(gw_request_t *req)
+char *
+gw_request_url_to(gw_request_t *req, gw_str_t path)
 {
-    gw_str_t  scheme, host, path;
-
-    if (req->url != NULL) {
-        return req->url;
-    }
+    gw_str_t  scheme, host, enc;
 
     scheme = gw_env_str(req->env, "gateway.url_scheme");
     if (scheme.len == 0) {
@@ -250,20 +236,26 @@ gw_request_url(gw_request_t *req)
     }
     host = gw_request_host(req);
 
-    if (gw_url_encode(req->arena, req->path, "/!$&'()*+,;=:@", &path)
-        != GW_OK)
-    {
+    if (gw_url_encode(req->arena, path, "/!$&'()*+,;=:@", &enc) != GW_OK) {
         return NULL;
     }
 
-    req->url = gw_arena_printf(req->arena, "%.*s://%.*s%.*s%.*s%s%.*s",
-                               (int) scheme.len, scheme.data,
-                               (int) host.len, host.data,
-                               (int) req->script_root.len,
-                               req->script_root.data,
-                               (int) path.len, path.data,
-                               req->query.len ? "?" : "",
-                               (int) req->query.len, req->query.data);
+    return gw_arena_printf(req->arena, "%.*s://%.*s%.*s%.*s%s%.*s",
+                           (int) scheme.len, scheme.data,
+                           (int) host.len, host.data,
+                           (int) req->script_root.len, req->script_root.data,
+                           (int) enc.len, enc.data,
+                           req->query.len ? "?" : "",
+                           (int) req->query.len, req->query.data);
+}
+
+
+const char *
+gw_request_url(gw_request_t *req)
+{
+    if (req->url == NULL) {
+        req->url = gw_request_url_to(req, req->path);
+    }
     return req->url;
 }
 
@@ -363,7 +355,8 @@ int
 gw_request_is_json(const gw_request_t *req)
 {
     const gw_str_t  *ct;
-    const char      *s, *e;
+    gw_str_t         type;
+    const char      *s;
     size_t           len;
 
     ct = gw_environ_get(req->env, "CONTENT_TYPE");
@@ -371,17 +364,10 @@ gw_request_is_json(const gw_request_t *req)
         return 0;
     }
 
-    /* the mimetype: before ';', trimmed, case-insensitive */
-    s = ct->data;
-    e = memchr(s, ';', ct->len);
-    len = e ? (size_t) (e - s) : ct->len;
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
-        len--;
-    }
+    /* case-insensitive, as form.c's types */
+    type = gw_header_mimetype(*ct);
+    s = type.data;
+    len = type.len;
 
     if (len == 16 && strncasecmp(s, "application/json", 16) == 0) {
         return 1;
@@ -433,8 +419,7 @@ gw_request_json(gw_request_t *req)
         return NULL;
     }
 
-    if (gw_arena_cleanup_add(req->arena, gw_json_decref_cb, v) != GW_OK) {
-        json_decref(v);
+    if (gw_json_arena_own(req->arena, v) != GW_OK) {
         gw_http_error_set(req, 500, NULL);
         return NULL;
     }

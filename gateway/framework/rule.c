@@ -4,6 +4,7 @@
  * reported here, at start-up, with the rule it is in.
  */
 
+#include "fw.h"
 #include "urlmap_internal.h"
 
 #include <stdio.h>
@@ -15,35 +16,6 @@ typedef struct {
     size_t       n;
     size_t       nalloc;
 } gw_pieces_t;
-
-
-int
-gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
-    size_t size)
-{
-    size_t   want;
-    void    *p;
-
-    if (n < *nalloc) {
-        return GW_OK;
-    }
-
-    want = *nalloc ? *nalloc * 2 : 4;
-    if (want > SIZE_MAX / size) {
-        return GW_ERROR;
-    }
-
-    p = gw_arena_alloc(a, want * size);
-    if (p == NULL) {
-        return GW_ERROR;
-    }
-    if (n) {
-        memcpy(p, *items, n * size);
-    }
-    *items = p;
-    *nalloc = want;
-    return GW_OK;
-}
 
 
 static int

@@ -246,13 +246,6 @@ gw_session_decode(const char *secret, gw_str_t cookie, int64_t now,
 }
 
 
-static void
-gw_json_decref_cb(void *p)
-{
-    json_decref(p);
-}
-
-
 static char *
 gw_session_serialise(gw_request_t *req)
 {
@@ -288,10 +281,7 @@ gw_session(gw_request_t *req)
     if (s == NULL) {
         s = json_object();
     }
-    if (s == NULL
-        || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, s) != GW_OK)
-    {
-        json_decref(s);
+    if (gw_json_arena_own(req->arena, s) != GW_OK) {
         return NULL;
     }
 

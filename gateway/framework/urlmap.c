@@ -7,6 +7,7 @@
  * rules.
  */
 
+#include "fw.h"
 #include "urlmap_internal.h"
 
 #include <stdio.h>

@@ -155,10 +155,6 @@ int gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
     size_t len, const gw_tmpl_arg_t *kw, size_t nkw, gw_buf_t *out,
     char *error, size_t error_size);
 
-/* Grow an arena array of n items of size to hold one more. */
-int gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
-    size_t size);
-
 /* Bytes percent-encoding keeps besides the unreserved ones. */
 #define GW_URL_SAFE_VALUE   "!$'()*+,;/:"
 #define GW_URL_SAFE_STATIC  "!$'()*+,;/:|"

@@ -6,16 +6,7 @@
 #ifndef FW_TEST_H
 #define FW_TEST_H
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
+#include "unit.h"
 
 typedef struct {
     gw_arena_t      *arena;
@@ -121,6 +112,31 @@ fw_get(void *app, const char *method, const char *path, const char *query)
 {
     fw_call_t  *c = fw_new(method, path, query);
 
+    fw_run(app, c);
+    return c;
+}
+
+
+/* A request with a body of content_type (none if NULL), run. */
+static inline fw_call_t *
+fw_send(void *app, const char *method, const char *path,
+    const char *content_type, const char *body, size_t len)
+{
+    fw_call_t  *c = fw_new(method, path, NULL);
+
+    fw_body(c, content_type, body, len);
+    fw_run(app, c);
+    return c;
+}
+
+
+/* A GET that sends a Cookie header, run. */
+static inline fw_call_t *
+fw_get_cookie(void *app, const char *path, const char *cookie)
+{
+    fw_call_t  *c = fw_new("GET", path, NULL);
+
+    fw_add(c, "HTTP_COOKIE", cookie);
     fw_run(app, c);
     return c;
 }

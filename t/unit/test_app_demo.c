@@ -236,16 +236,13 @@ test_echo(void **state)
     gw_loaded_app_t  *h = *state;
     fw_call_t        *c;
 
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/json", "{\"z\": 1, \"a\": [true, null]}", 27);
-    fw_run(h->app, c);
+    c = fw_send(h->app, "POST", "/api/echo",
+        "application/json", "{\"z\": 1, \"a\": [true, null]}", 27);
     assert_int_equal(c->resp.status, 200);
     assert_string_equal(c->body, "{\"a\":[true,null],\"z\":1}\n");
     fw_free(c);
 
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/json", "{\"z\": ", 6);
-    fw_run(h->app, c);
+    c = fw_send(h->app, "POST", "/api/echo", "application/json", "{\"z\": ", 6);
     assert_int_equal(c->resp.status, 400);
     assert_string_equal(fw_header(c, "Content-Type"), "application/json");
     assert_memory_equal(c->body, "{\"error\":\"Failed to decode JSON object: ",

@@ -139,9 +139,7 @@ test_render_context(void **state)
     cookie = strndup(h, strchr(h, ';') - h);
     fw_free(c);
 
-    c = fw_new("GET", "/shop/items/1", NULL);
-    fw_add(c, "HTTP_COOKIE", cookie);
-    fw_run(app, c);
+    c = fw_get_cookie(app, "/shop/items/1", cookie);
     assert_string_equal(c->body, "/shop/items/3|/shop/items/4?q=a+b|/|GET "
                         "/shop/items/1  shop.item|hello|&lt;b&gt;&amp;|ann|"
                         "[saved &lt;ok&gt;]");

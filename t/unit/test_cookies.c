@@ -3,59 +3,21 @@
  * reads it (every expectation here was checked against it).
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
+#include "unit.h"
 
 
-static gw_arena_t  *arena;
-
-
-/* expect: key, value, ..., NULL.  Lengths are taken with strlen, so values
- * with NULs are checked separately. */
+/* expect: key, value, ..., NULL (values with NULs are checked apart) */
 static void
 assert_cookies(const char *header, ...)
 {
-    gw_multidict_t   d = { NULL, 0, 0 };
-    gw_str_t         h = { header, strlen(header) };
-    const char      *k, *v;
-    va_list          ap;
-    size_t           i;
+    gw_multidict_t  d = { NULL, 0, 0 };
+    va_list         ap;
 
-    assert_int_equal(gw_parse_cookies(arena, h, &d), GW_OK);
+    assert_int_equal(gw_parse_cookies(arena, str(header), &d), GW_OK);
 
     va_start(ap, header);
-    for (i = 0; (k = va_arg(ap, const char *)) != NULL; i++) {
-        v = va_arg(ap, const char *);
-        assert_true(i < d.n);
-        assert_int_equal(d.items[i].key.len, strlen(k));
-        assert_memory_equal(d.items[i].key.data, k, strlen(k));
-        assert_int_equal(d.items[i].value.len, strlen(v));
-        assert_memory_equal(d.items[i].value.data, v, strlen(v));
-    }
+    assert_pairs_va(&d, ap);
     va_end(ap);
-
-    assert_int_equal(d.n, i);
-}
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    return arena == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_arena_destroy(arena);
-    return 0;
 }
 
 
@@ -126,5 +88,5 @@ main(void)
         cmocka_unit_test(test_malformed_never_fails),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup_arena, teardown_arena);
 }

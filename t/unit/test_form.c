@@ -3,49 +3,7 @@
  * bodies.  Multipart bodies have their own test, test_multipart.c.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
-
-
-static gw_arena_t  *arena;
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
-
-
-static void
-assert_gw_str(const gw_str_t *s, const char *expect)
-{
-    assert_non_null(s);
-    assert_int_equal(s->len, strlen(expect));
-    assert_memory_equal(s->data, expect, s->len);
-}
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    return arena == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_arena_destroy(arena);
-    return 0;
-}
+#include "unit.h"
 
 
 static void
@@ -181,5 +139,5 @@ main(void)
         cmocka_unit_test(test_multipart_needs_a_boundary),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup_arena, teardown_arena);
 }

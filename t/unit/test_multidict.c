@@ -3,30 +3,7 @@
  * cookies.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
-
-
-static void
-assert_gw_str(const gw_str_t *s, const char *expect)
-{
-    assert_non_null(s);
-    assert_int_equal(s->len, strlen(expect));
-    assert_memory_equal(s->data, expect, s->len);
-}
+#include "unit.h"
 
 
 static void

@@ -4,36 +4,12 @@
  * werkzeug 2.2's parse_form_data.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
+#include "unit.h"
 
 
-static gw_arena_t      *arena;
 static gw_multidict_t   form;
 static gw_files_t       files;
 static const char      *err;
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
-
-
-static void
-assert_gw_str(const gw_str_t *s, const char *expect)
-{
-    assert_non_null(s);
-    assert_int_equal(s->len, strlen(expect));
-    assert_memory_equal(s->data, expect, s->len);
-}
 
 
 static int
@@ -49,22 +25,6 @@ parse(const char *ctype, const char *body, size_t len)
 
 
 #define PARSE(ctype, body)  parse(ctype, body, sizeof(body) - 1)
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    return arena == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_arena_destroy(arena);
-    return 0;
-}
 
 
 static void
@@ -316,5 +276,5 @@ main(void)
         cmocka_unit_test(test_errors),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup_arena, teardown_arena);
 }

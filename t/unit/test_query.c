@@ -3,65 +3,21 @@
  * against werkzeug 2.2), except that bad percent-encoding is an error.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
-
-
-static gw_arena_t  *arena;
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
+#include "unit.h"
 
 
 /* expect: key, value, key, value, ..., NULL */
 static void
 assert_query(const char *qs, ...)
 {
-    gw_multidict_t   d = { NULL, 0, 0 };
-    const char      *k, *v;
-    va_list          ap;
-    size_t           i;
+    gw_multidict_t  d = { NULL, 0, 0 };
+    va_list         ap;
 
     assert_int_equal(gw_parse_query(arena, str(qs), &d), GW_OK);
 
     va_start(ap, qs);
-    for (i = 0; (k = va_arg(ap, const char *)) != NULL; i++) {
-        v = va_arg(ap, const char *);
-        assert_true(i < d.n);
-        assert_int_equal(d.items[i].key.len, strlen(k));
-        assert_memory_equal(d.items[i].key.data, k, strlen(k));
-        assert_int_equal(d.items[i].value.len, strlen(v));
-        assert_memory_equal(d.items[i].value.data, v, strlen(v));
-    }
+    assert_pairs_va(&d, ap);
     va_end(ap);
-
-    assert_int_equal(d.n, i);
-}
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    return arena == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_arena_destroy(arena);
-    return 0;
 }
 
 
@@ -146,5 +102,5 @@ main(void)
         cmocka_unit_test(test_bad_percent),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup_arena, teardown_arena);
 }

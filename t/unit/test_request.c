@@ -217,24 +217,20 @@ test_form(void **state)
         "hello\r\n"
         "--XyZ--\r\n";
 
-    c = fw_new("POST", "/form", NULL);
-    fw_body(c, "application/x-www-form-urlencoded", "name=J%C3%B6+Doe&x=1",
-            20);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/form",
+        "application/x-www-form-urlencoded", "name=J%C3%B6+Doe&x=1", 20);
     assert_int_equal(c->resp.status, 200);
     assert_string_equal(c->body, "J\xc3\xb6 Doe 0 -");
     fw_free(c);
 
-    c = fw_new("POST", "/form", NULL);
-    fw_body(c, "multipart/form-data; boundary=XyZ", mp, sizeof(mp) - 1);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/form", "multipart/form-data; boundary=XyZ",
+        mp, sizeof(mp) - 1);
     assert_int_equal(c->resp.status, 200);
     assert_string_equal(c->body, "Ann 1 a.txt");
     fw_free(c);
 
-    c = fw_new("POST", "/form", NULL);
-    fw_body(c, "application/x-www-form-urlencoded", "name=%G1", 8);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/form",
+        "application/x-www-form-urlencoded", "name=%G1", 8);
     assert_int_equal(c->resp.status, 400);
     assert_non_null(strstr(c->body, "The form body is malformed"));
     fw_free(c);
@@ -249,25 +245,19 @@ test_json_body(void **state)
     void       *app = fw_load(setup, NULL, 0);
     fw_call_t  *c;
 
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/json; charset=utf-8", "{\"b\": [1, 2.5], "
-            "\"a\": \"\\u00e9\"}", 30);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/api/echo", "application/json; charset=utf-8",
+        "{\"b\": [1, 2.5], \"a\": \"\\u00e9\"}", 30);
     assert_int_equal(c->resp.status, 200);
     assert_string_equal(c->body, "{\"a\":\"\\u00e9\",\"b\":[1,2.5]}\n");
     fw_free(c);
 
     /* any JSON value, and the +json types, as Flask */
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/vnd.api+json", "[1]", 3);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/api/echo", "application/vnd.api+json", "[1]", 3);
     assert_int_equal(c->resp.status, 200);
     assert_string_equal(c->body, "[1]\n");
     fw_free(c);
 
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/json", "{bad", 4);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/api/echo", "application/json", "{bad", 4);
     assert_int_equal(c->resp.status, 400);
     assert_string_equal(fw_header(c, "Content-Type"), "application/json");
     assert_non_null(strstr(c->body,
@@ -275,23 +265,18 @@ test_json_body(void **state)
     fw_free(c);
 
     /* jansson quotes bad bytes in its message: the JSON error stays valid */
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/json", "[\"\\u00e\xc7\xbe\"]", 11);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/api/echo",
+        "application/json", "[\"\\u00e\xc7\xbe\"]", 11);
     assert_int_equal(c->resp.status, 400);
     assert_string_equal(fw_header(c, "Content-Type"), "application/json");
     assert_null(strchr(c->body, '\xc7'));
     fw_free(c);
 
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "application/json", "", 0);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/api/echo", "application/json", "", 0);
     assert_int_equal(c->resp.status, 400);
     fw_free(c);
 
-    c = fw_new("POST", "/api/echo", NULL);
-    fw_body(c, "text/plain", "{}", 2);
-    fw_run(app, c);
+    c = fw_send(app, "POST", "/api/echo", "text/plain", "{}", 2);
     assert_int_equal(c->resp.status, 400);
     assert_string_equal(c->body, "{\"error\":\"Did not attempt to load JSON "
         "data because the request Content-Type was not "
@@ -308,9 +293,7 @@ test_cookies_and_data(void **state)
     void       *app = fw_load(setup, NULL, 0);
     fw_call_t  *c;
 
-    c = fw_new("GET", "/cookies", NULL);
-    fw_add(c, "HTTP_COOKIE", "a=1; b=\"two\"; c=3");
-    fw_run(app, c);
+    c = fw_get_cookie(app, "/cookies", "a=1; b=\"two\"; c=3");
     assert_string_equal(c->body, "1 two 3");
     fw_free(c);
 
@@ -318,9 +301,7 @@ test_cookies_and_data(void **state)
     assert_string_equal(c->body, "(null) (null) 0");
     fw_free(c);
 
-    c = fw_new("PUT", "/data", NULL);
-    fw_body(c, "application/octet-stream", "a\0b", 3);
-    fw_run(app, c);
+    c = fw_send(app, "PUT", "/data", "application/octet-stream", "a\0b", 3);
     assert_int_equal(c->resp.body_len, 3);
     assert_memory_equal(c->body, "a\0b", 3);
     fw_free(c);

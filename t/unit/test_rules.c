@@ -3,41 +3,7 @@
  * and converter arguments as Werkzeug defines them.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
-
-
-static gw_arena_t   *arena;
-static gw_urlmap_t  *map;
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
-
-
-static void
-add(const char *rule, const char *endpoint)
-{
-    char  err[256];
-
-    err[0] = '\0';
-    if (gw_urlmap_add(map, rule, endpoint, 0, NULL, err, sizeof(err))
-        != GW_OK)
-    {
-        fail_msg("%s", err);
-    }
-}
+#include "unit.h"
 
 
 static void
@@ -74,24 +40,6 @@ args(const char *path)
     default:
         return "308";
     }
-}
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    map = gw_urlmap_create();
-    return arena == NULL || map == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_urlmap_destroy(map);
-    gw_arena_destroy(arena);
-    return 0;
 }
 
 
@@ -166,9 +114,10 @@ test_too_many_variables(void **state)
 static void
 test_int_arguments(void **state)
 {
-    add("/r/<int(min=1,max=10):n>", "range");
-    add("/f/<int(fixed_digits=4):n>", "fixed");
-    add("/s/<int(signed=True, fixed_digits=3, min=-5, max=5):n>", "signed");
+    add("/r/<int(min=1,max=10):n>", "range", 0);
+    add("/f/<int(fixed_digits=4):n>", "fixed", 0);
+    add("/s/<int(signed=True, fixed_digits=3, min=-5, max=5):n>", "signed",
+        0);
 
     assert_string_equal(args("/r/1"), "{\"n\":1}");
     assert_string_equal(args("/r/10"), "{\"n\":10}");
@@ -190,8 +139,8 @@ test_int_arguments(void **state)
 static void
 test_float_arguments(void **state)
 {
-    add("/f/<float(min=0.5,max=2):f>", "f");
-    add("/s/<float(signed=True):f>", "s");
+    add("/f/<float(min=0.5,max=2):f>", "f", 0);
+    add("/s/<float(signed=True):f>", "s", 0);
 
     assert_string_equal(args("/f/0.5"), "{\"f\":0.5}");
     assert_string_equal(args("/f/2.0"), "{\"f\":2.0}");
@@ -205,9 +154,9 @@ test_float_arguments(void **state)
 static void
 test_string_arguments(void **state)
 {
-    add("/l/<string(length=2):lang>", "lang");
-    add("/w/<string(minlength=3,maxlength=4):w>", "word");
-    add("/p/<string(2,3):s>", "positional");
+    add("/l/<string(length=2):lang>", "lang", 0);
+    add("/w/<string(minlength=3,maxlength=4):w>", "word", 0);
+    add("/p/<string(2,3):s>", "positional", 0);
 
     assert_string_equal(args("/l/en"), "{\"lang\":\"en\"}");
     assert_string_equal(args("/l/eng"), "404");
@@ -227,8 +176,8 @@ test_string_arguments(void **state)
 static void
 test_any_arguments(void **state)
 {
-    add("/a/<any(a, \"b,c\", 'd e'):p>", "any");
-    add("/b/<any(x,xy):p>z", "prefix");
+    add("/a/<any(a, \"b,c\", 'd e'):p>", "any", 0);
+    add("/b/<any(x,xy):p>z", "prefix", 0);
 
     assert_string_equal(args("/a/a"), "{\"p\":\"a\"}");
     assert_string_equal(args("/a/b,c"), "{\"p\":\"b,c\"}");
@@ -245,10 +194,10 @@ static void
 test_rule_forms(void **state)
 {
     /* a default converter, text around variables, doubled slashes merged */
-    add("/d/<name>", "default");
-    add("/t/v<int:n>.<ext>", "text");
-    add("/m//n", "merged");
-    add("/p/<path:p>/<int:n>", "pathint");
+    add("/d/<name>", "default", 0);
+    add("/t/v<int:n>.<ext>", "text", 0);
+    add("/m//n", "merged", 0);
+    add("/p/<path:p>/<int:n>", "pathint", 0);
 
     assert_string_equal(args("/d/x"), "{\"name\":\"x\"}");
     assert_string_equal(args("/d/x/y"), "404");
@@ -264,18 +213,14 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_syntax_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_argument_errors, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_too_many_variables, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_int_arguments, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_float_arguments, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_string_arguments, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_any_arguments, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rule_forms, setup, teardown),
+        map_unit_test(test_syntax_errors),
+        map_unit_test(test_argument_errors),
+        map_unit_test(test_too_many_variables),
+        map_unit_test(test_int_arguments),
+        map_unit_test(test_float_arguments),
+        map_unit_test(test_string_arguments),
+        map_unit_test(test_any_arguments),
+        map_unit_test(test_rule_forms),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,17 +181,6 @@ session_cookie(fw_call_t *c)
 }
 
 
-static fw_call_t *
-with_cookie(void *app, const char *path, const char *cookie)
-{
-    fw_call_t  *c = fw_new("GET", path, NULL);
-
-    fw_add(c, "HTTP_COOKIE", cookie);
-    fw_run(app, c);
-    return c;
-}
-
-
 static void
 test_session_roundtrip(void **state)
 {
@@ -213,7 +202,7 @@ test_session_roundtrip(void **state)
     fw_free(c);
 
     /* read back; unchanged, so no cookie is sent */
-    c = with_cookie(app, "/get", cookie);
+    c = fw_get_cookie(app, "/get", cookie);
     assert_string_equal(c->body, "{\"a\":1}");
     assert_null(fw_header(c, "Set-Cookie"));
     assert_string_equal(fw_header(c, "Vary"), "Cookie");
@@ -222,7 +211,7 @@ test_session_roundtrip(void **state)
     /* tampered: an empty session, not an error */
     bad = strdup(cookie);
     bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == 'A' ? 'B' : 'A';
-    c = with_cookie(app, "/get", bad);
+    c = fw_get_cookie(app, "/get", bad);
     assert_int_equal(c->resp.status, 200);
     assert_string_equal(c->body, "{}");
     assert_null(fw_header(c, "Set-Cookie"));
@@ -234,19 +223,19 @@ test_session_roundtrip(void **state)
     bad = gw_arena_printf(a, "session=%s", gw_session_encode(a, KEY, s,
                           (int64_t) time(NULL) - 1000));
     json_decref(s);
-    c = with_cookie(app, "/get", bad);
+    c = fw_get_cookie(app, "/get", bad);
     assert_string_equal(c->body, "{}");
     fw_free(c);
 
     /* emptied: deleted as Flask deletes it */
-    c = with_cookie(app, "/clear", cookie);
+    c = fw_get_cookie(app, "/clear", cookie);
     assert_string_equal(fw_header(c, "Set-Cookie"), "session=; Expires=Thu, "
                         "01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; "
                         "Path=/");
     fw_free(c);
 
     /* never looked at: no Vary, no cookie */
-    c = with_cookie(app, "/set-not", cookie);
+    c = fw_get_cookie(app, "/set-not", cookie);
     assert_null(fw_header(c, "Vary"));
     fw_free(c);
 
@@ -275,7 +264,7 @@ test_permanent(void **state)
     fw_free(c);
 
     /* refreshed on every response, as SESSION_REFRESH_EACH_REQUEST */
-    c = with_cookie(app, "/get", cookie);
+    c = fw_get_cookie(app, "/get", cookie);
     assert_string_equal(c->body, "{\"_permanent\":true}");
     assert_non_null(fw_header(c, "Set-Cookie"));
     fw_free(c);
@@ -317,7 +306,7 @@ test_flash(void **state)
     cookie = session_cookie(c);
     fw_free(c);
 
-    c = with_cookie(app, "/show", cookie);
+    c = fw_get_cookie(app, "/show", cookie);
     assert_string_equal(c->body, "[[\"message\",\"hi\"],[\"error\",\"bad\"]]"
                         "[\"hi\",\"bad\"]");
     /* popped: the now empty session is deleted */

@@ -2,24 +2,7 @@
  * test_urlcode.c: percent-decoding (strict) and percent-encoding.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
-
-
-static gw_arena_t  *arena;
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
+#include "unit.h"
 
 
 static void
@@ -39,24 +22,7 @@ assert_encodes(const char *in, const char *safe, const char *expect)
     gw_str_t  out;
 
     assert_int_equal(gw_url_encode(arena, str(in), safe, &out), GW_OK);
-    assert_int_equal(out.len, strlen(expect));
-    assert_memory_equal(out.data, expect, out.len);
-}
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    return arena == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_arena_destroy(arena);
-    return 0;
+    assert_gw_str(&out, expect);
 }
 
 
@@ -163,5 +129,5 @@ main(void)
         cmocka_unit_test(test_roundtrip),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup_arena, teardown_arena);
 }

@@ -4,30 +4,9 @@
  * errors.  Expected URLs were produced by werkzeug 2.2's MapAdapter.build.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
-#include "gateway.h"
-
-
-static gw_arena_t   *arena;
-static gw_urlmap_t  *map;
 static char          err[512];
-
-
-static void
-add(const char *rule, const char *endpoint)
-{
-    if (gw_urlmap_add(map, rule, endpoint, 0, NULL, err, sizeof(err))
-        != GW_OK)
-    {
-        fail_msg("%s", err);
-    }
-}
 
 
 /* Build with values given as JSON text; the URL, or "ERR message". */
@@ -63,34 +42,23 @@ build(const char *endpoint, const char *values)
 static int
 setup(void **state)
 {
-    arena = gw_arena_create(4096);
-    map = gw_urlmap_create();
-    if (arena == NULL || map == NULL) {
+    if (setup_map(state) != 0) {
         return 1;
     }
 
-    add("/", "index");
-    add("/notes/", "notes.list");
-    add("/notes/<int:id>", "notes.show");
-    add("/files/<path:p>", "files");
-    add("/s/<s>", "str");
-    add("/a/<any(x,'y z'):a>", "any");
-    add("/fx/<int(fixed_digits=4):n>", "fixed");
-    add("/f/<float:x>", "flt");
-    add("/u/<uuid:u>", "uuid");
-    add("/page/<name>.<ext>", "page");
-    add("/a b/<x>", "space");
-    add("/v/<int:a>", "v");
-    add("/v/<int:a>/<int:b>", "v");
-    return 0;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_urlmap_destroy(map);
-    gw_arena_destroy(arena);
+    add("/", "index", 0);
+    add("/notes/", "notes.list", 0);
+    add("/notes/<int:id>", "notes.show", 0);
+    add("/files/<path:p>", "files", 0);
+    add("/s/<s>", "str", 0);
+    add("/a/<any(x,'y z'):a>", "any", 0);
+    add("/fx/<int(fixed_digits=4):n>", "fixed", 0);
+    add("/f/<float:x>", "flt", 0);
+    add("/u/<uuid:u>", "uuid", 0);
+    add("/page/<name>.<ext>", "page", 0);
+    add("/a b/<x>", "space", 0);
+    add("/v/<int:a>", "v", 0);
+    add("/v/<int:a>/<int:b>", "v", 0);
     return 0;
 }
 
@@ -234,5 +202,5 @@ main(void)
         cmocka_unit_test(test_errors),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, teardown_map);
 }

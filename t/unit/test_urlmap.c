@@ -6,41 +6,7 @@
  * 2.2's Map.bind().match().
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "gateway.h"
-
-
-static gw_arena_t   *arena;
-static gw_urlmap_t  *map;
-
-
-static gw_str_t
-str(const char *s)
-{
-    gw_str_t  r = { s, strlen(s) };
-    return r;
-}
-
-
-static void
-add(const char *rule, const char *endpoint, unsigned methods)
-{
-    char  err[256];
-
-    err[0] = '\0';
-    if (gw_urlmap_add(map, rule, endpoint, methods, &map, err, sizeof(err))
-        != GW_OK)
-    {
-        fail_msg("%s", err);
-    }
-}
+#include "unit.h"
 
 
 /*
@@ -79,24 +45,6 @@ match(const char *method, const char *path)
         break;
     }
     return out;
-}
-
-
-static int
-setup(void **state)
-{
-    arena = gw_arena_create(4096);
-    map = gw_urlmap_create();
-    return arena == NULL || map == NULL;
-}
-
-
-static int
-teardown(void **state)
-{
-    gw_urlmap_destroy(map);
-    gw_arena_destroy(arena);
-    return 0;
 }
 
 
@@ -468,19 +416,17 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_static_and_int, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_methods, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_options_allow, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_strict_slashes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merged_slashes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_converters, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_view_arg_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_utf8_becomes_replacement,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_priorities, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backtracking_is_bounded, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_500_rules, setup, teardown),
+        map_unit_test(test_static_and_int),
+        map_unit_test(test_methods),
+        map_unit_test(test_options_allow),
+        map_unit_test(test_strict_slashes),
+        map_unit_test(test_merged_slashes),
+        map_unit_test(test_converters),
+        map_unit_test(test_view_arg_types),
+        map_unit_test(test_invalid_utf8_becomes_replacement),
+        map_unit_test(test_priorities),
+        map_unit_test(test_backtracking_is_bounded),
+        map_unit_test(test_500_rules),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
