@@ -281,6 +281,23 @@ static const unsigned char  gw_keep_query[256] = {
 };
 
 
+/* gw_buf_append for the few bytes of a rule's static text. */
+static inline int
+gw_build_put(gw_buf_t *b, const char *s, size_t n)
+{
+    size_t  i;
+
+    if (b->cap - b->len < n && gw_buf_reserve(b, n) != GW_OK) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < n; i++) {
+        b->data[b->len + i] = s[i];
+    }
+    b->len += n;
+    return GW_OK;
+}
+
+
 /* Percent-encode straight into b; in the query ' ' becomes '+'. */
 static int
 gw_build_encode(gw_buf_t *b, const char *s, size_t n,
@@ -290,7 +307,7 @@ gw_build_encode(gw_buf_t *b, const char *s, size_t n,
     const unsigned char  *p = (const unsigned char *) s, *end = p + n;
     char                 *d;
 
-    if (gw_buf_reserve(b, 3 * n) != GW_OK) {
+    if (b->cap - b->len < 3 * n && gw_buf_reserve(b, 3 * n) != GW_OK) {
         return GW_ERROR;
     }
     d = b->data + b->len;
@@ -413,7 +430,7 @@ gw_build_arg_conv(const gw_urlmap_t *m, const gw_conv_t *c,
                 goto nomem;
             }
         }
-        if (gw_buf_append(b, t.data, t.len) != GW_OK) {
+        if (gw_build_put(b, t.data, t.len) != GW_OK) {
             goto nomem;
         }
         return GW_OK;
@@ -593,7 +610,7 @@ gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
     for (i = 0; i < r->ntrace; i++) {
         pc = &r->trace[i];
         if (pc->conv == NULL) {
-            if (gw_buf_append(out, pc->text.data, pc->text.len) != GW_OK) {
+            if (gw_build_put(out, pc->text.data, pc->text.len) != GW_OK) {
                 goto nomem;
             }
             continue;

@@ -123,7 +123,7 @@ fold(tmpl_rs_t *r, tv_t v, int icase)
 
     if (icase && v.kind == V_LIST && v.ns == 2) {
         /* a multi-attribute sort key */
-        items = gw_arena_alloc(r->a, (v.n + 1) * sizeof(tv_t));
+        items = tmpl_alloc(r->a, (v.n + 1) * sizeof(tv_t));
         if (items == NULL) {
             return v;
         }
@@ -201,10 +201,10 @@ sort_by(tmpl_rs_t *r, tmpl_node_t *n, tv_t *keys, tv_t *vals, size_t len,
     sort_ctx_t  c = { r, n, icase, 0 };
     tv_t       *k, *v, *tk, *tvl;
 
-    k = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
-    v = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
-    tk = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
-    tvl = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    k = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
+    v = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
+    tk = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
+    tvl = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (k == NULL || v == NULL || tk == NULL || tvl == NULL) {
         return oom(r, n);
     }
@@ -229,7 +229,7 @@ keys_of(tmpl_rs_t *r, tmpl_node_t *n, tv_t *items, size_t len, tv_t attr,
         *keys = items;
         return GW_OK;
     }
-    *keys = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    *keys = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (*keys == NULL) {
         return oom(r, n);
     }
@@ -244,7 +244,7 @@ keys_of(tmpl_rs_t *r, tmpl_node_t *n, tv_t *items, size_t len, tv_t attr,
             return oom(r, n);
         }
         for (i = 0; i < len; i++) {
-            tv_t  *kv = gw_arena_alloc(r->a, parts.n * sizeof(tv_t));
+            tv_t  *kv = tmpl_alloc(r->a, parts.n * sizeof(tv_t));
 
             if (kv == NULL) {
                 return oom(r, n);
@@ -322,12 +322,12 @@ F(f_batch)
     }
     per = (size_t) args[0].u.i;
     nrows = (len + per - 1) / per;
-    res = gw_arena_alloc(r->a, (nrows + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (nrows + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
     for (i = 0; i < nrows; i++) {
-        row = gw_arena_alloc(r->a, per * sizeof(tv_t));
+        row = tmpl_alloc(r->a, per * sizeof(tv_t));
         if (row == NULL) {
             return oom(r, n);
         }
@@ -397,8 +397,8 @@ F(f_dictsort)
     if (tv_map_items(r, v, &keys, &vals, &len) != GW_OK) {
         return oom(r, n);
     }
-    pairs = gw_arena_alloc(r->a, (2 * len + 1) * sizeof(tv_t));
-    items = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    pairs = tmpl_alloc(r->a, (2 * len + 1) * sizeof(tv_t));
+    items = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (pairs == NULL || items == NULL) {
         return oom(r, n);
     }
@@ -697,7 +697,7 @@ F(f_join)
         return GW_ERROR;
     }
     if (GIVEN(1) && args[1].kind != V_NONE) {
-        tv_t  *mapped = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+        tv_t  *mapped = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
 
         if (mapped == NULL) {
             return oom(r, n);
@@ -747,7 +747,7 @@ F(f_list)
     if (iter_items(r, n, v, &items, &len) != GW_OK) {
         return GW_ERROR;
     }
-    copy = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    copy = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (copy == NULL) {
         return oom(r, n);
     }
@@ -782,7 +782,7 @@ F(f_map)
     if (iter_items(r, n, v, &items, &len) != GW_OK) {
         return GW_ERROR;
     }
-    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -885,7 +885,7 @@ select_impl(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out,
     if (iter_items(r, n, v, &items, &len) != GW_OK) {
         return GW_ERROR;
     }
-    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -960,7 +960,7 @@ F(f_reverse)
     if (iter_items(r, n, v, &items, &len) != GW_OK) {
         return GW_ERROR;
     }
-    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -1051,13 +1051,13 @@ F(f_slice)
     nslices = (size_t) args[0].u.i;
     per = len / nslices;
     extra = len % nslices;
-    res = gw_arena_alloc(r->a, (nslices + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (nslices + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
     for (i = 0; i < nslices; i++) {
         cnt = per + (i < extra);
-        col = gw_arena_alloc(r->a, (cnt + 2) * sizeof(tv_t));
+        col = tmpl_alloc(r->a, (cnt + 2) * sizeof(tv_t));
         if (col == NULL) {
             return oom(r, n);
         }
@@ -1346,7 +1346,7 @@ json_dump(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, int64_t indent,
             return gw_buf_appends(b, "{}");
         }
         /* sort_keys=True: sort indexes by key */
-        sorted = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+        sorted = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
         if (sorted == NULL) {
             return GW_ERROR;
         }
@@ -1486,8 +1486,8 @@ F(f_unique)
     {
         return GW_ERROR;
     }
-    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
-    seen = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
+    seen = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (res == NULL || seen == NULL) {
         return oom(r, n);
     }
@@ -1548,8 +1548,8 @@ F(f_urlencode)
             if (tv_to_list(r, v, &items, &len) != GW_OK) {
                 return oom(r, n);
             }
-            keys = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
-            vals = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+            keys = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
+            vals = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
             if (keys == NULL || vals == NULL) {
                 return oom(r, n);
             }
@@ -1715,8 +1715,8 @@ F(f_wordwrap)
         if (p) {
             gw_buf_append(&b, wrap.u.s, wrap.n);
         }
-        c = gw_arena_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
-        line = gw_arena_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
+        c = tmpl_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
+        line = tmpl_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
         if (c == NULL || line == NULL) {
             return oom(r, n);
         }
@@ -1875,7 +1875,7 @@ F(f_groupby)
     {
         return GW_ERROR;
     }
-    groups = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    groups = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (groups == NULL) {
         return oom(r, n);
     }
@@ -1884,8 +1884,8 @@ F(f_groupby)
 
         for (j = i + 1; j < len && tv_eq(fold(r, sk[j], icase), k0); j++) {
         }
-        pair = gw_arena_alloc(r->a, 2 * sizeof(tv_t));
-        members = gw_arena_alloc(r->a, (j - i) * sizeof(tv_t));
+        pair = tmpl_alloc(r->a, 2 * sizeof(tv_t));
+        members = tmpl_alloc(r->a, (j - i) * sizeof(tv_t));
         if (pair == NULL || members == NULL) {
             return oom(r, n);
         }
@@ -1979,7 +1979,7 @@ tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
                 }
             }
             numsize = total + 400;
-            num = gw_arena_alloc(r->a, numsize);
+            num = tmpl_alloc(r->a, numsize);
             if (num == NULL) {
                 return oom(r, n);
             }

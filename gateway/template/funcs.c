@@ -104,7 +104,7 @@ tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
 
     av = stack;
     if (nargs + nkw > sizeof(stack) / sizeof(stack[0])) {
-        av = gw_arena_alloc(r->a, (nargs + nkw) * sizeof(gw_tmpl_arg_t));
+        av = tmpl_alloc(r->a, (nargs + nkw) * sizeof(gw_tmpl_arg_t));
         if (av == NULL) {
             return tmpl_error(r, n, "out of memory");
         }
@@ -120,7 +120,7 @@ tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
         }
     }
 
-    gw_buf_init(&b, r->a, 0);
+    gw_buf_init(&b, r->a, 64);
     msg[0] = '\0';
     if (fn->argfn(fn->data, r->render_data, av, nargs + nkw, &b, msg,
                   sizeof(msg))

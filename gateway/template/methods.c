@@ -199,7 +199,7 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
     }
     if (i == s.n && mode != 4) {
         /* ASCII: one pass, no decoding */
-        o = gw_arena_alloc(r->a, s.n + 1);
+        o = tmpl_alloc(r->a, s.n + 1);
         if (o == NULL) {
             return s;
         }
@@ -396,7 +396,7 @@ tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
     tv_t    *items;
     size_t   n = 0, i, a, k, cap = s.n + 2;
 
-    items = gw_arena_alloc(r->a, cap * sizeof(tv_t));
+    items = tmpl_alloc(r->a, cap * sizeof(tv_t));
     if (items == NULL) {
         return GW_ERROR;
     }
@@ -462,7 +462,7 @@ tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
     if (maxsplit < 0) {
         return tmpl_str_split(r, s, sep, maxsplit, out);
     }
-    items = gw_arena_alloc(r->a, (s.n + 2) * sizeof(tv_t));
+    items = tmpl_alloc(r->a, (s.n + 2) * sizeof(tv_t));
     if (items == NULL) {
         return GW_ERROR;
     }
@@ -517,7 +517,7 @@ tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
             e = found;
         }
     }
-    rev = gw_arena_alloc(r->a, (n + 1) * sizeof(tv_t));
+    rev = tmpl_alloc(r->a, (n + 1) * sizeof(tv_t));
     if (rev == NULL) {
         return GW_ERROR;
     }
@@ -1132,7 +1132,7 @@ str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
         if (want_str(r, n, m, a0) != GW_OK || a0.n == 0) {
             return tmpl_error(r, n, "empty separator");
         }
-        items = gw_arena_alloc(r->a, 3 * sizeof(tv_t));
+        items = tmpl_alloc(r->a, 3 * sizeof(tv_t));
         if (items == NULL) {
             return tmpl_error(r, n, "out of memory");
         }
@@ -1216,8 +1216,8 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
             *out = tv_list(vals, len);
             return GW_OK;
         }
-        pairs = gw_arena_alloc(r->a, (2 * len + 1) * sizeof(tv_t));
-        items = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+        pairs = tmpl_alloc(r->a, (2 * len + 1) * sizeof(tv_t));
+        items = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
         if (pairs == NULL || items == NULL) {
             return tmpl_error(r, n, "out of memory");
         }

@@ -71,7 +71,7 @@ frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap)
 {
     tmpl_frame_t  *f;
 
-    f = gw_arena_alloc(r->a, sizeof(tmpl_frame_t)
+    f = tmpl_alloc(r->a, sizeof(tmpl_frame_t)
                        + cap * (sizeof(char *) + sizeof(tv_t)));
     if (f == NULL) {
         return NULL;
@@ -101,7 +101,7 @@ frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v)
     }
     if (f->n == f->cap) {
         ncap = f->cap ? f->cap * 2 : 8;
-        nv = gw_arena_alloc(r->a, ncap * (sizeof(tv_t) + sizeof(char *)));
+        nv = tmpl_alloc(r->a, ncap * (sizeof(tv_t) + sizeof(char *)));
         if (nv == NULL) {
             return GW_ERROR;
         }
@@ -165,7 +165,7 @@ undef_msg(tmpl_rs_t *r, const char *name)
     size_t   len = strlen(name);
     char    *m;
 
-    m = gw_arena_alloc(r->a, len + sizeof("'' is undefined"));
+    m = tmpl_alloc(r->a, len + sizeof("'' is undefined"));
     if (m == NULL) {
         return NULL;
     }
@@ -418,7 +418,7 @@ tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     return GW_OK;
 
 method:
-    m = gw_arena_alloc(r->a, sizeof(*m));
+    m = tmpl_alloc(r->a, sizeof(*m));
     if (m == NULL) {
         return oom(r, n);
     }
@@ -593,7 +593,7 @@ slice_ascii(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t start, int gs,
     if (stop < start) {
         stop = start;
     }
-    d = gw_arena_alloc(r->a, (size_t) (stop - start) + 1);
+    d = tmpl_alloc(r->a, (size_t) (stop - start) + 1);
     if (d == NULL) {
         return oom(r, n);
     }
@@ -665,7 +665,7 @@ eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
             stop = step > 0 ? (int64_t) len : (int64_t) len - 1;
         }
     }
-    res = gw_arena_alloc(r->a, (len + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -730,7 +730,7 @@ concat_seq(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, tv_t *out)
     {
         return oom(r, n);
     }
-    res = gw_arena_alloc(r->a, (na + nb + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (na + nb + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -795,7 +795,7 @@ repeat(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t times, tv_t *out)
     if (len && (uint64_t) times > (1u << 20) / len) {
         return tmpl_error(r, n, "result too large");
     }
-    res = gw_arena_alloc(r->a, (len * times + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len * times + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -1244,7 +1244,7 @@ call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
         if (cnt > 1000000) {
             return tmpl_error(r, n, "range too big");
         }
-        items = gw_arena_alloc(r->a, (cnt + 1) * sizeof(tv_t));
+        items = tmpl_alloc(r->a, (cnt + 1) * sizeof(tv_t));
         if (items == NULL) {
             return oom(r, n);
         }
@@ -1291,8 +1291,8 @@ call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
         return GW_OK;
 
     case B_CYCLER:
-        c = gw_arena_alloc(r->a, 2 * sizeof(tv_t));
-        items = gw_arena_alloc(r->a, (nargs + 1) * sizeof(tv_t));
+        c = tmpl_alloc(r->a, 2 * sizeof(tv_t));
+        items = tmpl_alloc(r->a, (nargs + 1) * sizeof(tv_t));
         if (c == NULL || items == NULL) {
             return oom(r, n);
         }
@@ -1322,7 +1322,7 @@ call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
         return GW_OK;
 
     case B_JOINER:
-        c = gw_arena_alloc(r->a, 2 * sizeof(tv_t));
+        c = tmpl_alloc(r->a, 2 * sizeof(tv_t));
         if (c == NULL) {
             return oom(r, n);
         }
@@ -1356,7 +1356,7 @@ call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
         l = fn.u.p;
         v = tv_list(args, nargs);
         if (nargs) {
-            items = gw_arena_alloc(r->a, nargs * sizeof(tv_t));
+            items = tmpl_alloc(r->a, nargs * sizeof(tv_t));
             if (items == NULL) {
                 return oom(r, n);
             }
@@ -1438,8 +1438,10 @@ call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
         return tmpl_call_argfn(r, n, fn, args, nargs, knames, kvals, nkw,
                                out);
     }
-    ja = json_array();
-    jk = json_object();
+    /* the containers of the last call, emptied, if it left them */
+    ja = r->fn_args != NULL ? r->fn_args : json_array();
+    jk = r->fn_kwargs != NULL ? r->fn_kwargs : json_object();
+    r->fn_args = r->fn_kwargs = NULL;
     if (ja == NULL || jk == NULL) {
         goto done;
     }
@@ -1476,8 +1478,22 @@ call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
     rc = GW_OK;
 
 done:
-    json_decref(ja);
-    json_decref(jk);
+    /* kept for the next call unless the function holds a reference: a
+     * page calls its functions dozens of times */
+    if (ja != NULL && ja->refcount == 1 && r->fn_args == NULL
+        && json_array_clear(ja) == 0)
+    {
+        r->fn_args = ja;
+    } else {
+        json_decref(ja);
+    }
+    if (jk != NULL && jk->refcount == 1 && r->fn_kwargs == NULL
+        && json_object_clear(jk) == 0)
+    {
+        r->fn_kwargs = jk;
+    } else {
+        json_decref(jk);
+    }
     if (rc != GW_OK && !r->failed) {
         oom(r, n);
     }
@@ -1558,7 +1574,7 @@ list_grow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
         more = args;
         nmore = 1;
     }
-    res = gw_arena_alloc(r->a, (len + nmore + 1) * sizeof(tv_t));
+    res = tmpl_alloc(r->a, (len + nmore + 1) * sizeof(tv_t));
     if (res == NULL) {
         return oom(r, n);
     }
@@ -1595,9 +1611,9 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     size_t        i, k, nargs, nkw = n->nnames;
 
     nargs = n->nargs;
-    args = gw_arena_alloc(r->a, (nargs + 1) * sizeof(tv_t));
-    kvals = gw_arena_alloc(r->a, (nkw + 1) * sizeof(tv_t));
-    knames = gw_arena_alloc(r->a, (nkw + 1) * sizeof(char *));
+    args = tmpl_alloc(r->a, (nargs + 1) * sizeof(tv_t));
+    kvals = tmpl_alloc(r->a, (nkw + 1) * sizeof(tv_t));
+    knames = tmpl_alloc(r->a, (nkw + 1) * sizeof(char *));
     if (args == NULL || kvals == NULL || knames == NULL) {
         return oom(r, n);
     }
@@ -1617,7 +1633,7 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
                                   "iterable, not %s", tv_type_name(sv));
             }
             nargs = nargs - 1 + len;
-            na = gw_arena_alloc(r->a, (nargs + 1) * sizeof(tv_t));
+            na = tmpl_alloc(r->a, (nargs + 1) * sizeof(tv_t));
             if (na == NULL) {
                 return oom(r, n);
             }
@@ -1650,8 +1666,8 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
                 return oom(r, n);
             }
             nkw = nkw - 1 + len;
-            nv = gw_arena_alloc(r->a, (nkw + 1) * sizeof(tv_t));
-            nn = gw_arena_alloc(r->a, (nkw + 1) * sizeof(char *));
+            nv = tmpl_alloc(r->a, (nkw + 1) * sizeof(tv_t));
+            nn = tmpl_alloc(r->a, (nkw + 1) * sizeof(char *));
             if (nv == NULL || nn == NULL) {
                 return oom(r, n);
             }
@@ -1779,7 +1795,7 @@ eval_concat(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
     int        safe = 0;
     gw_buf_t   b;
 
-    vals = gw_arena_alloc(r->a, n->nargs * sizeof(tv_t));
+    vals = tmpl_alloc(r->a, n->nargs * sizeof(tv_t));
     if (vals == NULL) {
         return oom(r, n);
     }
@@ -1817,7 +1833,7 @@ eval_seq(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
     tv_t    *items;
     size_t   i;
 
-    items = gw_arena_alloc(r->a, (n->nargs + 1) * sizeof(tv_t));
+    items = tmpl_alloc(r->a, (n->nargs + 1) * sizeof(tv_t));
     if (items == NULL) {
         return oom(r, n);
     }
@@ -2101,7 +2117,7 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     }
     if (n->d != NULL && len > 0) {
         /* the inline filter runs first so loop.length counts what stays */
-        kept = gw_arena_alloc(r->a, len * sizeof(tv_t));
+        kept = tmpl_alloc(r->a, len * sizeof(tv_t));
         if (kept == NULL) {
             return oom(r, n);
         }
@@ -2211,7 +2227,7 @@ add_blocks(tmpl_rs_t *r, tmpl_t *t)
         if (slot == NULL) {
             if (r->nblocks == r->blocks_cap) {
                 k = r->blocks_cap ? r->blocks_cap * 2 : 8;
-                nb = gw_arena_alloc(r->a, k * sizeof(tmpl_block_slot_t));
+                nb = tmpl_alloc(r->a, k * sizeof(tmpl_block_slot_t));
                 if (nb == NULL) {
                     return GW_ERROR;
                 }
@@ -2227,7 +2243,7 @@ add_blocks(tmpl_rs_t *r, tmpl_t *t)
             slot->ndefs = 0;
             slot->defs = NULL;
         }
-        nd = gw_arena_alloc(r->a, (slot->ndefs + 1) * sizeof(tmpl_node_t *));
+        nd = tmpl_alloc(r->a, (slot->ndefs + 1) * sizeof(tmpl_node_t *));
         if (nd == NULL) {
             return GW_ERROR;
         }
@@ -2710,7 +2726,7 @@ gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
     tmpl_rs_t      r;
     tmpl_t        *t;
     tmpl_frame_t  *root;
-    int            missing;
+    int            missing, rc;
 
     error[0] = '\0';
     t = tmpl_env_get(env, name, strlen(name), &missing, error, error_size);
@@ -2735,5 +2751,8 @@ gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
         return GW_ERROR;
     }
     root->ctx = json_is_object(context) ? context : NULL;
-    return exec_template(&r, t, root, out);
+    rc = exec_template(&r, t, root, out);
+    json_decref(r.fn_args);
+    json_decref(r.fn_kwargs);
+    return rc;
 }

@@ -308,6 +308,8 @@ struct tmpl_rs_s {
         const char      *name;
         tv_t             val;
     }                    gcache[TMPL_GCACHE];
+    json_t              *fn_args;       /* emptied containers of the JSON */
+    json_t              *fn_kwargs;     /* function form, for reuse */
 };
 
 /* builtin callables */
@@ -449,6 +451,23 @@ tmpl_memcpy(void *d, const void *s, size_t n)
     if (n) {
         memcpy(d, s, n);
     }
+}
+
+
+/* gw_arena_alloc with the common case inlined: a render makes hundreds of
+ * small allocations.  16 is arena.c's alignment. */
+static inline void *
+tmpl_alloc(gw_arena_t *a, size_t size)
+{
+    size_t   need = (size + 15) & ~(size_t) 15;
+    char    *p;
+
+    if (size != 0 && a->pos != NULL && (size_t) (a->end - a->pos) >= need) {
+        p = a->pos;
+        a->pos += need;
+        return p;
+    }
+    return gw_arena_alloc(a, size);
 }
 
 

@@ -112,8 +112,8 @@ tv_dict_new(tmpl_rs_t *r, size_t cap)
         return NULL;
     }
     if (cap) {
-        d->keys = gw_arena_alloc(r->a, cap * sizeof(tv_t));
-        d->vals = gw_arena_alloc(r->a, cap * sizeof(tv_t));
+        d->keys = tmpl_alloc(r->a, cap * sizeof(tv_t));
+        d->vals = tmpl_alloc(r->a, cap * sizeof(tv_t));
         if (d->keys == NULL || d->vals == NULL) {
             return NULL;
         }
@@ -145,7 +145,7 @@ tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n)
         return GW_OK;
     case V_JLIST:
         *n = json_array_size(v.u.j);
-        it = gw_arena_alloc(r->a, (*n + 1) * sizeof(tv_t));
+        it = tmpl_alloc(r->a, (*n + 1) * sizeof(tv_t));
         if (it == NULL) {
             return GW_ERROR;
         }
@@ -156,7 +156,7 @@ tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n)
         return GW_OK;
     case V_JDICT:
         *n = json_object_size(v.u.j);
-        it = gw_arena_alloc(r->a, (*n + 1) * sizeof(tv_t));
+        it = tmpl_alloc(r->a, (*n + 1) * sizeof(tv_t));
         if (it == NULL) {
             return GW_ERROR;
         }
@@ -175,7 +175,7 @@ tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n)
         return GW_OK;
     case V_STR:
         /* one item per UTF-8 character */
-        it = gw_arena_alloc(r->a, (v.n + 1) * sizeof(tv_t));
+        it = tmpl_alloc(r->a, (v.n + 1) * sizeof(tv_t));
         if (it == NULL) {
             return GW_ERROR;
         }
@@ -219,8 +219,8 @@ tv_map_items(tmpl_rs_t *r, tv_t v, tv_t **keys, tv_t **vals, size_t *n)
         return GW_OK;
     }
     *n = json_object_size(v.u.j);
-    *keys = gw_arena_alloc(r->a, (*n + 1) * sizeof(tv_t));
-    *vals = gw_arena_alloc(r->a, (*n + 1) * sizeof(tv_t));
+    *keys = tmpl_alloc(r->a, (*n + 1) * sizeof(tv_t));
+    *vals = tmpl_alloc(r->a, (*n + 1) * sizeof(tv_t));
     if (*keys == NULL || *vals == NULL) {
         return GW_ERROR;
     }
@@ -286,8 +286,8 @@ tv_map_set(tmpl_rs_t *r, tv_t m, tv_t key, tv_t val)
     }
     if (d->n == d->cap) {
         ncap = d->cap ? d->cap * 2 : 8;
-        nk = gw_arena_alloc(r->a, ncap * sizeof(tv_t));
-        nv = gw_arena_alloc(r->a, ncap * sizeof(tv_t));
+        nk = tmpl_alloc(r->a, ncap * sizeof(tv_t));
+        nv = tmpl_alloc(r->a, ncap * sizeof(tv_t));
         if (nk == NULL || nv == NULL) {
             return GW_ERROR;
         }

@@ -15,7 +15,8 @@ static const struct {
     const char  *kwargs;
 } cases[] = {
     { "index", NULL, "" },
-    { "index", "{\"a\": \"1\", \"b\": 2, \"c\": null}", ", a='1', b=2, c=none" },
+    { "index", "{\"a\": \"1\", \"b\": 2, \"c\": null}",
+      ", a='1', b=2, c=none" },
     { "shop.item", "{\"id\": 3}", ", id=3" },
     { "shop.item", "{\"id\": 3, \"q\": \"a b&c+d/\\u00e9~!*'\"}",
       ", id=3, q='a b&c+d/\\u00e9~!*\\''" },
@@ -34,7 +35,8 @@ static const struct {
       ", s=0, l=[1, 'two', none, false]" },
     { "st", "{\"s\": \"x\", \"f\": 0.1, \"g\": 1e20}",
       ", s='x', f=0.1, g=1e20" },
-    { "st", "{\"s\": \"\\u00fc ber\", \"e\": \"\"}", ", s='\\u00fc ber', e=''" },
+    { "st", "{\"s\": \"\\u00fc ber\", \"e\": \"\"}",
+      ", s='\\u00fc ber', e=''" },
 };
 
 #define NCASES  (sizeof(cases) / sizeof(cases[0]))
