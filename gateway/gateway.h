@@ -834,6 +834,21 @@ int gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
     void *render_data, gw_arena_t *arena, gw_buf_t *out, char *error,
     size_t error_size);
 
+/*
+ * gw_tmpl_render() where context[lazy_name], unless the context holds that
+ * name itself, is lazy(render_data, NULL), called only if a template looks
+ * the name up, at most once per render: the framework's request object.
+ * "lazy_name.attr" first asks lazy(render_data, "attr") for that member
+ * alone; NULL there means "build the whole object".  lazy returns a
+ * borrowed value that lives as long as the arena; NULL for the whole
+ * object means out of memory.
+ */
+typedef json_t *(*gw_tmpl_lazy_pt)(void *render_data, const char *attr);
+int gw_tmpl_render_lazy(gw_tmpl_env_t *env, const char *name,
+    json_t *context, const char *lazy_name, gw_tmpl_lazy_pt lazy,
+    void *render_data, gw_arena_t *arena, gw_buf_t *out, char *error,
+    size_t error_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -239,12 +239,67 @@ gw_str_json(gw_str_t s)
 }
 
 
+/* One plain member of the request view: NULL for the others, or when
+ * out of memory (or not UTF-8: the member is then left out). */
+static json_t *
+gw_request_json_member(gw_request_t *req, const char *key)
+{
+    const char  *s;
+
+    switch (key[0]) {
+    case 'm':
+        if (strcmp(key, "method") == 0) {
+            return gw_str_json(req->method);
+        }
+        break;
+    case 'p':
+        if (strcmp(key, "path") == 0) {
+            return gw_str_json(req->path);
+        }
+        break;
+    case 's':
+        if (strcmp(key, "script_root") == 0) {
+            return gw_str_json(req->script_root);
+        }
+        break;
+    case 'f':
+        if (strcmp(key, "full_path") == 0) {
+            s = gw_request_full_path(req);
+            return s ? json_string(s) : json_null();
+        }
+        break;
+    case 'u':
+        if (strcmp(key, "url") == 0) {
+            s = gw_request_url(req);
+            return s ? json_string(s) : json_null();
+        }
+        break;
+    case 'e':
+        if (strcmp(key, "endpoint") == 0) {
+            s = gw_request_endpoint(req);
+            return s ? json_string(s) : json_null();
+        }
+        break;
+    case 'b':
+        if (strcmp(key, "blueprint") == 0) {
+            s = gw_request_blueprint(req);
+            return s ? json_string(s) : json_null();
+        }
+        break;
+    }
+    return NULL;
+}
+
+
 /* Flask's request, as far as templates use it. */
 static json_t *
 gw_request_json_view(gw_request_t *req)
 {
+    static const char     *plain[] = {
+        "method", "path", "script_root", "full_path", "url", "endpoint",
+        "blueprint", NULL
+    };
     const gw_multidict_t  *args;
-    const char            *ep, *bp, *url, *fp;
     json_t                *r, *a, *va;
     size_t                 i;
 
@@ -266,22 +321,34 @@ gw_request_json_view(gw_request_t *req)
         }
     }
 
-    ep = gw_request_endpoint(req);
-    bp = gw_request_blueprint(req);
-    url = gw_request_url(req);
-    fp = gw_request_full_path(req);
     va = gw_request_view_args(req);
 
-    json_object_set_new(r, "method", gw_str_json(req->method));
-    json_object_set_new(r, "path", gw_str_json(req->path));
-    json_object_set_new(r, "script_root", gw_str_json(req->script_root));
-    json_object_set_new(r, "full_path", fp ? json_string(fp) : json_null());
-    json_object_set_new(r, "url", url ? json_string(url) : json_null());
-    json_object_set_new(r, "endpoint", ep ? json_string(ep) : json_null());
-    json_object_set_new(r, "blueprint", bp ? json_string(bp) : json_null());
+    for (i = 0; plain[i] != NULL; i++) {
+        json_object_set_new(r, plain[i],
+                            gw_request_json_member(req, plain[i]));
+    }
     json_object_set_new(r, "args", a);
     json_object_set(r, "view_args", va ? va : json_null());
     return r;
+}
+
+
+/* Built only when a template reads request, and "request.endpoint" only
+ * builds that member. */
+static json_t *
+gw_request_json_lazy(void *render_data, const char *attr)
+{
+    gw_request_t  *req = render_data;
+    json_t        *v;
+
+    v = attr ? gw_request_json_member(req, attr) : gw_request_json_view(req);
+    if (v == NULL
+        || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, v) != GW_OK)
+    {
+        json_decref(v);
+        return NULL;
+    }
+    return v;
 }
 
 
@@ -289,7 +356,7 @@ int
 gw_render(gw_request_t *req, gw_response_t *resp, const char *name,
     json_t *context)
 {
-    json_t    *ctx, *v, *session;
+    json_t    *ctx, *session;
     gw_buf_t   b;
     char       err[GW_FW_ERROR_SIZE];
 
@@ -298,11 +365,6 @@ gw_render(gw_request_t *req, gw_response_t *resp, const char *name,
         || gw_arena_cleanup_add(req->arena, gw_json_decref_cb, ctx) != GW_OK)
     {
         json_decref(ctx);
-        return gw_fail(req, "render %s: out of memory", name);
-    }
-
-    v = gw_request_json_view(req);
-    if (v == NULL || json_object_set_new(ctx, "request", v) != 0) {
         return gw_fail(req, "render %s: out of memory", name);
     }
 
@@ -326,8 +388,9 @@ gw_render(gw_request_t *req, gw_response_t *resp, const char *name,
 
     gw_buf_init(&b, req->arena, 4096);
     err[0] = '\0';
-    if (gw_tmpl_render(req->app->tmpl, name, ctx, req, req->arena, &b, err,
-                       sizeof(err)) != GW_OK)
+    if (gw_tmpl_render_lazy(req->app->tmpl, name, ctx, "request",
+                            gw_request_json_lazy, req, req->arena, &b, err,
+                            sizeof(err)) != GW_OK)
     {
         return gw_fail(req, "render: %s", err[0] ? err : name);
     }

@@ -203,6 +203,17 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
         if (o == NULL) {
             return s;
         }
+        if (mode <= 1) {
+            /* upper() and lower(): Python maps ASCII letters only */
+            for (i = 0; i < s.n; i++) {
+                char  ch = s.u.s[i];
+
+                o[i] = mode ? (ch >= 'a' && ch <= 'z' ? ch - 32 : ch)
+                            : (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            }
+            o[s.n] = '\0';
+            return tv_str(o, s.n, s.safe);
+        }
         for (i = 0; i < s.n; i++) {
             int  ch = (unsigned char) s.u.s[i], up;
 

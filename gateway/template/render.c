@@ -176,6 +176,87 @@ undef_msg(tmpl_rs_t *r, const char *name)
 }
 
 
+/* The lazy context entry as a whole.  The attributes already handed out
+ * alone go into it, so that they stay the same objects ("is sameas"). */
+static int
+lazy_whole(tmpl_rs_t *r)
+{
+    size_t   i;
+    json_t  *v;
+
+    v = r->lazy(r->render_data, NULL);
+    if (v == NULL) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < r->nlazy_attrs; i++) {
+        if (json_object_set(v, r->lazy_attrs[i].name, r->lazy_attrs[i].val)
+            != 0)
+        {
+            return GW_ERROR;
+        }
+    }
+    r->lazy_val = v;
+    return GW_OK;
+}
+
+
+/* "request.endpoint" without building all of request: n is an N_ATTR on
+ * the lazy entry's name.  *done is 0 when the name means something else
+ * here or the framework cannot give the attribute alone: eval() goes on
+ * as usual. */
+static int
+lazy_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out,
+    int *done)
+{
+    const char    *name = n->a->s;
+    size_t         i;
+    json_t        *j;
+    tmpl_frame_t  *s;
+
+    *done = 0;
+    /* as lookup() walks: the name must reach the page's context and
+     * miss there */
+    for (s = f; s != NULL; s = s->parent) {
+        for (i = 0; i < s->n; i++) {
+            if (s->names[i] == name) {
+                return GW_OK;
+            }
+        }
+        if (s->ctx != NULL) {
+            if (json_object_get(s->ctx, name) != NULL) {
+                return GW_OK;
+            }
+            if (s->ctx == r->ctx) {
+                break;
+            }
+        }
+    }
+    if (s == NULL) {
+        return GW_OK;
+    }
+    for (i = 0; i < r->nlazy_attrs; i++) {
+        if (strcmp(r->lazy_attrs[i].name, n->s) == 0) {
+            *out = tv_from_json(r->lazy_attrs[i].val);
+            *done = 1;
+            return GW_OK;
+        }
+    }
+    if (r->nlazy_attrs == TMPL_LAZY_ATTRS) {
+        return GW_OK;
+    }
+    j = r->lazy(r->render_data, n->s);
+    if (j == NULL) {
+        return GW_OK;
+    }
+    r->lazy_attrs[r->nlazy_attrs].name = n->s;
+    r->lazy_attrs[r->nlazy_attrs].val = j;
+    r->nlazy_attrs++;
+    *out = tv_from_json(j);
+    *done = 1;
+    return GW_OK;
+}
+
+
 static int
 lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     tv_t *out)
@@ -191,9 +272,31 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
             }
         }
         if (f->ctx != NULL) {
+            /* the context cannot change while a page renders: remember
+             * what each name found there, and what it did not */
+            h = ((uintptr_t) name >> 3) & (TMPL_CCACHE - 1);
+            if (r->ccache[h].name == name && r->ccache[h].ctx == f->ctx) {
+                if (r->ccache[h].found) {
+                    *out = r->ccache[h].val;
+                    return GW_OK;
+                }
+                continue;
+            }
             j = json_object_get(f->ctx, name);
+            if (j == NULL && r->lazy != NULL && f->ctx == r->ctx
+                && strcmp(name, r->lazy_name) == 0)
+            {
+                if (r->lazy_val == NULL && lazy_whole(r) != GW_OK) {
+                    return oom(r, n);
+                }
+                j = r->lazy_val;
+            }
+            r->ccache[h].name = name;
+            r->ccache[h].ctx = f->ctx;
+            r->ccache[h].found = j != NULL;
             if (j != NULL) {
                 *out = tv_from_json(j);
+                r->ccache[h].val = *out;
                 return GW_OK;
             }
         }
@@ -1888,6 +1991,17 @@ eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
     case N_NAME:
         return lookup(r, n, f, n->s, out);
     case N_ATTR:
+        if (r->lazy != NULL && r->lazy_val == NULL && !n->op
+            && n->a->type == N_NAME && n->a->s[0] == r->lazy_name[0]
+            && strcmp(n->a->s, r->lazy_name) == 0)
+        {
+            if (lazy_attr(r, n, f, out, &res) != GW_OK) {
+                return GW_ERROR;
+            }
+            if (res) {
+                return GW_OK;
+            }
+        }
         if (eval(r, n->a, f, &a) != GW_OK) {
             return GW_ERROR;
         }
@@ -2718,10 +2832,10 @@ exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
 }
 
 
-int
-gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
-    void *render_data, gw_arena_t *arena, gw_buf_t *out, char *error,
-    size_t error_size)
+static int
+render_page(gw_tmpl_env_t *env, const char *name, json_t *context,
+    const char *lazy_name, gw_tmpl_lazy_pt lazy, void *render_data,
+    gw_arena_t *arena, gw_buf_t *out, char *error, size_t error_size)
 {
     tmpl_rs_t      r;
     tmpl_t        *t;
@@ -2741,6 +2855,8 @@ gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
     r.a = arena;
     r.ctx = context;
     r.render_data = render_data;
+    r.lazy_name = lazy_name;
+    r.lazy = lazy;
     r.err = error;
     r.errsz = error_size;
     r.tmpl = t;
@@ -2755,4 +2871,24 @@ gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
     json_decref(r.fn_args);
     json_decref(r.fn_kwargs);
     return rc;
+}
+
+
+int
+gw_tmpl_render(gw_tmpl_env_t *env, const char *name, json_t *context,
+    void *render_data, gw_arena_t *arena, gw_buf_t *out, char *error,
+    size_t error_size)
+{
+    return render_page(env, name, context, NULL, NULL, render_data, arena,
+                       out, error, error_size);
+}
+
+
+int
+gw_tmpl_render_lazy(gw_tmpl_env_t *env, const char *name, json_t *context,
+    const char *lazy_name, gw_tmpl_lazy_pt lazy, void *render_data,
+    gw_arena_t *arena, gw_buf_t *out, char *error, size_t error_size)
+{
+    return render_page(env, name, context, lazy_name, lazy, render_data,
+                       arena, out, error, error_size);
 }

@@ -242,6 +242,8 @@ struct gw_tmpl_env_s {
 typedef struct tmpl_frame_s  tmpl_frame_t;
 
 #define TMPL_GCACHE  16     /* a power of two */
+#define TMPL_CCACHE  64     /* a power of two */
+#define TMPL_LAZY_ATTRS  8
 
 struct tmpl_frame_s {
     tmpl_frame_t    *parent;
@@ -308,6 +310,20 @@ struct tmpl_rs_s {
         const char      *name;
         tv_t             val;
     }                    gcache[TMPL_GCACHE];
+    struct {
+        const char      *name;
+        json_t          *ctx;
+        int              found;
+        tv_t             val;
+    }                    ccache[TMPL_CCACHE];   /* the context's, likewise */
+    const char          *lazy_name;     /* a context entry made on first */
+    gw_tmpl_lazy_pt      lazy;          /* use (the framework's request), */
+    json_t              *lazy_val;      /* borrowed from the arena */
+    size_t               nlazy_attrs;   /* its attributes asked for alone */
+    struct {
+        const char      *name;
+        json_t          *val;
+    }                    lazy_attrs[TMPL_LAZY_ATTRS];
     json_t              *fn_args;       /* emptied containers of the JSON */
     json_t              *fn_kwargs;     /* function form, for reuse */
 };

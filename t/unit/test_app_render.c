@@ -17,6 +17,40 @@ static const char  page[] =
     "{% for m in get_flashed_messages() %}[{{ m }}]{% endfor %}";
 
 
+/* request is built lazily, one attribute at a time where it can be: every
+ * way a template can see, shadow or pass it must behave as a plain object */
+static const char  lazy[] =
+    "{{ request.endpoint }}|{{ request.method }}|"
+    "{% for request in [1] %}{{ request }}{% endfor %}|"
+    "{% with request = 'w' %}{{ request }}{% endwith %}|"
+    "{% macro m(request) %}{{ request }}{% endmacro %}{{ m('p') }}|"
+    "{{ request.nope is defined }}|{{ request.args.q }}|"
+    "{{ request.view_args.id }}|{{ request.endpoint }}|"
+    "{% set request = 's' %}{{ request }}";
+
+
+static int
+v_lazy(gw_request_t *q, gw_response_t *r)
+{
+    return gw_render(q, r, "lazy.html", NULL);
+}
+
+
+static int
+v_own_request(gw_request_t *q, gw_response_t *r)
+{
+    json_t  *ctx;
+    int      rc;
+
+    /* the view's own "request" wins, as a context key does in Flask */
+    ctx = json_pack("{s{sss{}s{}}}", "request", "endpoint", "mine",
+                    "args", "view_args");
+    rc = gw_render(q, r, "lazy.html", ctx);
+    json_decref(ctx);
+    return rc;
+}
+
+
 static int
 v_index(gw_request_t *q, gw_response_t *r)
 {
@@ -86,7 +120,9 @@ setup(gw_app_t *app, char *err, size_t n)
     if (gw_tmpl_env_add_string(env, "page.html", page, sizeof(page) - 1,
                                err, n) != GW_OK
         || gw_tmpl_env_add_string(env, "broken.html", broken,
-                                  sizeof(broken) - 1, err, n) != GW_OK)
+                                  sizeof(broken) - 1, err, n) != GW_OK
+        || gw_tmpl_env_add_string(env, "lazy.html", lazy, sizeof(lazy) - 1,
+                                  err, n) != GW_OK)
     {
         return GW_ERROR;
     }
@@ -96,6 +132,8 @@ setup(gw_app_t *app, char *err, size_t n)
     gw_app_route(app, "/broken", GW_METHOD_GET, v_broken, "broken");
     gw_app_route(app, "/missing", GW_METHOD_GET, v_missing, "missing");
     gw_app_route(app, "/url", GW_METHOD_GET, v_url, "url");
+    gw_app_route(app, "/lazy/<int:id>", GW_METHOD_GET, v_lazy, "lazy");
+    gw_app_route(app, "/own", GW_METHOD_GET, v_own_request, "own");
     bp = gw_blueprint_create(app, "shop", "/shop");
     gw_blueprint_route(bp, "/items/<int:id>", GW_METHOD_GET, v_item, "item");
     return gw_app_register_blueprint(app, bp);
@@ -151,6 +189,26 @@ test_render_context(void **state)
 
     c = fw_get(app, "GET", "/url", NULL);
     assert_string_equal(c->body, "/shop/items/5");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
+static void
+test_render_lazy_request(void **state)
+{
+    void       *app = fw_load(setup, cfg, 2);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/lazy/7", "q=z");
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "lazy|GET|1|w|p|False|z|7|lazy|s");
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/own", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "mine||1|w|p|False|||mine|s");
     fw_free(c);
 
     gw_framework_unload(app);
@@ -266,6 +324,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_render_context),
+        cmocka_unit_test(test_render_lazy_request),
         cmocka_unit_test(test_render_errors),
         cmocka_unit_test(test_template_dirs),
     };
