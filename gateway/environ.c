@@ -80,6 +80,44 @@ gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value)
 }
 
 
+int
+gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
+    gw_str_t value)
+{
+    gw_env_entry_t  *e, *last;
+    size_t           len;
+    char            *p;
+
+    last = env->entries + env->nentries;
+    for (e = env->entries + from; e < last; e++) {
+        if (e->key.len == key.len
+            && memcmp(e->key.data, key.data, key.len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (e == last) {
+        return gw_environ_add(env, key, value);
+    }
+
+    len = e->value.len + 2 + value.len;
+    p = gw_arena_alloc(env->arena, len);
+    if (p == NULL) {
+        return GW_ERROR;
+    }
+
+    memcpy(p, e->value.data, e->value.len);
+    p[e->value.len] = gw_str_eq(key, "HTTP_COOKIE") ? ';' : ',';
+    p[e->value.len + 1] = ' ';
+    memcpy(p + e->value.len + 2, value.data, value.len);
+
+    e->value.data = p;
+    e->value.len = len;
+    return GW_OK;
+}
+
+
 const gw_str_t *
 gw_environ_getn(const gw_environ_t *env, const char *key, size_t len)
 {

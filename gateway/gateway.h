@@ -161,6 +161,13 @@ void gw_environ_init(gw_environ_t *env, gw_arena_t *a, size_t hint);
 int gw_environ_add(gw_environ_t *env, gw_str_t key, gw_str_t value);
 /* Replace the value of key, or append it. */
 int gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value);
+/*
+ * Add a request header's entry; when entries[from..] already hold key, the
+ * value joins it as CGI servers join repeated headers: ", " between values,
+ * "; " for HTTP_COOKIE, as browsers send cookies.
+ */
+int gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
+    gw_str_t value);
 /* NULL when absent. */
 const gw_str_t *gw_environ_get(const gw_environ_t *env, const char *key);
 const gw_str_t *gw_environ_getn(const gw_environ_t *env, const char *key,

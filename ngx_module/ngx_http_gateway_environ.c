@@ -219,12 +219,11 @@ ngx_http_gateway_port(gw_arena_t *a, in_port_t port, ngx_str_t *out)
 static ngx_int_t
 ngx_http_gateway_add_headers(ngx_http_request_t *r, gw_environ_t *env)
 {
-    char             *key, *p, sep;
-    size_t            keylen, len;
-    ngx_uint_t        i, first;
+    char             *key;
+    size_t            keylen, first;
+    ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
-    gw_env_entry_t   *e;
 
     part = &r->headers_in.headers.part;
     h = part->elts;
@@ -248,44 +247,13 @@ ngx_http_gateway_add_headers(ngx_http_request_t *r, gw_environ_t *env)
             continue;
         }
 
-        /* a repeated header joins the first one's value, as CGI has it */
-        for (e = env->entries + first; e < env->entries + env->nentries;
-             e++)
+        if (gw_environ_add_header(env, first,
+                                  (gw_str_t) { key, keylen },
+                                  ngx_http_gateway_str(h[i].value))
+            != GW_OK)
         {
-            if (e->key.len == keylen
-                && ngx_memcmp(e->key.data, key, keylen) == 0)
-            {
-                break;
-            }
-        }
-
-        if (e == env->entries + env->nentries) {
-            if (ngx_http_gateway_add(env, key, keylen, h[i].value.data,
-                                     h[i].value.len)
-                != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
-            continue;
-        }
-
-        /* cookies are joined the way browsers send them */
-        sep = (keylen == 11 && ngx_memcmp(key, "HTTP_COOKIE", 11) == 0)
-              ? ';' : ',';
-        len = e->value.len + 2 + h[i].value.len;
-
-        p = gw_arena_alloc(env->arena, len);
-        if (p == NULL) {
             return NGX_ERROR;
         }
-
-        ngx_memcpy(p, e->value.data, e->value.len);
-        p[e->value.len] = sep;
-        p[e->value.len + 1] = ' ';
-        ngx_memcpy(p + e->value.len + 2, h[i].value.data, h[i].value.len);
-
-        e->value.data = p;
-        e->value.len = len;
     }
 
     return NGX_OK;

@@ -68,19 +68,16 @@ gw_fcgi_logf(gw_log_level_t level, const char *fmt, ...)
 
 
 /*
- * The environ from FastCGI params.  nginx sends a repeated request header
- * as repeated params; they are joined as the nginx module joins them, so an
- * app sees the same environ in both servers.
+ * The environ from FastCGI params, joined and completed the way the nginx
+ * module builds it, so an app sees the same environ in both servers.
  */
 static int
 gw_fcgi_environ(FCGX_Request *req, gw_environ_t *env, int nthreads)
 {
-    char            **p, *eq, *v;
-    size_t            klen, vlen;
+    char            **p, *eq;
     gw_str_t          key, value;
-    gw_env_entry_t   *e;
     const gw_str_t   *scheme, *len;
-    char             *body, sep;
+    char             *body;
     long              clen;
     int               n;
 
@@ -96,42 +93,18 @@ gw_fcgi_environ(FCGX_Request *req, gw_environ_t *env, int nthreads)
         }
 
         key.data = *p;
-        key.len = klen = (size_t) (eq - *p);
+        key.len = (size_t) (eq - *p);
         value.data = eq + 1;
         value.len = strlen(eq + 1);
 
-        e = NULL;
-        if (klen > 5 && memcmp(*p, "HTTP_", 5) == 0) {
-            for (e = env->entries; e < env->entries + env->nentries; e++) {
-                if (e->key.len == klen && memcmp(e->key.data, *p, klen) == 0)
-                {
-                    break;
-                }
-            }
-            if (e == env->entries + env->nentries) {
-                e = NULL;
-            }
-        }
-
-        if (e == NULL) {
-            if (gw_environ_add(env, key, value) != GW_OK) {
-                return GW_ERROR;
-            }
-            continue;
-        }
-
-        sep = (klen == 11 && memcmp(*p, "HTTP_COOKIE", 11) == 0) ? ';' : ',';
-        vlen = e->value.len + 2 + value.len;
-        v = gw_arena_alloc(env->arena, vlen);
-        if (v == NULL) {
+        /* nginx sends a repeated request header as repeated params */
+        if ((key.len > 5 && memcmp(key.data, "HTTP_", 5) == 0
+             ? gw_environ_add_header(env, 0, key, value)
+             : gw_environ_add(env, key, value))
+            != GW_OK)
+        {
             return GW_ERROR;
         }
-        memcpy(v, e->value.data, e->value.len);
-        v[e->value.len] = sep;
-        v[e->value.len + 1] = ' ';
-        memcpy(v + e->value.len + 2, value.data, value.len);
-        e->value.data = v;
-        e->value.len = vlen;
     }
 
     scheme = gw_environ_get(env, "HTTPS");

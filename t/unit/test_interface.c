@@ -214,6 +214,38 @@ test_environ_header_keys(void **state)
 }
 
 
+static void
+test_environ_add_header_joins(void **state)
+{
+    gw_arena_t    *a;
+    gw_environ_t   env;
+    gw_str_t       xf = gw_string("HTTP_X_F"), ck = gw_string("HTTP_COOKIE");
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 0);
+
+    /* an entry before `from` is not a header: never joined */
+    gw_environ_add(&env, xf, (gw_str_t) gw_string("param"));
+    assert_int_equal(gw_environ_add_header(&env, 1, xf,
+                     (gw_str_t) gw_string("1")), GW_OK);
+    assert_int_equal(gw_environ_add_header(&env, 1, xf,
+                     (gw_str_t) gw_string("2")), GW_OK);
+    assert_int_equal(gw_environ_add_header(&env, 1, ck,
+                     (gw_str_t) gw_string("a=1")), GW_OK);
+    assert_int_equal(gw_environ_add_header(&env, 1, ck,
+                     (gw_str_t) gw_string("b=2")), GW_OK);
+    assert_int_equal(gw_environ_add_header(&env, 1, xf,
+                     (gw_str_t) gw_string("")), GW_OK);
+
+    assert_int_equal(env.nentries, 3);
+    assert_true(gw_str_eq(env.entries[0].value, "param"));
+    assert_true(gw_str_eq(env.entries[1].value, "1, 2, "));
+    assert_true(gw_str_eq(env.entries[2].value, "a=1; b=2"));
+
+    gw_arena_destroy(a);
+}
+
+
 static char  logged[256];
 static int   logged_level;
 
@@ -452,6 +484,7 @@ main(void)
         cmocka_unit_test(test_buf_grows),
         cmocka_unit_test(test_environ_add_get_set),
         cmocka_unit_test(test_environ_header_keys),
+        cmocka_unit_test(test_environ_add_header_joins),
         cmocka_unit_test(test_environ_log),
         cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_response_refuses_splitting),
