@@ -7,6 +7,7 @@ directory, and is stopped by its pid when the test is done.
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -201,3 +202,73 @@ def header(headers, name):
 def get_json(port, path, **kw):
     status, headers, body = request(port, "GET", path, **kw)
     return status, headers, json.loads(body)
+
+
+PARAMS = os.path.join(ROOT, "conf", "gateway_fastcgi_params")
+
+
+def fcgi_location(prefix, sock, extra=""):
+    """A location that passes prefix to gateway-fcgi on sock, split into
+    SCRIPT_NAME and PATH_INFO as the module splits it."""
+    split = "^(%s)(/.*)$" % prefix.rstrip("/") if prefix != "/" \
+        else "^()(.*)$"
+    return """
+        location %s {
+            %s
+            fastcgi_split_path_info %s;
+            include %s;
+            fastcgi_pass unix:%s;
+        }""" % (prefix, extra, split, PARAMS, sock)
+
+
+class Pair:
+    """The same app served both ways by one nginx: embedded on one port,
+    through gateway-fcgi on the other, with the same locations.
+
+    locations: [(prefix, extra directives)]; config: [(KEY, VALUE)] given
+    to the app as gateway_config and --config; http: more http{} lines;
+    server: lines for both server{} blocks (e.g. a static location)."""
+
+    def __init__(self, app, locations=(("/", ""),), config=(), http="",
+                 server="", threads=1):
+        self.work = tempfile.mkdtemp(prefix="gw-pair-")
+        sock = os.path.join(self.work, "app.sock")
+        self.embedded, self.fastcgi = free_port(), free_port()
+        conf = ["gateway_app %s;" % app]
+        conf += ["gateway_config %s %s;" % kv for kv in config]
+        conf += [http, "server { listen 127.0.0.1:%d; %s" % (self.embedded,
+                                                           server)]
+        conf += ["location %s { %s gateway; }" % loc for loc in locations]
+        conf += ["}", "server { listen 127.0.0.1:%d; %s" % (self.fastcgi,
+                                                          server)]
+        conf += [fcgi_location(p, sock, extra) for p, extra in locations]
+        conf += ["}"]
+        self.fcgi = Fcgi(app, sock, threads=threads,
+                         config=["%s=%s" % kv for kv in config]).start()
+        try:
+            self.nginx = Nginx("\n".join(conf), workdir=self.work)
+            self.nginx.start(self.embedded)
+        except Exception:
+            self.fcgi.stop()
+            raise
+
+    def __getitem__(self, mode):
+        """pair["embedded"] / pair["fastcgi"]: the port of that mode."""
+        return getattr(self, mode)
+
+    def log(self, mode):
+        return self.nginx.log() if mode == "embedded" else self.fcgi.log()
+
+    def stop(self):
+        self.nginx.stop()
+        self.fcgi.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def demo_site_copy():
+    """A copy of the demo site's templates and data, for tests that edit
+    or break them."""
+    root = tempfile.mkdtemp(prefix="gw-site-")
+    for d in ("templates", "data"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(root, d))
+    return root

@@ -3,17 +3,14 @@ behind gateway-fcgi): its JSON API, its pages, and its static files."""
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 import pytest
 
-from harness import (BUILD, ROOT, Fcgi, Nginx, _sanitizer_env, _wait_port,
+from harness import (BUILD, ROOT, Pair, _sanitizer_env, _wait_port,
                      free_port, header, request)
-from test_interface import fcgi_location
 
 APP = os.path.join(BUILD, "app.so")
 
@@ -23,32 +20,11 @@ with open(os.path.join(ROOT, "data", "notes.json")) as f:
 
 @pytest.fixture(scope="module")
 def servers():
-    work = tempfile.mkdtemp(prefix="gw-demo-")
-    sock = os.path.join(work, "demo.sock")
-    emb, fcg = free_port(), free_port()
-    static = "location /static/ { alias %s/static/; }" % ROOT
-    conf = """
-    include /etc/nginx/mime.types;
-    gateway_app %(app)s;
-    gateway_config ROOT_PATH %(root)s;
-    server {
-        listen 127.0.0.1:%(emb)d;
-        %(static)s
-        location / { gateway; }
-    }
-    server {
-        listen 127.0.0.1:%(fcg)d;
-        %(static)s
-        %(fcgi)s
-    }
-    """ % {"app": APP, "root": ROOT, "emb": emb, "fcg": fcg,
-           "static": static, "fcgi": fcgi_location("/", sock)}
-    fcgi = Fcgi(APP, sock, config=["ROOT_PATH=" + ROOT]).start()
-    nginx = Nginx(conf, workdir=work).start(emb)
-    yield {"embedded": emb, "fastcgi": fcg, "nginx": nginx, "fcgi": fcgi}
-    nginx.stop()
-    fcgi.stop()
-    shutil.rmtree(work, ignore_errors=True)
+    pair = Pair(APP, config=[("ROOT_PATH", ROOT)],
+                http="include /etc/nginx/mime.types;",
+                server="location /static/ { alias %s/static/; }" % ROOT)
+    yield pair
+    pair.stop()
 
 
 @pytest.fixture(params=["embedded", "fastcgi"])

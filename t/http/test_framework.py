@@ -6,15 +6,12 @@ the headers Flask sets, the body)."""
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 import urllib.parse
 
 import pytest
 
-from harness import BUILD, Fcgi, Nginx, free_port, header, request
-from test_interface import fcgi_location
+from harness import BUILD, Pair, header, request
 
 FWAPP = os.path.join(BUILD, "t", "apps", "fwapp.so")
 SECRET = "twin-secret"
@@ -22,32 +19,10 @@ SECRET = "twin-secret"
 
 @pytest.fixture(scope="module")
 def servers():
-    work = tempfile.mkdtemp(prefix="gw-fw-")
-    sock = os.path.join(work, "fw.sock")
-    emb, fcg = free_port(), free_port()
-    conf = """
-    gateway_app %(app)s;
-    gateway_config SECRET_KEY %(secret)s;
-    server {
-        listen 127.0.0.1:%(emb)d;
-        location / { gateway; }
-        location /mnt/ { gateway; }
-    }
-    server {
-        listen 127.0.0.1:%(fcg)d;
-        %(root)s
-        %(mnt)s
-    }
-    """ % {"app": FWAPP, "secret": SECRET, "emb": emb, "fcg": fcg,
-           "root": fcgi_location("/", sock),
-           "mnt": fcgi_location("/mnt/", sock)}
-    fcgi = Fcgi(FWAPP, sock, threads=2,
-                config=["SECRET_KEY=" + SECRET]).start()
-    nginx = Nginx(conf, workdir=work).start(emb)
-    yield {"embedded": emb, "fastcgi": fcg, "nginx": nginx, "fcgi": fcgi}
-    nginx.stop()
-    fcgi.stop()
-    shutil.rmtree(work, ignore_errors=True)
+    pair = Pair(FWAPP, locations=[("/", ""), ("/mnt/", "")],
+                config=[("SECRET_KEY", SECRET)], threads=2)
+    yield pair
+    pair.stop()
 
 
 @pytest.fixture(params=["embedded", "fastcgi"])
@@ -368,9 +343,7 @@ def test_500_cause_in_log_not_page(servers, mode):
     assert a.status == 500
     assert b"fire" not in a.body
     time.sleep(0.1)
-    log = servers["nginx"].log() if mode == "embedded" \
-        else servers["fcgi"].log()
-    assert "the database is on fire (fwapp)" in log
+    assert "the database is on fire (fwapp)" in servers.log(mode)
 
 
 # ---- sessions -------------------------------------------------------------

@@ -6,8 +6,6 @@ environ."""
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -15,67 +13,26 @@ import time
 
 import pytest
 
-from harness import (BUILD, Fcgi, Nginx, free_port, header, request)
+from harness import (BUILD, Fcgi, Nginx, Pair, fcgi_location, free_port,
+                     header, request)
 
 ECHO = os.path.join(BUILD, "examples", "echo.so")
-PARAMS = os.path.join(os.path.dirname(__file__), "..", "..", "conf",
-                      "gateway_fastcgi_params")
 
 # Keys that differ between the two servers by design.
 DIFFERENT = {"SERVER_PORT", "HTTP_HOST", "REMOTE_PORT", "gateway.multithread",
              "gateway.multiprocess", "gateway.errors"}
 
 
-def fcgi_location(prefix, sock, extra=""):
-    split = "^(%s)(/.*)$" % prefix.rstrip("/") if prefix != "/" \
-        else "^()(.*)$"
-    return """
-        location %s {
-            %s
-            fastcgi_split_path_info %s;
-            include %s;
-            fastcgi_pass unix:%s;
-        }""" % (prefix, extra, split, os.path.abspath(PARAMS), sock)
-
-
 @pytest.fixture(scope="module")
 def servers():
-    work = tempfile.mkdtemp(prefix="gw-iface-")
-    sock = os.path.join(work, "echo.sock")
-    emb, fcg = free_port(), free_port()
-    conf = """
-    gateway_app %(echo)s;
-    client_max_body_size 4m;
-    client_body_buffer_size 16k;
-    server {
-        listen 127.0.0.1:%(emb)d;
-        location / { gateway; }
-        location /app/ { gateway; }
-        location /small/ { client_max_body_size 1k; gateway; }
-        location /param/ {
-            gateway_param X_METHOD_SEEN $request_method;
-            gateway_param X_EMPTY $http_x_not_sent if_not_empty;
-            gateway_param X_KEPT_EMPTY $http_x_not_sent;
-            gateway;
-        }
-    }
-    server {
-        listen 127.0.0.1:%(fcg)d;
-        %(root)s
-        %(app)s
-        %(small)s
-    }
-    """ % {"echo": ECHO, "emb": emb, "fcg": fcg,
-           "root": fcgi_location("/", sock),
-           "app": fcgi_location("/app/", sock),
-           "small": fcgi_location("/small/", sock,
-                                  "client_max_body_size 1k;")}
-    fcgi = Fcgi(ECHO, sock, threads=2).start()
-    nginx = Nginx(conf, workdir=work).start(emb)
-    yield {"embedded": emb, "fastcgi": fcg, "nginx": nginx, "fcgi": fcgi}
-    nginx.stop()
-    fcgi.stop()
-    shutil.rmtree(work, ignore_errors=True)
+    pair = Pair(ECHO, threads=2, locations=[
+        ("/", ""), ("/app/", ""), ("/small/", "client_max_body_size 1k;"),
+        ("/param/", "gateway_param X_METHOD_SEEN $request_method; "
+                    "gateway_param X_EMPTY $http_x_not_sent if_not_empty; "
+                    "gateway_param X_KEPT_EMPTY $http_x_not_sent;")],
+        http="client_max_body_size 4m; client_body_buffer_size 16k;")
+    yield pair
+    pair.stop()
 
 
 @pytest.fixture(params=["embedded", "fastcgi"])
@@ -184,7 +141,7 @@ def test_spooled_body_reaches_app(servers):
     env = echo(servers["embedded"], "POST", "/app/big", body)
     assert env["gateway.input"] == body.decode()
     assert "client request body is buffered to a temporary file" \
-        in servers["nginx"].log()
+        in servers.log("embedded")
 
 
 def test_body_too_large_is_413(port):
@@ -215,14 +172,14 @@ def test_status_and_repeated_response_headers(port):
 
 
 def test_app_failure_is_500_with_cause_in_log(servers):
-    for mode, log in (("embedded", servers["nginx"].log),
-                      ("fastcgi", servers["fcgi"].log)):
+    for mode in ("embedded", "fastcgi"):
         status, _, data = request(servers[mode], "GET", "/app/x",
                                   headers=[("X-Echo-Fail", "1")])
         assert status == 500
         assert b"X-Echo-Fail" not in data
         time.sleep(0.1)
-        assert "echo: failing on request (X-Echo-Fail)" in log(), mode
+        assert "echo: failing on request (X-Echo-Fail)" \
+            in servers.log(mode), mode
 
 
 def test_gateway_param(servers):
@@ -231,6 +188,9 @@ def test_gateway_param(servers):
     assert "X_EMPTY" not in env
     assert env["X_KEPT_EMPTY"] == ""
     assert env["SCRIPT_NAME"] == "/param"
+    # gateway_param is the module's; fastcgi_param is fastcgi's
+    env = echo(servers["fastcgi"], "PUT", "/param/x", b"")
+    assert "X_METHOD_SEEN" not in env
 
 
 def test_server_specific_keys(servers):

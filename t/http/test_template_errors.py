@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from harness import BUILD, ROOT, Nginx, free_port, request
+from harness import BUILD, Nginx, demo_site_copy, free_port, request
 
 APP = os.path.join(BUILD, "app.so")
 
@@ -18,10 +18,7 @@ APP = os.path.join(BUILD, "app.so")
 @pytest.fixture
 def site():
     """A copy of the demo site's data and templates, to break at will."""
-    root = tempfile.mkdtemp(prefix="gw-site-")
-    shutil.copytree(os.path.join(ROOT, "templates"),
-                    os.path.join(root, "templates"))
-    shutil.copytree(os.path.join(ROOT, "data"), os.path.join(root, "data"))
+    root = demo_site_copy()
     yield root
     shutil.rmtree(root, ignore_errors=True)
 

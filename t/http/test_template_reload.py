@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from harness import BUILD, ROOT, Fcgi, Nginx, free_port, request
-from test_interface import fcgi_location
+from harness import (BUILD, Fcgi, Nginx, demo_site_copy, fcgi_location,
+                     free_port, request)
 
 APP = os.path.join(BUILD, "app.so")
 FOOTER = b"Served by a C application inside nginx."
@@ -25,10 +25,7 @@ WAIT = 1.3
 @pytest.fixture
 def site():
     """A copy of the demo site's data and templates, to edit at will."""
-    root = tempfile.mkdtemp(prefix="gw-reload-")
-    shutil.copytree(os.path.join(ROOT, "templates"),
-                    os.path.join(root, "templates"))
-    shutil.copytree(os.path.join(ROOT, "data"), os.path.join(root, "data"))
+    root = demo_site_copy()
     yield root
     shutil.rmtree(root, ignore_errors=True)
 
