@@ -14,24 +14,7 @@ int
 gw_tmpl_env_add_function_args(gw_tmpl_env_t *env, const char *name,
     gw_tmpl_argfn_pt fn, void *fn_data)
 {
-    tmpl_func_t  *nf;
-    const char   *s;
-
-    s = gw_arena_strdup(env->arena, name);
-    nf = realloc(env->funcs, (env->nfuncs + 1) * sizeof(tmpl_func_t));
-    if (s == NULL || nf == NULL) {
-        if (nf != NULL) {
-            env->funcs = nf;
-        }
-        return GW_ERROR;
-    }
-    env->funcs = nf;
-    env->funcs[env->nfuncs].name = s;
-    env->funcs[env->nfuncs].fn = NULL;
-    env->funcs[env->nfuncs].data = fn_data;
-    env->funcs[env->nfuncs].argfn = fn;
-    env->nfuncs++;
-    return GW_OK;
+    return tmpl_env_add_func(env, name, NULL, fn, fn_data);
 }
 
 

@@ -113,9 +113,11 @@ gw_tmpl_env_add_global_new(gw_tmpl_env_t *env, const char *name,
 }
 
 
+/* Both forms of C function land in one table; the render calls whichever
+ * of fn and argfn is set. */
 int
-gw_tmpl_env_add_function(gw_tmpl_env_t *env, const char *name,
-    gw_tmpl_fn_pt fn, void *fn_data)
+tmpl_env_add_func(gw_tmpl_env_t *env, const char *name, gw_tmpl_fn_pt fn,
+    gw_tmpl_argfn_pt argfn, void *fn_data)
 {
     tmpl_func_t  *nf;
     const char   *s;
@@ -132,9 +134,17 @@ gw_tmpl_env_add_function(gw_tmpl_env_t *env, const char *name,
     env->funcs[env->nfuncs].name = s;
     env->funcs[env->nfuncs].fn = fn;
     env->funcs[env->nfuncs].data = fn_data;
-    env->funcs[env->nfuncs].argfn = NULL;
+    env->funcs[env->nfuncs].argfn = argfn;
     env->nfuncs++;
     return GW_OK;
+}
+
+
+int
+gw_tmpl_env_add_function(gw_tmpl_env_t *env, const char *name,
+    gw_tmpl_fn_pt fn, void *fn_data)
+{
+    return tmpl_env_add_func(env, name, fn, NULL, fn_data);
 }
 
 

@@ -355,6 +355,8 @@ const char *tmpl_intern(gw_tmpl_env_t *env, const char *s, size_t len);
 tmpl_t *tmpl_env_get(gw_tmpl_env_t *env, const char *name, size_t len,
     int *missing, char *err, size_t errsz);
 void tmpl_env_link(gw_tmpl_env_t *env, tmpl_t *t);
+int tmpl_env_add_func(gw_tmpl_env_t *env, const char *name, gw_tmpl_fn_pt fn,
+    gw_tmpl_argfn_pt argfn, void *fn_data);
 
 struct stat;
 
