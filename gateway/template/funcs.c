@@ -78,12 +78,13 @@ funcs_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
 
 int
 tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out,
+    gw_buf_t *direct, int escape)
 {
     gw_tmpl_arg_t   stack[8], *av;
-    gw_buf_t        b;
-    size_t          i;
-    char            msg[256];
+    gw_buf_t        b, *to;
+    size_t          i, start, len;
+    char            msg[256], *copy;
 
     av = stack;
     if (nargs + nkw > sizeof(stack) / sizeof(stack[0])) {
@@ -103,19 +104,44 @@ tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
         }
     }
 
-    gw_buf_init(&b, r->a, 64);
+    to = direct;
+    if (to == NULL) {
+        gw_buf_init(&b, r->a, 64);
+        to = &b;
+    }
+    start = to->len;
     msg[0] = '\0';
-    if (fn->argfn(fn->data, r->render_data, av, nargs + nkw, &b, msg,
+    if (fn->argfn(fn->data, r->render_data, av, nargs + nkw, to, msg,
                   sizeof(msg))
         != GW_OK)
     {
         return tmpl_error(r, n, "%s(): %s", fn->name,
                           msg[0] ? msg : "failed");
     }
+    len = to->len - start;
+
+    if (direct != NULL) {
+        /* written into the page: escaped there, when it must be, from a
+         * copy (the text is a plain string, as in the other form) */
+        if (!escape || !tmpl_needs_escape(to->data + start, len)) {
+            return GW_OK;
+        }
+        copy = tmpl_alloc(r->a, len);
+        if (copy == NULL) {
+            return tmpl_error(r, n, "out of memory");
+        }
+        memcpy(copy, to->data + start, len);
+        to->len = start;
+        if (tmpl_escape_slow(to, copy, len) != GW_OK) {
+            return tmpl_error(r, n, "out of memory");
+        }
+        return GW_OK;
+    }
+
     /* strings in the engine end in a NUL, as the other builders leave */
     if (gw_buf_putc(&b, '\0') != GW_OK) {
         return tmpl_error(r, n, "out of memory");
     }
-    *out = tv_str(b.data, b.len - 1, 0);
+    *out = tv_str(b.data, len, 0);
     return GW_OK;
 }

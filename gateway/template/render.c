@@ -257,8 +257,10 @@ lazy_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out,
 }
 
 
-static int
-lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+/* lookup() from the first frame that has a context (or none left): the
+ * context, then the environment's globals, functions and builtins */
+static __attribute__((noinline)) int
+lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     tv_t *out)
 {
     size_t   i, h;
@@ -329,6 +331,27 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     }
     *out = tv_undef(undef_msg(r, name));
     return GW_OK;
+}
+
+
+/* A name, innermost scope first.  Names are interned, so the pointer is
+ * the key; the local scopes are walked inline, as most names are found
+ * there. */
+static inline int
+lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t *out)
+{
+    size_t  i;
+
+    for ( ; f != NULL && f->ctx == NULL; f = f->parent) {
+        for (i = f->n; i-- > 0; ) {
+            if (f->names[i] == name) {
+                *out = f->vals[i];
+                return GW_OK;
+            }
+        }
+    }
+    return lookup_slow(r, n, f, name, out);
 }
 
 
@@ -1152,9 +1175,22 @@ render_to_str(tmpl_rs_t *r, tmpl_node_t *body, tmpl_frame_t *f, int safe,
 }
 
 
+/* Whether a macro's result is Markup: as the run-time eval context says
+ * (the page's setting, as changed by enclosing {% autoescape %} blocks),
+ * as in Jinja's Macro -- except for caller(), which keeps its
+ * definition's. */
+static int
+macro_safe(tmpl_rs_t *r, tmpl_macro_t *m)
+{
+    return m->node->type == N_CALLBLOCK ? m->autoescape : r->ctx_autoescape;
+}
+
+
+/* The macro's result in *out, or, with direct, its text written there. */
 static int
 call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out,
+    gw_buf_t *direct)
 {
     tmpl_node_t   *def = m->node;
     tmpl_frame_t  *f;
@@ -1270,14 +1306,14 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
             return oom(r, n);
         }
     }
-    /* the body escapes as its own template says; whether the result is
-     * Markup depends on the run-time eval context (the page's setting, as
-     * changed by enclosing {% autoescape %} blocks), as in Jinja's Macro --
-     * except for caller(), which keeps its definition's */
+    /* the body escapes as its own template says */
     ae = r->autoescape;
     r->autoescape = m->autoescape;
-    rc = render_to_str(r, def->a, f, def->type == N_CALLBLOCK
-                       ? m->autoescape : r->ctx_autoescape, out);
+    if (direct != NULL) {
+        rc = exec_body(r, def->a, f, direct);
+    } else {
+        rc = render_to_str(r, def->a, f, macro_safe(r, m), out);
+    }
     r->autoescape = ae;
     r->tmpl = saved_tmpl;
     r->depth--;
@@ -1539,7 +1575,7 @@ call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
 
     if (fn->argfn != NULL) {
         return tmpl_call_argfn(r, n, fn, args, nargs, knames, kvals, nkw,
-                               out);
+                               out, NULL, 0);
     }
     /* the containers of the last call, emptied, if it left them */
     ja = r->fn_args != NULL ? r->fn_args : json_array();
@@ -1613,7 +1649,8 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
 
     switch (fn.kind) {
     case V_MACRO:
-        return call_macro(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out);
+        return call_macro(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out,
+                          NULL);
     case V_BUILTIN:
         return call_builtin(r, n, fn, args, nargs, knames, kvals, nkw, out);
     case V_FUNC:
@@ -1705,11 +1742,21 @@ list_grow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
 }
 
 
-static __attribute__((noinline)) int
-eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
-    tv_t *out)
+/* A call's arguments, evaluated */
+typedef struct {
+    tv_t         *args;
+    size_t        nargs;
+    const char  **knames;
+    tv_t         *kvals;
+    size_t        nkw;
+} call_args_t;
+
+
+static int
+eval_args(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
+    call_args_t *ca)
 {
-    tv_t          fn, obj, *args, *kvals;
+    tv_t         *args, *kvals;
     const char  **knames;
     size_t        i, k, nargs, nkw = n->nnames;
 
@@ -1797,6 +1844,25 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
         kvals[nkw] = caller;
         nkw++;
     }
+    ca->args = args;
+    ca->nargs = nargs;
+    ca->knames = knames;
+    ca->kvals = kvals;
+    ca->nkw = nkw;
+    return GW_OK;
+}
+
+
+static __attribute__((noinline)) int
+eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
+    tv_t *out)
+{
+    tv_t         fn, obj;
+    call_args_t  ca;
+
+    if (eval_args(r, n, f, caller, &ca) != GW_OK) {
+        return GW_ERROR;
+    }
     /* obj.method(...) without building a bound method first */
     if (n->a->type == N_ATTR) {
         if (eval(r, n->a->a, f, &obj) != GW_OK) {
@@ -1807,15 +1873,15 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
                 || strcmp(n->a->s, "extend") == 0))
         {
             return list_grow(r, n, f, n->a->a->s, obj, n->a->s[0] == 'e',
-                             args, nargs, out);
+                             ca.args, ca.nargs, out);
         }
         if (obj.kind != V_DICT && obj.kind != V_JDICT && obj.kind != V_UNDEF
             && obj.kind != V_LOOP && obj.kind != V_BLOCKS
             && obj.kind != V_BUILTIN
             && tmpl_has_method(obj, n->a->s, n->a->len))
         {
-            return tmpl_method_call(r, n, obj, n->a->s, args, nargs,
-                                    knames, kvals, nkw, out);
+            return tmpl_method_call(r, n, obj, n->a->s, ca.args, ca.nargs,
+                                    ca.knames, ca.kvals, ca.nkw, out);
         }
         if (tmpl_getattr(r, n->a, obj, n->a->s, n->a->len, &fn) != GW_OK) {
             return GW_ERROR;
@@ -1823,7 +1889,8 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     } else if (eval(r, n->a, f, &fn) != GW_OK) {
         return GW_ERROR;
     }
-    return tmpl_call(r, n, fn, args, nargs, knames, kvals, nkw, out);
+    return tmpl_call(r, n, fn, ca.args, ca.nargs, ca.knames, ca.kvals,
+                     ca.nkw, out);
 }
 
 
@@ -2570,6 +2637,45 @@ exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f)
 }
 
 
+/*
+ * {{ name(...) }}, the call of a macro or function by name, printed: a
+ * macro renders straight into the page and a function of the argument form
+ * (url_for) writes there, instead of each making a string that is then
+ * copied and scanned again.  Anything else is evaluated and printed.
+ */
+static __attribute__((noinline)) int
+emit_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
+    gw_buf_t *out)
+{
+    tv_t          fn, v;
+    call_args_t   ca;
+    tmpl_func_t  *fu;
+
+    if (eval_args(r, n, f, caller, &ca) != GW_OK
+        || lookup(r, n->a, f, n->a->s, &fn) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (fn.kind == V_MACRO
+        && (!r->autoescape || macro_safe(r, fn.u.p)))
+    {
+        return call_macro(r, n, fn.u.p, ca.args, ca.nargs, ca.knames,
+                          ca.kvals, ca.nkw, NULL, out);
+    }
+    if (fn.kind == V_FUNC && (fu = fn.u.p)->argfn != NULL) {
+        return tmpl_call_argfn(r, n, fu, ca.args, ca.nargs, ca.knames,
+                               ca.kvals, ca.nkw, NULL, out, r->autoescape);
+    }
+    if (tmpl_call(r, n, fn, ca.args, ca.nargs, ca.knames, ca.kvals, ca.nkw,
+                  &v)
+        != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
+}
+
+
 static int
 exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 {
@@ -2585,6 +2691,10 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         return gw_buf_append(out, n->s, n->len) == GW_OK ? GW_OK
                                                          : oom(r, n);
     case N_OUTPUT:
+        if (n->a->type == N_CALL && n->a->a->type == N_NAME) {
+            v.kind = V_MISSING;
+            return emit_call(r, n->a, f, v, out);
+        }
         if (eval(r, n->a, f, &v) != GW_OK) {
             return GW_ERROR;
         }
@@ -2678,6 +2788,9 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         v.u.p = m;
         if (n->type == N_MACRO) {
             return frame_set(r, f, n->s, v) == GW_OK ? GW_OK : oom(r, n);
+        }
+        if (n->b->a->type == N_NAME) {
+            return emit_call(r, n->b, f, v, out);
         }
         if (eval_call(r, n->b, f, v, &c) != GW_OK) {
             return GW_ERROR;

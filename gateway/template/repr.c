@@ -276,66 +276,15 @@ esc_in_word(uint64_t w)
 }
 
 
-/* Whether s holds a byte to escape: 16 bytes at a time where SSE2 is (all
- * x86-64), the tail zero-padded (NUL is never escaped). */
-static int
-esc_any(const char *s, size_t n)
-{
-#ifdef __SSE2__
-    __m128i  v, hit;
-    char     tail[16];
-    size_t   i;
-
-    for (i = 0; ; i += 16) {
-        if (i + 16 <= n) {
-            v = _mm_loadu_si128((const __m128i *) (s + i));
-        } else if (i < n) {
-            memset(tail, 0, sizeof(tail));
-            memcpy(tail, s + i, n - i);
-            v = _mm_loadu_si128((const __m128i *) tail);
-        } else {
-            return 0;
-        }
-        hit = _mm_or_si128(
-                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
-                               _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
-                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
-                               _mm_or_si128(
-                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                   _mm_cmpeq_epi8(v,
-                                                  _mm_set1_epi8('\'')))));
-        if (_mm_movemask_epi8(hit)) {
-            return 1;
-        }
-    }
-#else
-    uint64_t  w;
-    size_t    i;
-
-    for (i = 0; i < n; i += 8) {
-        w = 0;
-        memcpy(&w, s + i, n - i < 8 ? n - i : 8);
-        if (esc_in_word(w)) {
-            return 1;
-        }
-    }
-    return 0;
-#endif
-}
-
-
+/* tmpl_escape_append() once tmpl_needs_escape() has found a byte */
 int
-tmpl_escape_append(gw_buf_t *b, const char *s, size_t n)
+tmpl_escape_slow(gw_buf_t *b, const char *s, size_t n)
 {
     size_t       i = 0, start = 0, end;
     const char  *rep;
     size_t       rl;
     uint64_t     w;
 
-    /* most strings need nothing: copy them in one go */
-    if (!esc_any(s, n)) {
-        return n ? tmpl_out(b, s, n) : GW_OK;
-    }
     if (gw_buf_reserve(b, n) != GW_OK) {
         return GW_ERROR;
     }

@@ -12,6 +12,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 
 /* Internal symbols stay inside the library: no PLT on the render path. */
@@ -419,8 +422,8 @@ int tv_repr_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v);
 tv_t tv_to_str(tmpl_rs_t *r, tv_t v);
 void tmpl_float_repr(double f, char *buf, size_t size);
 
-/* escape.c */
-int tmpl_escape_append(gw_buf_t *b, const char *s, size_t n);
+/* repr.c: escaping as markupsafe does */
+int tmpl_escape_slow(gw_buf_t *b, const char *s, size_t n);
 tv_t tv_escape(tmpl_rs_t *r, tv_t v);
 
 /* render.c */
@@ -436,10 +439,11 @@ int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
     tv_t in, tv_t *args, size_t nargs, int *res);
 int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
 
-/* funcs.c: call a C function of the argument form */
+/* funcs.c: call a C function of the argument form; its result in *out,
+ * or, with direct, written there (escaped when escape says so) */
 int tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
-    tv_t *out);
+    tv_t *out, gw_buf_t *direct, int escape);
 
 /* methods.c */
 int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
@@ -499,6 +503,88 @@ tmpl_out(gw_buf_t *b, const char *s, size_t n)
         return GW_OK;
     }
     return gw_buf_append(b, s, n);
+}
+
+/*
+ * Whether s holds one of & < > " ' -- asked of nearly every value a page
+ * prints, most of them short and clean.  Every load stays inside s: up to
+ * 16 bytes are gathered into one vector from overlapping reads, longer
+ * strings are read 16 bytes at a time, the last block overlapping.
+ */
+#ifdef __SSE2__
+static inline int
+tmpl_esc_vec(__m128i v)
+{
+    __m128i  hit;
+
+    hit = _mm_or_si128(
+              _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+                           _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+              _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+    return _mm_movemask_epi8(hit) != 0;
+}
+
+
+static inline int
+tmpl_needs_escape(const char *s, size_t n)
+{
+    uint64_t  h, t;
+    uint32_t  h4, t4;
+    size_t    i;
+
+    if (n == 0) {
+        return 0;
+    }
+    if (n < 4) {
+        h4 = (uint32_t) (unsigned char) s[0]
+             | (uint32_t) (unsigned char) s[n >> 1] << 8
+             | (uint32_t) (unsigned char) s[n - 1] << 16;
+        return tmpl_esc_vec(_mm_cvtsi32_si128((int) h4));
+    }
+    if (n < 8) {
+        memcpy(&h4, s, 4);
+        memcpy(&t4, s + n - 4, 4);
+        return tmpl_esc_vec(_mm_set_epi32(0, 0, (int) t4, (int) h4));
+    }
+    if (n <= 16) {
+        memcpy(&h, s, 8);
+        memcpy(&t, s + n - 8, 8);
+        return tmpl_esc_vec(_mm_set_epi64x((long long) t, (long long) h));
+    }
+    for (i = 0; i + 16 < n; i += 16) {
+        if (tmpl_esc_vec(_mm_loadu_si128((const __m128i *) (s + i)))) {
+            return 1;
+        }
+    }
+    return tmpl_esc_vec(_mm_loadu_si128((const __m128i *) (s + n - 16)));
+}
+#else
+static inline int
+tmpl_needs_escape(const char *s, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': case '<': case '>': case '"': case '\'':
+            return 1;
+        }
+    }
+    return 0;
+}
+#endif
+
+
+/* Appends s, escaped as markupsafe does. */
+static inline int
+tmpl_escape_append(gw_buf_t *b, const char *s, size_t n)
+{
+    if (!tmpl_needs_escape(s, n)) {
+        return tmpl_out(b, s, n);
+    }
+    return tmpl_escape_slow(b, s, n);
 }
 
 #pragma GCC visibility pop
