@@ -16,7 +16,10 @@
 
 static int exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     gw_buf_t *out);
-static int eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out);
+static inline int eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    tv_t *out);
+static int eval_node(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    tv_t *out);
 static int exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
     gw_buf_t *out);
 
@@ -352,6 +355,22 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
         }
     }
     return lookup_slow(r, n, f, name, out);
+}
+
+
+/* An expression's value.  Constants and names, half of all the
+ * expressions a page evaluates, are done inline, without a call. */
+static inline int
+eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    if (n->type == N_CONST) {
+        *out = n->val;
+        return GW_OK;
+    }
+    if (n->type == N_NAME) {
+        return lookup(r, n, f, n->s, out);
+    }
+    return eval_node(r, n, f, out);
 }
 
 
@@ -1760,13 +1779,15 @@ eval_args(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     const char  **knames;
     size_t        i, k, nargs, nkw = n->nnames;
 
+    /* one block: the values, then room for a caller keyword */
     nargs = n->nargs;
-    args = tmpl_alloc(r->a, (nargs + 1) * sizeof(tv_t));
-    kvals = tmpl_alloc(r->a, (nkw + 1) * sizeof(tv_t));
-    knames = tmpl_alloc(r->a, (nkw + 1) * sizeof(char *));
-    if (args == NULL || kvals == NULL || knames == NULL) {
+    args = tmpl_alloc(r->a, (nargs + nkw + 2) * sizeof(tv_t)
+                            + (nkw + 1) * sizeof(char *));
+    if (args == NULL) {
         return oom(r, n);
     }
+    kvals = args + nargs + 1;
+    knames = (const char **) (kvals + nkw + 1);
     for (i = 0, k = 0; i < n->nargs; i++) {
         tmpl_node_t  *an = n->args[i];
 
@@ -2045,7 +2066,7 @@ eval_dict(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 
 
 static int
-eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+eval_node(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 {
     tv_t    a, b;
     size_t  i;
@@ -2283,6 +2304,7 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     tmpl_frame_t  *lf;
     tmpl_loop_t   *l;
     const char    *loop_name;
+    int            simple;
 
     if (iter.kind == V_UNDEF || iter.kind == V_MISSING) {
         items = NULL;
@@ -2328,17 +2350,24 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     lv.kind = V_LOOP;
     lv.u.p = l;
     loop_name = r->env->s_loop;
+    /* the scope starts afresh each time: loop, then the target's names */
+    simple = n->a->type == N_NAME && n->a->s != loop_name;
+    lf->names[0] = loop_name;
+    lf->names[1] = n->a->s;
     for (i = 0; i < len; i++) {
         if (++r->steps > r->max_steps) {
             return tmpl_error(r, n, "template exceeded its step budget");
         }
         l->i = i;
-        lf->n = 0;
-        if (frame_set(r, lf, loop_name, lv) != GW_OK) {
-            return oom(r, n);
-        }
-        if (assign(r, n->a, lf, items[i]) != GW_OK) {
-            return GW_ERROR;
+        lf->vals[0] = lv;
+        if (simple) {
+            lf->vals[1] = items[i];
+            lf->n = 2;
+        } else {
+            lf->n = 1;
+            if (assign(r, n->a, lf, items[i]) != GW_OK) {
+                return GW_ERROR;
+            }
         }
         if (exec_body(r, n->c, lf, out) != GW_OK) {
             return GW_ERROR;
