@@ -1449,6 +1449,11 @@ F(f_truncate)
     gw_buf_t  b;
     int64_t   endlen, slen;
 
+    /* no more bytes than that: no more characters either, uncounted */
+    if ((int64_t) s.n <= length + leeway) {
+        *out = s;
+        return GW_OK;
+    }
     tv_len(r, n, s, &slen);
     if (slen <= length + leeway) {
         *out = s;

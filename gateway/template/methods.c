@@ -195,21 +195,27 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
     uint32_t  c;
     char     *o;
 
-    for (i = 0; i < s.n && (unsigned char) s.u.s[i] < 0x80; i++) {
-    }
-    if (i == s.n && mode != 4) {
+    if (mode != 4 && tmpl_ascii(s.u.s, s.n)) {
         /* ASCII: one pass, no decoding */
         o = tmpl_alloc(r->a, s.n + 1);
         if (o == NULL) {
             return s;
         }
-        if (mode <= 1) {
-            /* upper() and lower(): Python maps ASCII letters only */
+        /* upper() and lower(): Python maps ASCII letters only */
+        if (mode == 1) {
             for (i = 0; i < s.n; i++) {
                 char  ch = s.u.s[i];
 
-                o[i] = mode ? (ch >= 'a' && ch <= 'z' ? ch - 32 : ch)
-                            : (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+                o[i] = ch >= 'a' && ch <= 'z' ? ch - 32 : ch;
+            }
+            o[s.n] = '\0';
+            return tv_str(o, s.n, s.safe);
+        }
+        if (mode == 0) {
+            for (i = 0; i < s.n; i++) {
+                char  ch = s.u.s[i];
+
+                o[i] = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
             }
             o[s.n] = '\0';
             return tv_str(o, s.n, s.safe);

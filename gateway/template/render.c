@@ -698,20 +698,6 @@ slice_index(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_node_t *e,
 }
 
 
-static int
-str_ascii(const char *s, size_t n)
-{
-    size_t  i;
-
-    for (i = 0; i < n; i++) {
-        if ((unsigned char) s[i] >= 0x80) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-
 /* s[start:stop] of an ASCII string, bounds as Python's slice.indices()
  * has them for a step of 1. */
 static int
@@ -778,9 +764,18 @@ eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
         return tmpl_error(r, n, "'%s' object is not subscriptable",
                           tv_type_name(obj));
     }
-    if (obj.kind == V_STR && step == 1 && str_ascii(obj.u.s, obj.n)) {
-        /* characters are bytes: no list of one-character strings */
-        return slice_ascii(r, n, obj, start, gs, stop, ge, out);
+    if (obj.kind == V_STR && step == 1) {
+        /* s[:10] needs only its first 10 bytes to be ASCII for them to be
+         * its first 10 characters */
+        len = obj.n;
+        if (ge && stop >= 0 && !(gs && start < 0)) {
+            len = (size_t) (gs && start > stop ? start : stop);
+            len = len < obj.n ? len : obj.n;
+        }
+        if (tmpl_ascii(obj.u.s, len)) {
+            /* characters are bytes: no list of one-character strings */
+            return slice_ascii(r, n, obj, start, gs, stop, ge, out);
+        }
     }
     if (tv_to_list(r, obj, &items, &len) != GW_OK) {
         return oom(r, n);
@@ -1771,18 +1766,20 @@ typedef struct {
 } call_args_t;
 
 
+/* The arguments into one block: the values, then room for a caller
+ * keyword.  The block is space when it fits there (a callee that keeps no
+ * reference to it), else in the arena. */
 static int
 eval_args(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
-    call_args_t *ca)
+    call_args_t *ca, tv_t *space, size_t space_size)
 {
     tv_t         *args, *kvals;
     const char  **knames;
-    size_t        i, k, nargs, nkw = n->nnames;
+    size_t        i, k, nargs, nkw = n->nnames, size;
 
-    /* one block: the values, then room for a caller keyword */
     nargs = n->nargs;
-    args = tmpl_alloc(r->a, (nargs + nkw + 2) * sizeof(tv_t)
-                            + (nkw + 1) * sizeof(char *));
+    size = (nargs + nkw + 2) * sizeof(tv_t) + (nkw + 1) * sizeof(char *);
+    args = size <= space_size ? space : tmpl_alloc(r->a, size);
     if (args == NULL) {
         return oom(r, n);
     }
@@ -1881,7 +1878,7 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     tv_t         fn, obj;
     call_args_t  ca;
 
-    if (eval_args(r, n, f, caller, &ca) != GW_OK) {
+    if (eval_args(r, n, f, caller, &ca, NULL, 0) != GW_OK) {
         return GW_ERROR;
     }
     /* obj.method(...) without building a bound method first */
@@ -2676,13 +2673,23 @@ static __attribute__((noinline)) int
 emit_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     gw_buf_t *out)
 {
-    tv_t          fn, v;
+    tv_t          fn, v, space[12];
     call_args_t   ca;
     tmpl_func_t  *fu;
 
-    if (eval_args(r, n, f, caller, &ca) != GW_OK
-        || lookup(r, n->a, f, n->a->s, &fn) != GW_OK)
-    {
+    /* the callee first, as Python has it: a C function keeps no reference
+     * to its arguments, which can then live on the stack */
+    if (lookup(r, n->a, f, n->a->s, &fn) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (fn.kind == V_FUNC && (fu = fn.u.p)->argfn != NULL) {
+        if (eval_args(r, n, f, caller, &ca, space, sizeof(space)) != GW_OK) {
+            return GW_ERROR;
+        }
+        return tmpl_call_argfn(r, n, fu, ca.args, ca.nargs, ca.knames,
+                               ca.kvals, ca.nkw, NULL, out, r->autoescape);
+    }
+    if (eval_args(r, n, f, caller, &ca, NULL, 0) != GW_OK) {
         return GW_ERROR;
     }
     if (fn.kind == V_MACRO
@@ -2691,14 +2698,27 @@ emit_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
         return call_macro(r, n, fn.u.p, ca.args, ca.nargs, ca.knames,
                           ca.kvals, ca.nkw, NULL, out);
     }
-    if (fn.kind == V_FUNC && (fu = fn.u.p)->argfn != NULL) {
-        return tmpl_call_argfn(r, n, fu, ca.args, ca.nargs, ca.knames,
-                               ca.kvals, ca.nkw, NULL, out, r->autoescape);
-    }
     if (tmpl_call(r, n, fn, ca.args, ca.nargs, ca.knames, ca.kvals, ca.nkw,
                   &v)
         != GW_OK)
     {
+        return GW_ERROR;
+    }
+    return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
+}
+
+
+/* {{ expr }} */
+static int
+exec_output(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    tv_t  v;
+
+    if (n->a->type == N_CALL && n->a->a->type == N_NAME) {
+        v.kind = V_MISSING;
+        return emit_call(r, n->a, f, v, out);
+    }
+    if (eval(r, n->a, f, &v) != GW_OK) {
         return GW_ERROR;
     }
     return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
@@ -2720,14 +2740,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         return gw_buf_append(out, n->s, n->len) == GW_OK ? GW_OK
                                                          : oom(r, n);
     case N_OUTPUT:
-        if (n->a->type == N_CALL && n->a->a->type == N_NAME) {
-            v.kind = V_MISSING;
-            return emit_call(r, n->a, f, v, out);
-        }
-        if (eval(r, n->a, f, &v) != GW_OK) {
-            return GW_ERROR;
-        }
-        return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
+        return exec_output(r, n, f, out);
     case N_IF:
         for ( ;; ) {
             if (eval(r, n->a, f, &v) != GW_OK) {
@@ -2875,9 +2888,16 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         if (++r->steps > r->max_steps) {
             return tmpl_error(r, n, "template exceeded its step budget");
         }
+        /* text and output, most of a page, without exec_stmt()'s frame */
         if (n->type == N_TEXT) {
             if (tmpl_out(out, n->s, n->len) != GW_OK) {
                 return oom(r, n);
+            }
+            continue;
+        }
+        if (n->type == N_OUTPUT) {
+            if (exec_output(r, n, f, out) != GW_OK) {
+                return GW_ERROR;
             }
             continue;
         }

@@ -103,7 +103,7 @@ T(t_even)
 
 T(t_divisibleby)
 {
-    int64_t  a, b;
+    int64_t  a = 0, b = 1;
 
     if (v.kind == V_FLOAT || args[0].kind == V_FLOAT) {
         double  x = v.kind == V_FLOAT ? v.u.f : (double) v.u.i;

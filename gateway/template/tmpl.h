@@ -55,7 +55,7 @@ struct tmpl_val_s {
     uint8_t      safe;
     uint8_t      tuple;
     uint8_t      ns;
-    size_t       n;
+    uint32_t     n;
     union {
         int64_t       i;
         double        f;
@@ -504,6 +504,25 @@ tmpl_out(gw_buf_t *b, const char *s, size_t n)
     }
     return gw_buf_append(b, s, n);
 }
+
+/* Whether s is all ASCII (its characters are its bytes), a word at a
+ * time. */
+static inline int
+tmpl_ascii(const char *s, size_t n)
+{
+    uint64_t  w, acc = 0;
+    size_t    i;
+
+    for (i = 0; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for ( ; i < n; i++) {
+        acc |= (unsigned char) s[i];
+    }
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
 
 /*
  * Whether s holds one of & < > " ' -- asked of nearly every value a page
