@@ -57,6 +57,25 @@ oom(tmpl_rs_t *r, tmpl_node_t *n)
 }
 
 
+/*
+ * Entering a macro, a block, an include or an import.  Recursion is
+ * bounded in depth; entries and loop iterations count against the step
+ * budget, which so bounds the whole render (the statements run between
+ * two of them are bounded by the templates' size).
+ */
+static int
+enter(tmpl_rs_t *r, tmpl_node_t *n)
+{
+    if (++r->depth > TMPL_MAX_DEPTH) {
+        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    }
+    if (++r->steps > r->max_steps) {
+        return tmpl_error(r, n, "template exceeded its step budget");
+    }
+    return GW_OK;
+}
+
+
 int
 tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v)
 {
@@ -1215,8 +1234,8 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
     tmpl_t        *saved_tmpl;
     const char    *mname = def->s ? def->s : "caller";
 
-    if (++r->depth > TMPL_MAX_DEPTH) {
-        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    if (enter(r, n) != GW_OK) {
+        return GW_ERROR;
     }
     f = frame_new(r, m->closure, np + 4);
     if (f == NULL) {
@@ -1678,8 +1697,8 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
         if (nargs != 1) {
             return tmpl_error(r, n, "loop() takes exactly one argument");
         }
-        if (++r->depth > TMPL_MAX_DEPTH) {
-            return tmpl_error(r, n, "maximum recursion depth exceeded");
+        if (enter(r, n) != GW_OK) {
+            return GW_ERROR;
         }
         gw_buf_init(&b, r->a, 256);
         if (exec_for_items(r, l->node, l->frame, args[0], l->depth + 1, &b)
@@ -2398,8 +2417,8 @@ render_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_block_slot_t *slot,
         return tmpl_error(r, n, "Required block '%s' not found",
                           slot->name);
     }
-    if (++r->depth > TMPL_MAX_DEPTH) {
-        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    if (enter(r, n) != GW_OK) {
+        return GW_ERROR;
     }
     bf = frame_new(r, f, 4);
     if (bf == NULL) {
@@ -2537,8 +2556,8 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     if (t == NULL) {
         return GW_OK;
     }
-    if (++r->depth > TMPL_MAX_DEPTH) {
-        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    if (enter(r, n) != GW_OK) {
+        return GW_ERROR;
     }
     root = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
     if (root == NULL) {
@@ -2581,8 +2600,8 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     {
         return GW_ERROR;
     }
-    if (++r->depth > TMPL_MAX_DEPTH) {
-        return tmpl_error(r, n, "maximum recursion depth exceeded");
+    if (enter(r, n) != GW_OK) {
+        return GW_ERROR;
     }
     *mod = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
     if (*mod == NULL) {
@@ -2885,9 +2904,6 @@ static int
 exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 {
     for ( ; n != NULL; n = n->next) {
-        if (++r->steps > r->max_steps) {
-            return tmpl_error(r, n, "template exceeded its step budget");
-        }
         /* text and output, most of a page, without exec_stmt()'s frame */
         if (n->type == N_TEXT) {
             if (tmpl_out(out, n->s, n->len) != GW_OK) {

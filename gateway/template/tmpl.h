@@ -231,8 +231,9 @@ struct gw_tmpl_env_s {
     const char      *s_kwargs;
     const char      *s_caller;
     locale_t         loc;       /* C.UTF-8, for Unicode case mapping */
-    uint64_t         max_steps; /* statements one render may run; 0: the
-                                   default, a guard against runaway loops */
+    uint64_t         max_steps; /* loop iterations and calls one render
+                                   may make; 0: the default, a guard
+                                   against runaway loops */
     int              reload;    /* auto-reload: look at the files again */
     int64_t          reload_ns; /* at most this often per template */
 };
