@@ -27,8 +27,8 @@ funcs_json_cleanup(void *data)
 
 /* Scalars are viewed in place; lists and dicts the engine built are
  * converted once, owned by the arena. */
-static int
-funcs_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
+int
+tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
 {
     json_t  *j;
 
@@ -78,13 +78,10 @@ funcs_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
 
 int
 tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out,
-    gw_buf_t *direct, int escape)
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
 {
     gw_tmpl_arg_t   stack[8], *av;
-    gw_buf_t        b, *to;
-    size_t          i, start, len;
-    char            msg[256], *copy;
+    size_t          i;
 
     av = stack;
     if (nargs + nkw > sizeof(stack) / sizeof(stack[0])) {
@@ -94,15 +91,27 @@ tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
         }
     }
     for (i = 0; i < nargs; i++) {
-        if (funcs_arg(r, args[i], NULL, &av[i]) != GW_OK) {
+        if (tmpl_argfn_arg(r, args[i], NULL, &av[i]) != GW_OK) {
             return tmpl_error(r, n, "out of memory");
         }
     }
     for (i = 0; i < nkw; i++) {
-        if (funcs_arg(r, kvals[i], knames[i], &av[nargs + i]) != GW_OK) {
+        if (tmpl_argfn_arg(r, kvals[i], knames[i], &av[nargs + i]) != GW_OK) {
             return tmpl_error(r, n, "out of memory");
         }
     }
+    return tmpl_argfn_run(r, n, fn, av, nargs + nkw, out, NULL, 0);
+}
+
+
+int
+tmpl_argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+    const gw_tmpl_arg_t *av, size_t nav, tv_t *out, gw_buf_t *direct,
+    int escape)
+{
+    gw_buf_t   b, *to;
+    size_t     start, len;
+    char       msg[256], *copy;
 
     to = direct;
     if (to == NULL) {
@@ -111,8 +120,7 @@ tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
     }
     start = to->len;
     msg[0] = '\0';
-    if (fn->argfn(fn->data, r->render_data, av, nargs + nkw, to, msg,
-                  sizeof(msg))
+    if (fn->argfn(fn->data, r->render_data, av, nav, to, msg, sizeof(msg))
         != GW_OK)
     {
         return tmpl_error(r, n, "%s(): %s", fn->name,

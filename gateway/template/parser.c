@@ -378,6 +378,7 @@ parse_call(parser_t *p, tmpl_node_t *callee, tmpl_tok_t *t)
 {
     tmpl_node_t  *n;
     nvec_t        pos = { 0 }, kw = { 0 };
+    size_t        i;
 
     n = node_new(p, N_CALL, t);
     if (n == NULL || !parse_call_args(p, &pos, &kw)) {
@@ -389,6 +390,19 @@ parse_call(parser_t *p, tmpl_node_t *callee, tmpl_tok_t *t)
     n->names = kw.s;
     n->vals = kw.v;
     n->nnames = kw.n;
+    if (n->nargs + n->nnames <= TMPL_PLAIN_ARGS) {
+        n->flags |= NF_PLAIN_ARGS;
+        for (i = 0; i < n->nargs; i++) {
+            if (n->args[i]->type == N_UNARY && n->args[i]->op == OP_STAR) {
+                n->flags &= ~NF_PLAIN_ARGS;
+            }
+        }
+        for (i = 0; i < n->nnames; i++) {
+            if (n->names[i][0] == '*') {
+                n->flags &= ~NF_PLAIN_ARGS;
+            }
+        }
+    }
     return n;
 }
 

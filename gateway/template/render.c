@@ -1608,7 +1608,7 @@ call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
 
     if (fn->argfn != NULL) {
         return tmpl_call_argfn(r, n, fn, args, nargs, knames, kvals, nkw,
-                               out, NULL, 0);
+                               out);
     }
     /* the containers of the last call, emptied, if it left them */
     ja = r->fn_args != NULL ? r->fn_args : json_array();
@@ -1786,19 +1786,18 @@ typedef struct {
 
 
 /* The arguments into one block: the values, then room for a caller
- * keyword.  The block is space when it fits there (a callee that keeps no
- * reference to it), else in the arena. */
+ * keyword. */
 static int
 eval_args(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
-    call_args_t *ca, tv_t *space, size_t space_size)
+    call_args_t *ca)
 {
     tv_t         *args, *kvals;
     const char  **knames;
-    size_t        i, k, nargs, nkw = n->nnames, size;
+    size_t        i, k, nargs, nkw = n->nnames;
 
     nargs = n->nargs;
-    size = (nargs + nkw + 2) * sizeof(tv_t) + (nkw + 1) * sizeof(char *);
-    args = size <= space_size ? space : tmpl_alloc(r->a, size);
+    args = tmpl_alloc(r->a, (nargs + nkw + 2) * sizeof(tv_t)
+                            + (nkw + 1) * sizeof(char *));
     if (args == NULL) {
         return oom(r, n);
     }
@@ -1897,7 +1896,7 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     tv_t         fn, obj;
     call_args_t  ca;
 
-    if (eval_args(r, n, f, caller, &ca, NULL, 0) != GW_OK) {
+    if (eval_args(r, n, f, caller, &ca) != GW_OK) {
         return GW_ERROR;
     }
     /* obj.method(...) without building a bound method first */
@@ -2682,6 +2681,34 @@ exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f)
 }
 
 
+/* {{ url_for(...) }}: each argument is viewed as the function takes it
+ * as soon as it is evaluated, and the function writes into the page. */
+static int
+emit_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_func_t *fu,
+    gw_buf_t *out)
+{
+    gw_tmpl_arg_t   av[TMPL_PLAIN_ARGS];
+    tv_t            v;
+    size_t          i, k;
+
+    for (i = 0; i < n->nargs; i++) {
+        if (eval(r, n->args[i], f, &v) != GW_OK
+            || tmpl_argfn_arg(r, v, NULL, &av[i]) != GW_OK)
+        {
+            return r->failed ? GW_ERROR : oom(r, n);
+        }
+    }
+    for (k = 0; k < n->nnames; k++, i++) {
+        if (eval(r, n->vals[k], f, &v) != GW_OK
+            || tmpl_argfn_arg(r, v, n->names[k], &av[i]) != GW_OK)
+        {
+            return r->failed ? GW_ERROR : oom(r, n);
+        }
+    }
+    return tmpl_argfn_run(r, n, fu, av, i, NULL, out, r->autoescape);
+}
+
+
 /*
  * {{ name(...) }}, the call of a macro or function by name, printed: a
  * macro renders straight into the page and a function of the argument form
@@ -2692,23 +2719,20 @@ static __attribute__((noinline)) int
 emit_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     gw_buf_t *out)
 {
-    tv_t          fn, v, space[12];
+    tv_t          fn, v;
     call_args_t   ca;
     tmpl_func_t  *fu;
 
-    /* the callee first, as Python has it: a C function keeps no reference
-     * to its arguments, which can then live on the stack */
+    /* the callee first, as Python has it */
     if (lookup(r, n->a, f, n->a->s, &fn) != GW_OK) {
         return GW_ERROR;
     }
-    if (fn.kind == V_FUNC && (fu = fn.u.p)->argfn != NULL) {
-        if (eval_args(r, n, f, caller, &ca, space, sizeof(space)) != GW_OK) {
-            return GW_ERROR;
-        }
-        return tmpl_call_argfn(r, n, fu, ca.args, ca.nargs, ca.knames,
-                               ca.kvals, ca.nkw, NULL, out, r->autoescape);
+    if (fn.kind == V_FUNC && (fu = fn.u.p)->argfn != NULL
+        && caller.kind == V_MISSING && (n->flags & NF_PLAIN_ARGS))
+    {
+        return emit_argfn(r, n, f, fu, out);
     }
-    if (eval_args(r, n, f, caller, &ca, NULL, 0) != GW_OK) {
+    if (eval_args(r, n, f, caller, &ca) != GW_OK) {
         return GW_ERROR;
     }
     if (fn.kind == V_MACRO

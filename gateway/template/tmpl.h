@@ -187,6 +187,10 @@ struct tmpl_node_s {
 #define NF_KWARGS          0x100
 #define NF_CTX_SET         0x200
 #define NF_ARGERR          0x400    /* bad filter/test arguments: n->val */
+#define NF_PLAIN_ARGS      0x800    /* a call without * or **, and with no
+                                       more than TMPL_PLAIN_ARGS arguments */
+
+#define TMPL_PLAIN_ARGS  8
 
 struct tmpl_s {
     const char      *name;
@@ -440,11 +444,17 @@ int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
     tv_t in, tv_t *args, size_t nargs, int *res);
 int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
 
-/* funcs.c: call a C function of the argument form; its result in *out,
- * or, with direct, written there (escaped when escape says so) */
+/* funcs.c: C functions of the argument form.  tmpl_argfn_arg() makes
+ * the view of one argument; tmpl_argfn_run() calls, with the result in
+ * *out or, with direct, written there (escaped when escape says so). */
 int tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
-    tv_t *out, gw_buf_t *direct, int escape);
+    tv_t *out);
+int tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name,
+    gw_tmpl_arg_t *a);
+int tmpl_argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+    const gw_tmpl_arg_t *av, size_t nav, tv_t *out, gw_buf_t *direct,
+    int escape);
 
 /* methods.c */
 int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
