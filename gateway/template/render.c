@@ -1237,7 +1237,7 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
     if (enter(r, n) != GW_OK) {
         return GW_ERROR;
     }
-    f = frame_new(r, m->closure, np + 4);
+    f = frame_new(r, m->closure, np + 2);
     if (f == NULL) {
         return oom(r, n);
     }
@@ -2328,11 +2328,13 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
         return tmpl_error(r, n, "'%s' object is not iterable",
                           tv_type_name(iter));
     }
-    lf = frame_new(r, f, 8);
-    l = gw_arena_calloc(r->a, sizeof(tmpl_loop_t));
+    /* loop, the targets, and room for a set in the body */
+    lf = frame_new(r, f, 4);
+    l = tmpl_alloc(r->a, sizeof(tmpl_loop_t));
     if (lf == NULL || l == NULL) {
         return oom(r, n);
     }
+    memset(l, 0, sizeof(tmpl_loop_t));
     if (n->d != NULL && len > 0) {
         /* the inline filter runs first so loop.length counts what stays */
         kept = tmpl_alloc(r->a, len * sizeof(tv_t));
@@ -2763,6 +2765,16 @@ exec_output(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     }
     if (eval(r, n->a, f, &v) != GW_OK) {
         return GW_ERROR;
+    }
+    if (v.kind == V_STR) {
+        if ((r->autoescape && !v.safe
+             ? tmpl_escape_append(out, v.u.s, v.n)
+             : tmpl_out(out, v.u.s, v.n))
+            != GW_OK)
+        {
+            return oom(r, n);
+        }
+        return GW_OK;
     }
     return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
 }

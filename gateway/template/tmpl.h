@@ -403,7 +403,41 @@ static inline tv_t tv_str(const char *s, size_t n, int safe)
 static inline tv_t tv_list(tv_t *items, size_t n)
 { tv_t v = { V_LIST, 0, 0, 0, n, { .items = items } }; return v; }
 
-tv_t tv_from_json(json_t *j);
+/* A context value as the engine sees it: containers stay jansson's,
+ * scalars are viewed in place (inline: a page asks for hundreds). */
+static inline tv_t
+tv_from_json(json_t *j)
+{
+    tv_t  v = { V_NONE, 0, 0, 0, 0, { .i = 0 } };
+
+    if (j == NULL) {
+        return v;
+    }
+    switch (json_typeof(j)) {
+    case JSON_STRING:
+        return tv_str(json_string_value(j), json_string_length(j), 0);
+    case JSON_OBJECT:
+        v.kind = V_JDICT;
+        v.u.j = j;
+        return v;
+    case JSON_ARRAY:
+        v.kind = V_JLIST;
+        v.u.j = j;
+        v.n = (uint32_t) json_array_size(j);
+        return v;
+    case JSON_INTEGER:
+        return tv_int(json_integer_value(j));
+    case JSON_REAL:
+        return tv_float(json_real_value(j));
+    case JSON_TRUE:
+        return tv_bool(1);
+    case JSON_FALSE:
+        return tv_bool(0);
+    default:
+        return v;
+    }
+}
+
 int tv_truthy(tv_t v);
 int tv_is_seq(tv_t v);
 int tv_is_map(tv_t v);

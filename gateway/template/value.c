@@ -11,41 +11,6 @@
 #include <stdlib.h>
 
 
-tv_t
-tv_from_json(json_t *j)
-{
-    tv_t  v;
-
-    memset(&v, 0, sizeof(v));
-    if (j == NULL) {
-        return tv_none();
-    }
-    switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        v.kind = V_JDICT;
-        v.u.j = j;
-        return v;
-    case JSON_ARRAY:
-        v.kind = V_JLIST;
-        v.u.j = j;
-        v.n = json_array_size(j);
-        return v;
-    case JSON_STRING:
-        return tv_str(json_string_value(j), json_string_length(j), 0);
-    case JSON_INTEGER:
-        return tv_int(json_integer_value(j));
-    case JSON_REAL:
-        return tv_float(json_real_value(j));
-    case JSON_TRUE:
-        return tv_bool(1);
-    case JSON_FALSE:
-        return tv_bool(0);
-    default:
-        return tv_none();
-    }
-}
-
-
 int
 tv_truthy(tv_t v)
 {
