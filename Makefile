@@ -16,7 +16,10 @@ DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
                libssl-dev wrk python3 python3-jinja2 python3-flask \
                python3-pytest clang libclang-rt-14-dev pkg-config curl
 
-CFLAGS_BASE = -std=gnu11 -g -O2 -fPIC -Wall -Wextra -Werror \
+# -fno-plt: calls into jansson and libc go through the GOT directly; a page
+# makes hundreds of them, and the PLT's extra jump cost the template bench
+# about 6%.
+CFLAGS_BASE = -std=gnu11 -g -O2 -fPIC -fno-plt -Wall -Wextra -Werror \
               -Wno-unused-parameter -Igateway -D_GNU_SOURCE
 ifeq ($(SAN),1)
 SANFLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
