@@ -202,20 +202,15 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
             return s;
         }
         /* upper() and lower(): Python maps ASCII letters only */
-        if (mode == 1) {
-            for (i = 0; i < s.n; i++) {
-                char  ch = s.u.s[i];
+        if (mode <= 1) {
+            unsigned char  lo = mode ? 'a' : 'A';
+            int            d = mode ? -32 : 32;
 
-                o[i] = ch >= 'a' && ch <= 'z' ? ch - 32 : ch;
-            }
-            o[s.n] = '\0';
-            return tv_str(o, s.n, s.safe);
-        }
-        if (mode == 0) {
+            /* without a branch per letter */
             for (i = 0; i < s.n; i++) {
-                char  ch = s.u.s[i];
+                unsigned char  ch = (unsigned char) s.u.s[i];
 
-                o[i] = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+                o[i] = (char) (ch + d * ((unsigned char) (ch - lo) < 26));
             }
             o[s.n] = '\0';
             return tv_str(o, s.n, s.safe);
