@@ -9,7 +9,8 @@
  * The context file holds the template's variables plus "_endpoint" (what
  * request.endpoint says).  url_for() is a fixed table, as in the Python
  * twin, so that both time the engine rather than URL building.  Time is
- * the process's CPU time, which a busy neighbour disturbs least.
+ * the process's CPU time, which a busy neighbour disturbs least, of the
+ * cheapest of BENCH_BATCHES batches of ITERATIONS / BENCH_BATCHES renders.
  */
 
 #include <gateway.h>
@@ -18,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+
+#define BENCH_BATCHES  10
 
 
 /* endpoint -> prefix, and the one argument appended to it (or NULL); the
@@ -138,8 +142,8 @@ main(int argc, char **argv)
     gw_buf_t          out;
     json_t           *ctx, *request;
     const char       *name;
-    long              i, iterations;
-    double            us;
+    long              i, k, per, iterations;
+    double            us, best;
     char              error[1024];
     int               print, rc = 1;
 
@@ -182,28 +186,36 @@ main(int argc, char **argv)
         goto done;
     }
 
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-    for (i = 0; i < iterations; i++) {
-        gw_arena_reset(a);
-        gw_buf_init(&out, a, 16384);
-        if (gw_tmpl_render(env, name, ctx, NULL, a, &out, error,
-                           sizeof(error))
-            != GW_OK)
-        {
-            fprintf(stderr, "template_bench: %s\n", error);
-            goto done;
+    /* the cheapest of the batches: a busy neighbour only ever adds time */
+    per = iterations / BENCH_BATCHES > 0 ? iterations / BENCH_BATCHES : 1;
+    best = -1;
+    for (k = 0; k < (print ? 1 : BENCH_BATCHES); k++) {
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+        for (i = 0; i < per; i++) {
+            gw_arena_reset(a);
+            gw_buf_init(&out, a, 16384);
+            if (gw_tmpl_render(env, name, ctx, NULL, a, &out, error,
+                               sizeof(error))
+                != GW_OK)
+            {
+                fprintf(stderr, "template_bench: %s\n", error);
+                goto done;
+            }
+        }
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+        us = ((double) (t1.tv_sec - t0.tv_sec) * 1e6
+              + (double) (t1.tv_nsec - t0.tv_nsec) / 1e3) / (double) per;
+        if (best < 0 || us < best) {
+            best = us;
         }
     }
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 
     if (print) {
         rc = fwrite(out.data, 1, out.len, stdout) == out.len ? 0 : 1;
         goto done;
     }
 
-    us = ((double) (t1.tv_sec - t0.tv_sec) * 1e6
-          + (double) (t1.tv_nsec - t0.tv_nsec) / 1e3) / (double) iterations;
-    printf("us_per_render=%.2f bytes=%zu\n", us, out.len);
+    printf("us_per_render=%.2f bytes=%zu\n", best, out.len);
     rc = 0;
 
 done:

@@ -730,6 +730,7 @@ slice_ascii(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t start, int gs,
     int64_t stop, int ge, tv_t *out)
 {
     int64_t   len = (int64_t) s.n;
+    size_t    k;
     char     *d;
 
     if (!gs) {
@@ -746,16 +747,18 @@ slice_ascii(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t start, int gs,
     } else if (stop > len) {
         stop = len;
     }
-    if (stop < start) {
-        stop = start;
+    /* 0 <= stop - start <= len, which the compiler cannot see alone */
+    k = stop > start ? (size_t) (stop - start) : 0;
+    if (k > s.n) {
+        k = 0;
     }
-    d = tmpl_alloc(r->a, (size_t) (stop - start) + 1);
+    d = tmpl_alloc(r->a, k + 1);
     if (d == NULL) {
         return oom(r, n);
     }
-    tmpl_memcpy(d, s.u.s + start, (size_t) (stop - start));
-    d[stop - start] = '\0';
-    *out = tv_str(d, (size_t) (stop - start), s.safe);
+    tmpl_memcpy(d, s.u.s + start, k);
+    d[k] = '\0';
+    *out = tv_str(d, k, s.safe);
     return GW_OK;
 }
 

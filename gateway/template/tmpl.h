@@ -55,7 +55,7 @@ struct tmpl_val_s {
     uint8_t      safe;
     uint8_t      tuple;
     uint8_t      ns;
-    uint32_t     n;
+    uint32_t     n;         /* 16 bytes in all: passed in registers */
     union {
         int64_t       i;
         double        f;
@@ -398,10 +398,20 @@ static inline tv_t tv_int(int64_t i)
 { tv_t v = { V_INT, 0, 0, 0, 0, { .i = i } }; return v; }
 static inline tv_t tv_float(double f)
 { tv_t v = { V_FLOAT, 0, 0, 0, 0, { .f = f } }; return v; }
+/* Lengths are 32 bits, so that a value fits two registers; a longer
+ * string (past any page) is an error where it is used. */
 static inline tv_t tv_str(const char *s, size_t n, int safe)
-{ tv_t v = { V_STR, (uint8_t) safe, 0, 0, n, { .s = s } }; return v; }
+{
+    tv_t  v = { V_STR, (uint8_t) safe, 0, 0, (uint32_t) n, { .s = s } };
+
+    return n > UINT32_MAX ? tv_undef("string longer than 4 GiB") : v;
+}
 static inline tv_t tv_list(tv_t *items, size_t n)
-{ tv_t v = { V_LIST, 0, 0, 0, n, { .items = items } }; return v; }
+{
+    tv_t  v = { V_LIST, 0, 0, 0, (uint32_t) n, { .items = items } };
+
+    return n > UINT32_MAX ? tv_undef("list longer than 2**32 items") : v;
+}
 
 /* A context value as the engine sees it: containers stay jansson's,
  * scalars are viewed in place (inline: a page asks for hundreds). */
