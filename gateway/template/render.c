@@ -1224,7 +1224,7 @@ render_to_str(tmpl_rs_t *r, tmpl_node_t *body, tmpl_frame_t *f, int safe,
 static int
 macro_safe(tmpl_rs_t *r, tmpl_macro_t *m)
 {
-    return m->node->type == N_CALLBLOCK ? m->autoescape : r->ctx_autoescape;
+    return m->node->type == N_CALLBLOCK ? m->autoescape : *r->ectx;
 }
 
 
@@ -1239,7 +1239,7 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
     tv_t           v, caller;
     tdict_t       *kw = NULL;
     size_t         i, k, np = def->nnames;
-    int            rc, ae;
+    int            rc, ae, safe, *ectx;
     tmpl_t        *saved_tmpl;
     const char    *mname = def->s ? def->s : "caller";
 
@@ -1348,15 +1348,21 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
             return oom(r, n);
         }
     }
-    /* the body escapes as its own template says */
+    /* whether the result is Markup is the caller's eval context's say; the
+     * body escapes as its own template says and runs in the context it
+     * was defined in (an imported macro in its module's) */
+    safe = macro_safe(r, m);
     ae = r->autoescape;
+    ectx = r->ectx;
     r->autoescape = m->autoescape;
+    r->ectx = m->ectx;
     if (direct != NULL) {
         rc = exec_body(r, def->a, f, direct);
     } else {
-        rc = render_to_str(r, def->a, f, macro_safe(r, m), out);
+        rc = render_to_str(r, def->a, f, safe, out);
     }
     r->autoescape = ae;
+    r->ectx = ectx;
     r->tmpl = saved_tmpl;
     r->depth--;
     return rc;
@@ -1566,7 +1572,7 @@ call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
         {
             return GW_ERROR;
         }
-        *out = tv_str(b.data, b.len - 1, r->ctx_autoescape);
+        *out = tv_str(b.data, b.len - 1, *r->ectx);
         return GW_OK;
 
     case B_SELF_BLOCK:
@@ -1580,7 +1586,7 @@ call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
         {
             return GW_ERROR;
         }
-        *out = tv_str(b.data, b.len - 1, r->ctx_autoescape);
+        *out = tv_str(b.data, b.len - 1, *r->ectx);
         return GW_OK;
 
     case B_METHOD:
@@ -2566,7 +2572,7 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     size_t              snb = r->nblocks, scap = r->blocks_cap;
     tmpl_frame_t       *sroot = r->root;
     tmpl_t             *sparent = r->parent;
-    int                 rc, ae = r->autoescape, cae = r->ctx_autoescape;
+    int                 rc, ae = r->autoescape, *ectx = r->ectx;
 
     if (eval(r, n->a, f, &name) != GW_OK
         || load_template(r, n, name, n->flags & NF_IGNORE_MISSING, &t)
@@ -2595,7 +2601,7 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     r->root = sroot;
     r->parent = sparent;
     r->autoescape = ae;
-    r->ctx_autoescape = cae;
+    r->ectx = ectx;
     r->depth--;
     return rc;
 }
@@ -2614,7 +2620,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     size_t              snb = r->nblocks, scap = r->blocks_cap;
     tmpl_frame_t       *sroot = r->root;
     tmpl_t             *sparent = r->parent;
-    int                 rc, ae = r->autoescape, cae = r->ctx_autoescape;
+    int                 rc, ae = r->autoescape, *ectx = r->ectx;
 
     if (eval(r, n->a, f, &name) != GW_OK
         || load_template(r, n, name, 0, &t) != GW_OK)
@@ -2644,7 +2650,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     r->root = sroot;
     r->parent = sparent;
     r->autoescape = ae;
-    r->ctx_autoescape = cae;
+    r->ectx = ectx;
     r->depth--;
     return rc;
 }
@@ -2900,6 +2906,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         m->closure = f;
         m->tmpl = n->tmpl;
         m->autoescape = r->autoescape;
+        m->ectx = r->ectx;
         memset(&v, 0, sizeof(v));
         v.kind = V_MACRO;
         v.u.p = m;
@@ -2944,11 +2951,11 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
             return oom(r, n);
         }
         ae = r->autoescape;
-        cae = r->ctx_autoescape;
-        r->autoescape = r->ctx_autoescape = tv_truthy(v);
+        cae = *r->ectx;
+        r->autoescape = *r->ectx = tv_truthy(v);
         rc = exec_body(r, n->b, wf, out);
         r->autoescape = ae;
-        r->ctx_autoescape = cae;
+        *r->ectx = cae;
         return rc;
     default:
         return tmpl_error(r, n, "not a statement");
@@ -3019,9 +3026,14 @@ exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
     tmpl_node_t  *n;
     int           levels = 0;
 
+    /* a new context, with an eval context of its own */
+    r->ectx = tmpl_alloc(r->a, sizeof(int));
+    if (r->ectx == NULL) {
+        return oom(r, NULL);
+    }
+    *r->ectx = t->autoescape;
     r->root = root;
     r->parent = NULL;
-    r->ctx_autoescape = t->autoescape;
     while (t != NULL) {
         if (++levels > 50) {
             return tmpl_error(r, NULL, "too many levels of extends");

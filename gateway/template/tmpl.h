@@ -268,6 +268,7 @@ typedef struct {
     tmpl_t          *tmpl;
     tv_t             caller;
     int              autoescape;
+    int             *ectx;      /* the eval context it was defined in */
 } tmpl_macro_t;
 
 typedef struct tmpl_loop_s  tmpl_loop_t;
@@ -311,7 +312,10 @@ struct tmpl_rs_s {
     uint64_t             steps;
     uint64_t             max_steps;
     tmpl_frame_t        *cur_block_frame;   /* scope of the block, super() */
-    int                  ctx_autoescape;    /* the context's eval ctx */
+    int                 *ectx;      /* the running context's eval context
+                                       (its autoescape), as in Jinja: one
+                                       per page, include and import,
+                                       changed by {% autoescape %} */
     /* globals and functions found by name this render (they cannot
      * change while it runs): url_for on every link is looked up once */
     struct {
