@@ -1217,10 +1217,10 @@ render_to_str(tmpl_rs_t *r, tmpl_node_t *body, tmpl_frame_t *f, int safe,
 }
 
 
-/* Whether a macro's result is Markup: as the run-time eval context says
- * (the page's setting, as changed by enclosing {% autoescape %} blocks),
- * as in Jinja's Macro -- except for caller(), which keeps its
- * definition's. */
+/* Whether a macro's result is Markup: as the calling context's eval
+ * context says (its template's setting, as changed by enclosing
+ * {% autoescape %} blocks), as in Jinja's Macro -- except for caller(),
+ * which keeps its definition's. */
 static int
 macro_safe(tmpl_rs_t *r, tmpl_macro_t *m)
 {
@@ -2137,14 +2137,8 @@ eval_node(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
     size_t  i;
     int     res;
 
+    /* constants, names and attributes are eval()'s */
     switch (n->type) {
-    case N_CONST:
-        *out = n->val;
-        return GW_OK;
-    case N_NAME:
-        return lookup(r, n, f, n->s, out);
-    case N_ATTR:
-        return eval_attr(r, n, f, out);
     case N_ITEM:
         if (eval(r, n->a, f, &a) != GW_OK || eval(r, n->b, f, &b) != GW_OK) {
             return GW_ERROR;
@@ -2249,18 +2243,14 @@ eval_node(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 
 /* ---- statements ---------------------------------------------------------- */
 
-static int
-write_value(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
+/* Printing a value other than a string. */
+static __attribute__((noinline)) int
+write_other(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
 {
     char  num[32];
     int   k;
 
     switch (v.kind) {
-    case V_STR:
-        if (r->autoescape && !v.safe) {
-            return tmpl_escape_append(out, v.u.s, v.n);
-        }
-        return tmpl_out(out, v.u.s, v.n);
     case V_INT:
         {
             uint64_t  u = v.u.i < 0 ? -(uint64_t) v.u.i : (uint64_t) v.u.i;
@@ -2285,6 +2275,20 @@ write_value(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
         }
         return gw_buf_append(out, v.u.s, v.n);
     }
+}
+
+
+/* Printing a value: strings, most of what a page prints, inline. */
+static inline int
+write_value(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
+{
+    if (v.kind != V_STR) {
+        return write_other(r, n, v, out);
+    }
+    if (r->autoescape && !v.safe) {
+        return tmpl_escape_append(out, v.u.s, v.n);
+    }
+    return tmpl_out(out, v.u.s, v.n);
 }
 
 
@@ -2791,16 +2795,6 @@ exec_output(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     }
     if (eval(r, n->a, f, &v) != GW_OK) {
         return GW_ERROR;
-    }
-    if (v.kind == V_STR) {
-        if ((r->autoescape && !v.safe
-             ? tmpl_escape_append(out, v.u.s, v.n)
-             : tmpl_out(out, v.u.s, v.n))
-            != GW_OK)
-        {
-            return oom(r, n);
-        }
-        return GW_OK;
     }
     return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
 }
