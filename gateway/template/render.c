@@ -2126,6 +2126,9 @@ eval_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
             return GW_OK;
         }
     }
+    if (a.kind == V_LOOP) {
+        return loop_attr(r, a.u.p, n->s, out);
+    }
     return tmpl_getattr(r, n, a, n->s, n->len, out);
 }
 
