@@ -8,9 +8,6 @@
 #include "tmpl.h"
 
 #include <math.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -330,23 +327,17 @@ tv_escape(tmpl_rs_t *r, tv_t v)
 {
     gw_buf_t  b;
     tv_t      s;
-    size_t    i;
 
     if (v.kind == V_STR && v.safe) {
         return v;
     }
     s = tv_to_str(r, v);
-    for (i = 0; i < s.n; i++) {
-        if (strchr("&<>\"'", s.u.s[i]) != NULL && s.u.s[i] != '\0') {
-            break;
-        }
-    }
-    if (i == s.n) {
+    if (!tmpl_needs_escape(s.u.s, s.n)) {
         s.safe = 1;
         return s;
     }
     gw_buf_init(&b, r->a, s.n + 16);
-    if (tmpl_escape_append(&b, s.u.s, s.n) != GW_OK
+    if (tmpl_escape_slow(&b, s.u.s, s.n) != GW_OK
         || gw_buf_putc(&b, '\0') != GW_OK)
     {
         return tv_str("", 0, 1);
