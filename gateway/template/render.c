@@ -60,21 +60,28 @@ oom(tmpl_rs_t *r, tmpl_node_t *n)
 
 
 /*
- * Entering a macro, a block, an include or an import.  Recursion is
- * bounded in depth; entries and loop iterations count against the step
- * budget, which so bounds the whole render (the statements run between
- * two of them are bounded by the templates' size).
+ * A loop iteration, and entering a macro, a block, an include or an
+ * import, count against the step budget, which so bounds the whole render
+ * (the statements run between two of them are bounded by the templates'
+ * size).  Entries are also bounded in depth.
  */
+static inline int
+step(tmpl_rs_t *r, tmpl_node_t *n)
+{
+    if (++r->steps > r->max_steps) {
+        return tmpl_error(r, n, "template exceeded its step budget");
+    }
+    return GW_OK;
+}
+
+
 static int
 enter(tmpl_rs_t *r, tmpl_node_t *n)
 {
     if (++r->depth > TMPL_MAX_DEPTH) {
         return tmpl_error(r, n, "maximum recursion depth exceeded");
     }
-    if (++r->steps > r->max_steps) {
-        return tmpl_error(r, n, "template exceeded its step budget");
-    }
-    return GW_OK;
+    return step(r, n);
 }
 
 
@@ -2405,8 +2412,8 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     lf->names[0] = loop_name;
     lf->names[1] = n->a->s;
     for (i = 0; i < len; i++) {
-        if (++r->steps > r->max_steps) {
-            return tmpl_error(r, n, "template exceeded its step budget");
+        if (step(r, n) != GW_OK) {
+            return GW_ERROR;
         }
         l->i = i;
         lf->vals[0] = lv;
