@@ -25,25 +25,17 @@ funcs_json_cleanup(void *data)
 }
 
 
-/* Scalars are viewed in place; lists and dicts the engine built are
- * converted once, owned by the arena. */
+/* The view of what is not a string or an integer (tmpl_argfn_arg()'s):
+ * other scalars in place; lists and dicts the engine built are converted
+ * once, owned by the arena. */
 int
-tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
+tmpl_argfn_other(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
 {
     json_t  *j;
 
     memset(a, 0, sizeof(*a));
     a->name = name;
     switch (v.kind) {
-    case V_STR:
-        a->type = JSON_STRING;
-        a->s = v.u.s;
-        a->len = v.n;
-        return GW_OK;
-    case V_INT:
-        a->type = JSON_INTEGER;
-        a->i = v.u.i;
-        return GW_OK;
     case V_FLOAT:
         a->type = JSON_REAL;
         a->f = v.u.f;

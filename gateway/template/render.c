@@ -1235,77 +1235,45 @@ macro_safe(tmpl_rs_t *r, tmpl_macro_t *m)
 }
 
 
-/* The macro's result in *out, or, with direct, its text written there. */
-static int
-call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out,
-    gw_buf_t *direct)
+/* A call's scope: the macro's parameters, none given yet. */
+static tmpl_frame_t *
+macro_frame(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m)
 {
     tmpl_node_t   *def = m->node;
     tmpl_frame_t  *f;
-    tv_t           v, caller;
-    tdict_t       *kw = NULL;
-    size_t         i, k, np = def->nnames;
-    int            rc, ae, safe, *ectx;
-    tmpl_t        *saved_tmpl;
-    const char    *mname = def->s ? def->s : "caller";
+    size_t         i, np = def->nnames;
 
     if (enter(r, n) != GW_OK) {
-        return GW_ERROR;
+        return NULL;
     }
     f = frame_new(r, m->closure, np + 2);
     if (f == NULL) {
-        return oom(r, n);
-    }
-    if (nargs > np && !(def->flags & NF_VARARGS)) {
-        return tmpl_error(r, n, "macro '%s' takes not more than %zu "
-                          "argument(s)", mname, np);
+        oom(r, n);
+        return NULL;
     }
     for (i = 0; i < np; i++) {
         f->names[i] = def->names[i];
         f->vals[i].kind = V_MISSING;
     }
     f->n = np;
-    for (i = 0; i < nargs && i < np; i++) {
-        f->vals[i] = args[i];
-    }
-    caller.kind = V_MISSING;
-    for (i = 0; i < nkw; i++) {
-        for (k = 0; k < np; k++) {
-            if (def->names[k] == knames[i]
-                || strcmp(def->names[k], knames[i]) == 0)
-            {
-                break;
-            }
-        }
-        if (k < np) {
-            if (k < nargs) {
-                return tmpl_error(r, n, "macro '%s' got multiple values for "
-                                  "argument '%s'", mname, knames[i]);
-            }
-            f->vals[k] = kvals[i];
-            continue;
-        }
-        if (strcmp(knames[i], "caller") == 0) {
-            caller = kvals[i];
-            continue;
-        }
-        if (!(def->flags & NF_KWARGS)) {
-            return tmpl_error(r, n, "macro '%s' takes no keyword argument "
-                              "'%s'", mname, knames[i]);
-        }
-        if (kw == NULL && (kw = tv_dict_new(r, 4)) == NULL) {
-            return oom(r, n);
-        }
-        v.kind = V_DICT;
-        v.ns = 0;
-        v.u.d = kw;
-        if (tv_map_set(r, v, tv_str(knames[i], strlen(knames[i]), 0),
-                       kvals[i]) != GW_OK)
-        {
-            return oom(r, n);
-        }
-    }
+    return f;
+}
+
+
+/* The macro's body, its arguments bound in f: the defaults of those not
+ * given, varargs, kwargs and caller, then the result in *out or, with
+ * direct, its text written there. */
+static int
+macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
+    tv_t *args, size_t nargs, tdict_t *kw, tv_t caller, tv_t *out,
+    gw_buf_t *direct)
+{
+    tmpl_node_t  *def = m->node;
+    tv_t          v;
+    size_t        i, np = def->nnames;
+    int           rc, ae, safe, *ectx;
+    tmpl_t       *saved_tmpl;
+
     saved_tmpl = r->tmpl;
     r->tmpl = m->tmpl;
     for (i = 0; i < np; i++) {
@@ -1373,6 +1341,95 @@ call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
     r->tmpl = saved_tmpl;
     r->depth--;
     return rc;
+}
+
+
+/* The macro's result in *out, or, with direct, its text written there. */
+static int
+call_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out,
+    gw_buf_t *direct)
+{
+    tmpl_node_t   *def = m->node;
+    tmpl_frame_t  *f;
+    tv_t           v, caller;
+    tdict_t       *kw = NULL;
+    size_t         i, k, np = def->nnames;
+    const char    *mname = def->s ? def->s : "caller";
+
+    f = macro_frame(r, n, m);
+    if (f == NULL) {
+        return GW_ERROR;
+    }
+    if (nargs > np && !(def->flags & NF_VARARGS)) {
+        return tmpl_error(r, n, "macro '%s' takes not more than %zu "
+                          "argument(s)", mname, np);
+    }
+    for (i = 0; i < nargs && i < np; i++) {
+        f->vals[i] = args[i];
+    }
+    caller.kind = V_MISSING;
+    for (i = 0; i < nkw; i++) {
+        for (k = 0; k < np; k++) {
+            if (def->names[k] == knames[i]
+                || strcmp(def->names[k], knames[i]) == 0)
+            {
+                break;
+            }
+        }
+        if (k < np) {
+            if (k < nargs) {
+                return tmpl_error(r, n, "macro '%s' got multiple values for "
+                                  "argument '%s'", mname, knames[i]);
+            }
+            f->vals[k] = kvals[i];
+            continue;
+        }
+        if (strcmp(knames[i], "caller") == 0) {
+            caller = kvals[i];
+            continue;
+        }
+        if (!(def->flags & NF_KWARGS)) {
+            return tmpl_error(r, n, "macro '%s' takes no keyword argument "
+                              "'%s'", mname, knames[i]);
+        }
+        if (kw == NULL && (kw = tv_dict_new(r, 4)) == NULL) {
+            return oom(r, n);
+        }
+        v.kind = V_DICT;
+        v.ns = 0;
+        v.u.d = kw;
+        if (tv_map_set(r, v, tv_str(knames[i], strlen(knames[i]), 0),
+                       kvals[i]) != GW_OK)
+        {
+            return oom(r, n);
+        }
+    }
+    return macro_run(r, n, m, f, args, nargs, kw, caller, out, direct);
+}
+
+
+/* {{ m(a, b) }} with positional arguments only, no more than m takes:
+ * they are evaluated straight into its scope. */
+static int
+emit_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *cf, tmpl_macro_t *m,
+    gw_buf_t *out)
+{
+    tmpl_frame_t  *f;
+    tv_t           caller;
+    size_t         i;
+
+    f = macro_frame(r, n, m);
+    if (f == NULL) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < n->nargs; i++) {
+        if (eval(r, n->args[i], cf, &f->vals[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    caller.kind = V_MISSING;
+    return macro_run(r, n, m, f, NULL, 0, NULL, caller, NULL, out);
 }
 
 
@@ -2773,6 +2830,13 @@ emit_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
         && caller.kind == V_MISSING && (n->flags & NF_PLAIN_ARGS))
     {
         return emit_argfn(r, n, f, fu, out);
+    }
+    if (fn.kind == V_MACRO && caller.kind == V_MISSING
+        && (n->flags & NF_PLAIN_ARGS) && n->nnames == 0
+        && n->nargs <= ((tmpl_macro_t *) fn.u.p)->node->nnames
+        && (!r->autoescape || macro_safe(r, fn.u.p)))
+    {
+        return emit_macro(r, n, f, fn.u.p, out);
     }
     if (eval_args(r, n, f, caller, &ca) != GW_OK) {
         return GW_ERROR;

@@ -498,11 +498,28 @@ int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
 int tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
     tv_t *out);
-int tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name,
+int tmpl_argfn_other(tmpl_rs_t *r, tv_t v, const char *name,
     gw_tmpl_arg_t *a);
 int tmpl_argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
     const gw_tmpl_arg_t *av, size_t nav, tv_t *out, gw_buf_t *direct,
     int escape);
+
+/* strings and integers, what url_for() is given, are viewed inline */
+static inline int
+tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
+{
+    if (v.kind != V_STR && v.kind != V_INT) {
+        return tmpl_argfn_other(r, v, name, a);
+    }
+    a->name = name;
+    a->type = v.kind == V_STR ? JSON_STRING : JSON_INTEGER;
+    a->s = v.kind == V_STR ? v.u.s : NULL;
+    a->len = v.kind == V_STR ? v.n : 0;
+    a->i = v.kind == V_INT ? v.u.i : 0;
+    a->f = 0;
+    a->json = NULL;
+    return GW_OK;
+}
 
 /* methods.c */
 int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
