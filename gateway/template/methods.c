@@ -195,32 +195,36 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
     uint32_t  c;
     char     *o;
 
-    if (mode != 4 && tmpl_ascii(s.u.s, s.n)) {
+    if (mode <= 1) {
+        /* upper() and lower() of ASCII, the common case, map its letters
+         * in the pass that finds it is ASCII, without a branch per letter */
+        unsigned char  lo = mode ? 'a' : 'A', acc = 0;
+        int            d = mode ? -32 : 32;
+
+        o = tmpl_alloc(r->a, s.n + 1);
+        if (o == NULL) {
+            return s;
+        }
+        for (i = 0; i < s.n; i++) {
+            unsigned char  ch = (unsigned char) s.u.s[i];
+
+            acc |= ch;
+            o[i] = (char) (ch + d * ((unsigned char) (ch - lo) < 26));
+        }
+        if (acc < 0x80) {
+            o[s.n] = '\0';
+            return tv_str(o, s.n, s.safe);
+        }
+    } else if (mode != 4 && tmpl_ascii(s.u.s, s.n)) {
         /* ASCII: one pass, no decoding */
         o = tmpl_alloc(r->a, s.n + 1);
         if (o == NULL) {
             return s;
         }
-        /* upper() and lower(): Python maps ASCII letters only */
-        if (mode <= 1) {
-            unsigned char  lo = mode ? 'a' : 'A';
-            int            d = mode ? -32 : 32;
-
-            /* without a branch per letter */
-            for (i = 0; i < s.n; i++) {
-                unsigned char  ch = (unsigned char) s.u.s[i];
-
-                o[i] = (char) (ch + d * ((unsigned char) (ch - lo) < 26));
-            }
-            o[s.n] = '\0';
-            return tv_str(o, s.n, s.safe);
-        }
         for (i = 0; i < s.n; i++) {
             int  ch = (unsigned char) s.u.s[i], up;
 
             switch (mode) {
-            case 0: up = 0; break;
-            case 1: up = 1; break;
             case 2: up = i == 0; break;
             case 3: up = !prev; prev = isalpha(ch); break;
             default:

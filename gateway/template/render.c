@@ -428,71 +428,76 @@ obj_desc(tv_t v)
 
 
 static int
-loop_attr(tmpl_rs_t *r, tmpl_loop_t *l, const char *name, tv_t *out)
+loop_attr(tmpl_rs_t *r, tmpl_loop_t *l, const char *name, size_t len,
+    tv_t *out)
 {
+    /* the length first: the compares are then of a constant size, done
+     * inline */
+#define LOOP_IS(s)  (len == sizeof(s) - 1 && memcmp(name, s, len) == 0)
+
     switch (name[0]) {
     case 'i':
-        if (strcmp(name, "index") == 0) {
+        if (LOOP_IS("index")) {
             *out = tv_int((int64_t) l->i + 1);
             return GW_OK;
         }
-        if (strcmp(name, "index0") == 0) {
+        if (LOOP_IS("index0")) {
             *out = tv_int((int64_t) l->i);
             return GW_OK;
         }
         break;
     case 'r':
-        if (strcmp(name, "revindex") == 0) {
+        if (LOOP_IS("revindex")) {
             *out = tv_int((int64_t) (l->n - l->i));
             return GW_OK;
         }
-        if (strcmp(name, "revindex0") == 0) {
+        if (LOOP_IS("revindex0")) {
             *out = tv_int((int64_t) (l->n - l->i - 1));
             return GW_OK;
         }
         break;
     case 'f':
-        if (strcmp(name, "first") == 0) {
+        if (LOOP_IS("first")) {
             *out = tv_bool(l->i == 0);
             return GW_OK;
         }
         break;
     case 'l':
-        if (strcmp(name, "last") == 0) {
+        if (LOOP_IS("last")) {
             *out = tv_bool(l->i + 1 == l->n);
             return GW_OK;
         }
-        if (strcmp(name, "length") == 0) {
+        if (LOOP_IS("length")) {
             *out = tv_int((int64_t) l->n);
             return GW_OK;
         }
         break;
     case 'd':
-        if (strcmp(name, "depth") == 0) {
+        if (LOOP_IS("depth")) {
             *out = tv_int(l->depth);
             return GW_OK;
         }
-        if (strcmp(name, "depth0") == 0) {
+        if (LOOP_IS("depth0")) {
             *out = tv_int(l->depth - 1);
             return GW_OK;
         }
         break;
     case 'p':
-        if (strcmp(name, "previtem") == 0) {
+        if (LOOP_IS("previtem")) {
             *out = l->i > 0 ? l->items[l->i - 1]
                             : tv_undef("there is no previous item");
             return GW_OK;
         }
         break;
     case 'n':
-        if (strcmp(name, "nextitem") == 0) {
+        if (LOOP_IS("nextitem")) {
             *out = l->i + 1 < l->n ? l->items[l->i + 1]
                                    : tv_undef("there is no next item");
             return GW_OK;
         }
         break;
     case 'c':
-        if (strcmp(name, "cycle") == 0 || strcmp(name, "changed") == 0) {
+        if (LOOP_IS("cycle") || LOOP_IS("changed")) {
             memset(out, 0, sizeof(*out));
             out->kind = V_BUILTIN;
             out->n = name[1] == 'y' ? B_LOOP_CYCLE : B_LOOP_CHANGED;
@@ -501,6 +506,7 @@ loop_attr(tmpl_rs_t *r, tmpl_loop_t *l, const char *name, tv_t *out)
         }
         break;
     }
+#undef LOOP_IS
     *out = tv_undef(gw_arena_printf(r->a, "'jinja2.runtime.LoopContext "
                                     "object' has no attribute '%s'", name));
     return GW_OK;
@@ -519,7 +525,7 @@ tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
         return tmpl_undef_check(r, n, obj.kind == V_UNDEF ? obj
                                 : tv_undef("undefined value"));
     case V_LOOP:
-        return loop_attr(r, obj.u.p, name, out);
+        return loop_attr(r, obj.u.p, name, len, out);
     case V_MACRO:
         if (strcmp(name, "name") == 0) {
             tmpl_node_t  *d = ((tmpl_macro_t *) obj.u.p)->node;
@@ -2191,7 +2197,7 @@ eval_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
         }
     }
     if (a.kind == V_LOOP) {
-        return loop_attr(r, a.u.p, n->s, out);
+        return loop_attr(r, a.u.p, n->s, n->len, out);
     }
     return tmpl_getattr(r, n, a, n->s, n->len, out);
 }
