@@ -68,6 +68,30 @@ tmpl_argfn_other(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
 }
 
 
+/* The call, its result a string in the arena. */
+static int
+argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+    const gw_tmpl_arg_t *av, size_t nav, tv_t *out)
+{
+    gw_buf_t   b;
+    char       msg[256];
+
+    gw_buf_init(&b, r->a, 64);
+    msg[0] = '\0';
+    if (fn->argfn(fn->data, r->render_data, av, nav, &b, msg, sizeof(msg))
+        != GW_OK)
+    {
+        return tmpl_argfn_failed(r, n, fn, msg);
+    }
+    /* strings in the engine end in a NUL, as the other builders leave */
+    if (gw_buf_putc(&b, '\0') != GW_OK) {
+        return tmpl_error(r, n, "out of memory");
+    }
+    *out = tv_str(b.data, b.len - 1, 0);
+    return GW_OK;
+}
+
+
 int
 tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
     size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
@@ -92,56 +116,34 @@ tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
             return tmpl_error(r, n, "out of memory");
         }
     }
-    return tmpl_argfn_run(r, n, fn, av, nargs + nkw, out, NULL, 0);
+    return argfn_run(r, n, fn, av, nargs + nkw, out);
 }
 
 
 int
-tmpl_argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
-    const gw_tmpl_arg_t *av, size_t nav, tv_t *out, gw_buf_t *direct,
-    int escape)
+tmpl_argfn_failed(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+    const char *msg)
 {
-    gw_buf_t   b, *to;
-    size_t     start, len;
-    char       msg[256], *copy;
+    return tmpl_error(r, n, "%s(): %s", fn->name, msg[0] ? msg : "failed");
+}
 
-    to = direct;
-    if (to == NULL) {
-        gw_buf_init(&b, r->a, 64);
-        to = &b;
-    }
-    start = to->len;
-    msg[0] = '\0';
-    if (fn->argfn(fn->data, r->render_data, av, nav, to, msg, sizeof(msg))
-        != GW_OK)
-    {
-        return tmpl_error(r, n, "%s(): %s", fn->name,
-                          msg[0] ? msg : "failed");
-    }
-    len = to->len - start;
 
-    if (direct != NULL) {
-        /* written into the page: escaped there, when it must be, from a
-         * copy (the text is a plain string, as in the other form) */
-        if (!escape || !tmpl_needs_escape(to->data + start, len)) {
-            return GW_OK;
-        }
-        copy = tmpl_alloc(r->a, len);
-        if (copy == NULL) {
-            return tmpl_error(r, n, "out of memory");
-        }
-        memcpy(copy, to->data + start, len);
-        to->len = start;
-        if (tmpl_escape_slow(to, copy, len) != GW_OK) {
-            return tmpl_error(r, n, "out of memory");
-        }
-        return GW_OK;
-    }
+/* What a function wrote into the page from start, escaped there from a
+ * copy (the text is a plain string, as in the other form). */
+int
+tmpl_argfn_escape(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *to, size_t start)
+{
+    size_t   len = to->len - start;
+    char    *copy;
 
-    /* strings in the engine end in a NUL, as the other builders leave */
-    if (gw_buf_putc(&b, '\0') != GW_OK) {
+    copy = tmpl_alloc(r->a, len);
+    if (copy == NULL) {
         return tmpl_error(r, n, "out of memory");
     }
-    *out = tv_str(b.data, len, 0);
+    memcpy(copy, to->data + start, len);
+    to->len = start;
+    if (tmpl_escape_slow(to, copy, len) != GW_OK) {
+        return tmpl_error(r, n, "out of memory");
+    }
     return GW_OK;
 }

@@ -2794,7 +2794,8 @@ emit_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_func_t *fu,
 {
     gw_tmpl_arg_t   av[TMPL_PLAIN_ARGS];
     tv_t            v;
-    size_t          i, k;
+    size_t          i, k, start;
+    char            msg[256];
 
     for (i = 0; i < n->nargs; i++) {
         if (eval(r, n->args[i], f, &v) != GW_OK
@@ -2810,7 +2811,19 @@ emit_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_func_t *fu,
             return r->failed ? GW_ERROR : oom(r, n);
         }
     }
-    return tmpl_argfn_run(r, n, fu, av, i, NULL, out, r->autoescape);
+    start = out->len;
+    msg[0] = '\0';
+    if (fu->argfn(fu->data, r->render_data, av, i, out, msg, sizeof(msg))
+        != GW_OK)
+    {
+        return tmpl_argfn_failed(r, n, fu, msg);
+    }
+    if (r->autoescape
+        && tmpl_needs_escape(out->data + start, out->len - start))
+    {
+        return tmpl_argfn_escape(r, n, out, start);
+    }
+    return GW_OK;
 }
 
 

@@ -493,16 +493,18 @@ int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
 int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
 
 /* funcs.c: C functions of the argument form.  tmpl_argfn_arg() makes
- * the view of one argument; tmpl_argfn_run() calls, with the result in
- * *out or, with direct, written there (escaped when escape says so). */
+ * the view of one argument; tmpl_call_argfn() calls, with the result in
+ * *out.  Called to write into the page (render.c), a failure is reported
+ * by tmpl_argfn_failed() and the text escaped by tmpl_argfn_escape(). */
 int tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
     tv_t *out);
 int tmpl_argfn_other(tmpl_rs_t *r, tv_t v, const char *name,
     gw_tmpl_arg_t *a);
-int tmpl_argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
-    const gw_tmpl_arg_t *av, size_t nav, tv_t *out, gw_buf_t *direct,
-    int escape);
+int tmpl_argfn_failed(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+    const char *msg);
+int tmpl_argfn_escape(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *to,
+    size_t start);
 
 /* strings and integers, what url_for() is given, are viewed inline */
 static inline int
