@@ -1434,8 +1434,9 @@ emit_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *cf, tmpl_macro_t *m,
             return GW_ERROR;
         }
     }
+    /* no more arguments than parameters: varargs is empty */
     caller.kind = V_MISSING;
-    return macro_run(r, n, m, f, NULL, 0, NULL, caller, NULL, out);
+    return macro_run(r, n, m, f, f->vals, n->nargs, NULL, caller, NULL, out);
 }
 
 
