@@ -288,58 +288,46 @@ lazy_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out,
 }
 
 
-/* lookup() from the first frame that has a context (or none left): the
- * context, then the environment's globals, functions and builtins */
+/* lookup_ctx(): the context does not hold the name */
+#define LOOKUP_NOT_FOUND  1
+
+
+/* A name the context has not been asked for yet this render: the answer,
+ * found or not, is remembered in cache slot h. */
 static __attribute__((noinline)) int
-lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
-    tv_t *out)
+lookup_ctx(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    size_t h, tv_t *out)
 {
-    size_t   i, h;
     json_t  *j;
 
-    for ( ; f != NULL; f = f->parent) {
-        for (i = f->n; i-- > 0; ) {
-            if (f->names[i] == name) {
-                *out = f->vals[i];
-                return GW_OK;
-            }
+    j = json_object_get(f->ctx, name);
+    if (j == NULL && r->lazy != NULL && f->ctx == r->ctx
+        && strcmp(name, r->lazy_name) == 0)
+    {
+        if (r->lazy_val == NULL && lazy_whole(r) != GW_OK) {
+            return oom(r, n);
         }
-        if (f->ctx != NULL) {
-            /* the context cannot change while a page renders: remember
-             * what each name found there, and what it did not */
-            h = ((uintptr_t) name >> 3) & (TMPL_CCACHE - 1);
-            if (r->ccache[h].name == name && r->ccache[h].ctx == f->ctx) {
-                if (r->ccache[h].found) {
-                    *out = r->ccache[h].val;
-                    return GW_OK;
-                }
-                continue;
-            }
-            j = json_object_get(f->ctx, name);
-            if (j == NULL && r->lazy != NULL && f->ctx == r->ctx
-                && strcmp(name, r->lazy_name) == 0)
-            {
-                if (r->lazy_val == NULL && lazy_whole(r) != GW_OK) {
-                    return oom(r, n);
-                }
-                j = r->lazy_val;
-            }
-            r->ccache[h].name = name;
-            r->ccache[h].ctx = f->ctx;
-            r->ccache[h].found = j != NULL;
-            if (j != NULL) {
-                *out = tv_from_json(j);
-                r->ccache[h].val = *out;
-                return GW_OK;
-            }
-        }
+        j = r->lazy_val;
     }
-    /* names are interned: the pointer is the key */
-    h = ((uintptr_t) name >> 3) & (TMPL_GCACHE - 1);
-    if (r->gcache[h].name == name) {
-        *out = r->gcache[h].val;
-        return GW_OK;
+    r->ccache[h].name = name;
+    r->ccache[h].ctx = f->ctx;
+    r->ccache[h].found = j != NULL;
+    if (j == NULL) {
+        return LOOKUP_NOT_FOUND;
     }
+    *out = tv_from_json(j);
+    r->ccache[h].val = *out;
+    return GW_OK;
+}
+
+
+/* A global, function or builtin not looked up yet this render. */
+static __attribute__((noinline)) int
+lookup_global(tmpl_rs_t *r, const char *name, size_t h, tv_t *out)
+{
+    size_t   i;
+    json_t  *j;
+
     j = json_object_get(r->env->globals, name);
     if (j != NULL) {
         *out = tv_from_json(j);
@@ -362,6 +350,49 @@ lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     }
     *out = tv_undef(undef_msg(r, name));
     return GW_OK;
+}
+
+
+/* lookup() from the first frame that has a context (or none left): the
+ * context, then the environment's globals, functions and builtins.  What
+ * each name found is remembered for the render (the context and globals
+ * cannot change while a page renders); the first asking is out of line. */
+static __attribute__((noinline)) int
+lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t *out)
+{
+    size_t  i, h;
+    int     rc;
+
+    for ( ; f != NULL; f = f->parent) {
+        for (i = f->n; i-- > 0; ) {
+            if (f->names[i] == name) {
+                *out = f->vals[i];
+                return GW_OK;
+            }
+        }
+        if (f->ctx != NULL) {
+            h = ((uintptr_t) name >> 3) & (TMPL_CCACHE - 1);
+            if (r->ccache[h].name == name && r->ccache[h].ctx == f->ctx) {
+                if (r->ccache[h].found) {
+                    *out = r->ccache[h].val;
+                    return GW_OK;
+                }
+                continue;
+            }
+            rc = lookup_ctx(r, n, f, name, h, out);
+            if (rc != LOOKUP_NOT_FOUND) {
+                return rc;
+            }
+        }
+    }
+    /* names are interned: the pointer is the key */
+    h = ((uintptr_t) name >> 3) & (TMPL_GCACHE - 1);
+    if (r->gcache[h].name == name) {
+        *out = r->gcache[h].val;
+        return GW_OK;
+    }
+    return lookup_global(r, name, h, out);
 }
 
 
