@@ -2882,21 +2882,21 @@ emit_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
     {
         return emit_argfn(r, n, f, fu, out);
     }
-    if (fn.kind == V_MACRO && caller.kind == V_MISSING
-        && (n->flags & NF_PLAIN_ARGS) && n->nnames == 0
-        && n->nargs <= ((tmpl_macro_t *) fn.u.p)->node->nnames
-        && (!r->autoescape || macro_safe(r, fn.u.p)))
-    {
-        return emit_macro(r, n, f, fn.u.p, out);
+    if (fn.kind == V_MACRO && (!r->autoescape || macro_safe(r, fn.u.p))) {
+        if (caller.kind == V_MISSING && (n->flags & NF_PLAIN_ARGS)
+            && n->nnames == 0
+            && n->nargs <= ((tmpl_macro_t *) fn.u.p)->node->nnames)
+        {
+            return emit_macro(r, n, f, fn.u.p, out);
+        }
+        if (eval_args(r, n, f, caller, &ca) != GW_OK) {
+            return GW_ERROR;
+        }
+        return call_macro(r, n, fn.u.p, ca.args, ca.nargs, ca.knames,
+                          ca.kvals, ca.nkw, NULL, out);
     }
     if (eval_args(r, n, f, caller, &ca) != GW_OK) {
         return GW_ERROR;
-    }
-    if (fn.kind == V_MACRO
-        && (!r->autoescape || macro_safe(r, fn.u.p)))
-    {
-        return call_macro(r, n, fn.u.p, ca.args, ca.nargs, ca.knames,
-                          ca.kvals, ca.nkw, NULL, out);
     }
     if (tmpl_call(r, n, fn, ca.args, ca.nargs, ca.knames, ca.kvals, ca.nkw,
                   &v)
