@@ -26,6 +26,8 @@ typedef struct {
     size_t           nblocks;
     size_t           blocks_cap;
     int              depth;         /* bounds recursion on hostile input */
+    int              scoped;        /* inside a body other than an if's */
+    size_t           nextends;
     char            *deferred;      /* the first compile-time error (an
                                        unknown filter), reported once the
                                        whole file parsed, as Jinja does */
@@ -40,6 +42,8 @@ static tmpl_node_t *parse_unary(parser_t *p, int with_filter);
 static tmpl_node_t *parse_tuple(parser_t *p, int with_cond,
     const char *extra_end);
 static tmpl_node_t *parse_body(parser_t *p, const char **ends,
+    const char *stmt, size_t *which);
+static tmpl_node_t *parse_nodes(parser_t *p, const char **ends,
     const char *stmt, size_t *which);
 
 
@@ -1431,7 +1435,7 @@ parse_if(parser_t *p, tmpl_tok_t *t)
     static const char  *ends[] = { "elif", "else", "endif", NULL };
     static const char  *ends2[] = { "endif", NULL };
     tmpl_node_t        *n;
-    size_t              which;
+    size_t              which, nextends = p->nextends;
 
     n = node_new(p, N_IF, t);
     if (n == NULL) {
@@ -1457,6 +1461,9 @@ parse_if(parser_t *p, tmpl_tok_t *t)
             return NULL;
         }
         /* wrap so an empty else still counts as given */
+    }
+    if (p->nextends > nextends) {
+        n->flags |= NF_EXTENDS;
     }
     return n;
 }
@@ -1889,6 +1896,13 @@ parse_statement(parser_t *p)
     } else if (is_name(t, "extends")) {
         n->type = N_EXTENDS;
         p->t->has_extends = 1;
+        p->nextends++;
+        if (p->scoped
+            && !defer_err(p, t, "cannot use extend from a non top-level "
+                          "scope"))
+        {
+            return NULL;
+        }
     } else if (is_name(t, "autoescape")) {
         static const char  *ends[] = { "endautoescape", NULL };
         size_t              which;
@@ -1999,8 +2013,23 @@ join_tags(parser_t *p, const char **ends)
  * Parse nodes until one of ends (NULL-terminated) opens a tag; *which is
  * the index of the end tag found.  The end tag is consumed up to "%}".
  */
+/* A statement's body; an {% extends %} may stand in an if's, as in
+ * Jinja, but in no other. */
 static tmpl_node_t *
 parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
+{
+    tmpl_node_t  *n;
+    int           scoped = stmt[0] != '\0' && strcmp(stmt, "if") != 0;
+
+    p->scoped += scoped;
+    n = parse_nodes(p, ends, stmt, which);
+    p->scoped -= scoped;
+    return n;
+}
+
+
+static tmpl_node_t *
+parse_nodes(parser_t *p, const char **ends, const char *stmt, size_t *which)
 {
     tmpl_node_t   *first = NULL, *last = NULL, *n;
     tmpl_tok_t    *t;

@@ -14,6 +14,8 @@
 
 #define TMPL_MAX_DEPTH  200
 
+static int exec_dropped(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
 static int exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     gw_buf_t *out);
 static inline int eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
@@ -24,6 +26,14 @@ static int eval_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tv_t *out);
 static int exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
     gw_buf_t *out);
+
+
+/* A statement's body, as the code around it runs (see exec_dropped()) */
+static inline int
+exec_inner(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    return r->drop ? exec_dropped(r, n, f, out) : exec_body(r, n, f, out);
+}
 
 
 int
@@ -1250,7 +1260,9 @@ render_to_str(tmpl_rs_t *r, tmpl_node_t *body, tmpl_frame_t *f, int safe,
     gw_buf_t  b;
 
     gw_buf_init(&b, r->a, 256);
-    if (exec_body(r, body, f, &b) != GW_OK) {
+    if ((r->drop ? exec_dropped(r, body, f, &b) : exec_body(r, body, f, &b))
+        != GW_OK)
+    {
         return GW_ERROR;
     }
     if (gw_buf_putc(&b, '\0') != GW_OK) {
@@ -1308,7 +1320,7 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
     tmpl_node_t  *def = m->node;
     tv_t          v;
     size_t        i, np = def->nnames;
-    int           rc, ae, safe, *ectx;
+    int           rc, ae, safe, drop, *ectx;
     tmpl_t       *saved_tmpl;
 
     saved_tmpl = r->tmpl;
@@ -1366,8 +1378,10 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
     safe = macro_safe(r, m);
     ae = r->autoescape;
     ectx = r->ectx;
+    drop = r->drop;
     r->autoescape = m->autoescape;
     r->ectx = m->ectx;
+    r->drop = 0;
     if (direct != NULL) {
         rc = exec_body(r, def->a, f, direct);
     } else {
@@ -1375,6 +1389,7 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
     }
     r->autoescape = ae;
     r->ectx = ectx;
+    r->drop = drop;
     r->tmpl = saved_tmpl;
     r->depth--;
     return rc;
@@ -2454,7 +2469,7 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     tmpl_frame_t  *lf;
     tmpl_loop_t   *l;
     const char    *loop_name;
-    int            simple;
+    int            simple, drop;
 
     if (iter.kind == V_UNDEF || iter.kind == V_MISSING) {
         items = NULL;
@@ -2504,6 +2519,8 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
     loop_name = r->env->s_loop;
     /* the scope starts afresh each time: loop, then the target's names */
     simple = n->a->type == N_NAME && n->a->s != loop_name;
+    /* no extends can stand in a loop: its bodies all run alike */
+    drop = r->drop;
     lf->names[0] = loop_name;
     lf->names[1] = n->a->s;
     for (i = 0; i < len; i++) {
@@ -2521,7 +2538,9 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
                 return GW_ERROR;
             }
         }
-        if (exec_body(r, n->c, lf, out) != GW_OK) {
+        if ((drop ? exec_dropped(r, n->c, lf, out)
+                  : exec_body(r, n->c, lf, out)) != GW_OK)
+        {
             return GW_ERROR;
         }
     }
@@ -2531,7 +2550,7 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
         if (lf == NULL) {
             return oom(r, n);
         }
-        return exec_body(r, n->vals[0], lf, out);
+        return exec_inner(r, n->vals[0], lf, out);
     }
     return GW_OK;
 }
@@ -2547,7 +2566,7 @@ render_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_block_slot_t *slot,
     tmpl_t             *saved_tmpl = r->tmpl;
     tmpl_node_t        *b = slot->defs[def];
     tmpl_frame_t       *bf;
-    int                 rc, ae;
+    int                 rc, ae, drop;
 
     if (b->flags & NF_REQUIRED) {
         return tmpl_error(r, n, "Required block '%s' not found",
@@ -2565,9 +2584,12 @@ render_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_block_slot_t *slot,
     r->cur_block_frame = f;
     r->tmpl = b->tmpl;
     ae = r->autoescape;
+    drop = r->drop;
     r->autoescape = b->tmpl->autoescape;
+    r->drop = 0;
     rc = exec_body(r, b->a, bf, out);
     r->autoescape = ae;
+    r->drop = drop;
     r->cur_block = saved_block;
     r->cur_block_def = saved_def;
     r->cur_block_frame = saved_frame;
@@ -2682,6 +2704,7 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     tmpl_frame_t       *sroot = r->root;
     tmpl_t             *sparent = r->parent;
     int                 rc, ae = r->autoescape, *ectx = r->ectx;
+    int                 drop = r->drop;
 
     if (eval(r, n->a, f, &name) != GW_OK
         || load_template(r, n, name, n->flags & NF_IGNORE_MISSING, &t)
@@ -2709,6 +2732,7 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     r->cur_block = scb;
     r->root = sroot;
     r->parent = sparent;
+    r->drop = drop;
     r->autoescape = ae;
     r->ectx = ectx;
     r->depth--;
@@ -2730,6 +2754,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tmpl_frame_t       *sroot = r->root;
     tmpl_t             *sparent = r->parent;
     int                 rc, ae = r->autoescape, *ectx = r->ectx;
+    int                 drop = r->drop;
 
     if (eval(r, n->a, f, &name) != GW_OK
         || load_template(r, n, name, 0, &t) != GW_OK)
@@ -2758,6 +2783,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     r->cur_block = scb;
     r->root = sroot;
     r->parent = sparent;
+    r->drop = drop;
     r->autoescape = ae;
     r->ectx = ectx;
     r->depth--;
@@ -2925,6 +2951,55 @@ exec_output(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 }
 
 
+/* Whether a condition holds: `not` is undone here, so that neither it
+ * nor the condition's value needs a tv_bool of its own. */
+static inline int
+eval_truth(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, int *res)
+{
+    tv_t  v;
+    int   neg = 0;
+
+    while (n->type == N_NOT) {
+        neg ^= 1;
+        n = n->a;
+    }
+    if (eval(r, n, f, &v) != GW_OK) {
+        return GW_ERROR;
+    }
+    *res = tv_truth(v) ^ neg;
+    return GW_OK;
+}
+
+
+/* {% if %} with its elifs; exec_body() calls it itself, with plain
+ * bodies, as a page has many small ones (`{% if not loop.last %},{%
+ * endif %}`). */
+static inline int
+exec_if(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out,
+    int plain)
+{
+    int  res;
+
+    for ( ;; ) {
+        if (eval_truth(r, n->a, f, &res) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (res) {
+            return plain ? exec_body(r, n->b, f, out)
+                         : exec_inner(r, n->b, f, out);
+        }
+        if (n->c != NULL && n->c->type == N_IF
+            && (n->c->flags & (1u << 30)))
+        {
+            n = n->c;
+            continue;
+        }
+        return plain ? exec_body(r, n->c, f, out)
+                     : exec_inner(r, n->c, f, out);
+    }
+}
+
+
 static int
 exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 {
@@ -2933,7 +3008,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     tmpl_frame_t       *wf;
     tmpl_block_slot_t  *slot;
     size_t              i;
-    int                 ae, cae, rc;
+    int                 ae, cae, rc, drop;
 
     switch (n->type) {
     case N_TEXT:
@@ -2942,21 +3017,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     case N_OUTPUT:
         return exec_output(r, n, f, out);
     case N_IF:
-        for ( ;; ) {
-            if (eval(r, n->a, f, &v) != GW_OK) {
-                return GW_ERROR;
-            }
-            if (tv_truthy(v)) {
-                return exec_body(r, n->b, f, out);
-            }
-            if (n->c != NULL && n->c->type == N_IF
-                && (n->c->flags & (1u << 30)))
-            {
-                n = n->c;
-                continue;
-            }
-            return exec_body(r, n->c, f, out);
-        }
+        return exec_if(r, n, f, out, 0);
     case N_FOR:
         if (eval(r, n->b, f, &v) != GW_OK) {
             return GW_ERROR;
@@ -2973,7 +3034,12 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         if (wf == NULL) {
             return oom(r, n);
         }
-        if (render_to_str(r, n->b, wf, r->autoescape, &v) != GW_OK) {
+        /* a set block keeps its text even after an extends, as Jinja's */
+        drop = r->drop;
+        r->drop = 0;
+        rc = render_to_str(r, n->b, wf, r->autoescape, &v);
+        r->drop = drop;
+        if (rc != GW_OK) {
             return GW_ERROR;
         }
         if (n->c != NULL) {
@@ -3014,7 +3080,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
                 return GW_ERROR;
             }
         }
-        return exec_body(r, n->a, wf, out);
+        return exec_inner(r, n->a, wf, out);
     case N_MACRO:
     case N_CALLBLOCK:
         m = gw_arena_calloc(r->a, sizeof(tmpl_macro_t));
@@ -3053,6 +3119,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         {
             return GW_ERROR;
         }
+        r->drop = 1;
         return GW_OK;
     case N_BLOCK:
         slot = find_block(r, n->s);
@@ -3072,7 +3139,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         ae = r->autoescape;
         cae = *r->ectx;
         r->autoescape = *r->ectx = tv_truthy(v);
-        rc = exec_body(r, n->b, wf, out);
+        rc = exec_inner(r, n->b, wf, out);
         r->autoescape = ae;
         *r->ectx = cae;
         return rc;
@@ -3097,6 +3164,37 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
             if (exec_output(r, n, f, out) != GW_OK) {
                 return GW_ERROR;
             }
+            continue;
+        }
+        /* exec_body() runs only where no extends has: until one runs */
+        if (n->type == N_IF && !(n->flags & NF_EXTENDS)) {
+            if (exec_if(r, n, f, out, 1) != GW_OK) {
+                return GW_ERROR;
+            }
+            continue;
+        }
+        if (exec_stmt(r, n, f, out) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (r->drop) {
+            /* that was (or held) the {% extends %} */
+            return exec_dropped(r, n->next, f, out);
+        }
+    }
+    return GW_OK;
+}
+
+
+/*
+ * Code after an {% extends %} ran: Jinja runs its statements but drops
+ * their text and {{ }} unevaluated, and renders blocks only from the
+ * parent.  What includes and {% call %} write still reaches the page.
+ */
+static int
+exec_dropped(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    for ( ; n != NULL; n = n->next) {
+        if (n->type == N_TEXT || n->type == N_OUTPUT || n->type == N_BLOCK) {
             continue;
         }
         if (exec_stmt(r, n, f, out) != GW_OK) {
@@ -3142,7 +3240,6 @@ bind_locals(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root)
 static int
 exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
 {
-    tmpl_node_t  *n;
     int           levels = 0;
 
     /* a new context, with an eval context of its own */
@@ -3166,30 +3263,9 @@ exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
         r->tmpl = t;
         r->autoescape = t->autoescape;
         r->parent = NULL;
-        for (n = t->body; n != NULL; n = n->next) {
-            if (r->parent != NULL) {
-                switch (n->type) {
-                case N_SET:
-                case N_SETBLOCK:
-                case N_MACRO:
-                case N_IMPORT:
-                case N_FROMIMPORT:
-                    break;
-                case N_EXTENDS:
-                    return tmpl_error(r, n, "extended multiple times");
-                default:
-                    continue;
-                }
-            }
-            if (n->type == N_TEXT) {
-                if (gw_buf_append(out, n->s, n->len) != GW_OK) {
-                    return oom(r, n);
-                }
-                continue;
-            }
-            if (exec_stmt(r, n, root, out) != GW_OK) {
-                return GW_ERROR;
-            }
+        r->drop = 0;
+        if (exec_body(r, t->body, root, out) != GW_OK) {
+            return GW_ERROR;
         }
         t = r->parent;
     }

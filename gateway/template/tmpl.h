@@ -189,6 +189,7 @@ struct tmpl_node_s {
 #define NF_ARGERR          0x400    /* bad filter/test arguments: n->val */
 #define NF_PLAIN_ARGS      0x800    /* a call without * or **, and with no
                                        more than TMPL_PLAIN_ARGS arguments */
+#define NF_EXTENDS         0x1000   /* an if holding an {% extends %} */
 
 #define TMPL_PLAIN_ARGS  8
 
@@ -308,6 +309,9 @@ struct tmpl_rs_s {
     size_t               cur_block_def;
     tmpl_frame_t        *root;          /* top-level frame of the page */
     tmpl_t              *parent;        /* set by {% extends %} */
+    int                  drop;          /* the running code comes after an
+                                           extends: text and {{ }} are
+                                           dropped unevaluated */
     tv_t                 fb_input;      /* body of a filter block */
     uint64_t             steps;
     uint64_t             max_steps;
@@ -453,6 +457,19 @@ tv_from_json(json_t *j)
 }
 
 int tv_truthy(tv_t v);
+
+/* tv_truthy() of the kinds conditions mostly test, inline */
+static inline int
+tv_truth(tv_t v)
+{
+    if (v.kind == V_BOOL || v.kind == V_INT) {
+        return v.u.i != 0;
+    }
+    if (v.kind == V_STR) {
+        return v.n != 0;
+    }
+    return tv_truthy(v);
+}
 int tv_is_seq(tv_t v);
 int tv_is_map(tv_t v);
 int tv_is_str(tv_t v);
