@@ -359,6 +359,12 @@ lookup_global(tmpl_rs_t *r, const char *name, size_t h, tv_t *out)
         return GW_OK;
     }
     *out = tv_undef(undef_msg(r, name));
+    if (strcmp(name, "super") != 0) {
+        /* undefined for the whole render ({{ x | default(..) }} twice);
+         * super() is found once a block runs */
+        r->gcache[h].name = name;
+        r->gcache[h].val = *out;
+    }
     return GW_OK;
 }
 
