@@ -298,6 +298,10 @@ lazy_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out,
 }
 
 
+/* A name's slot in the render's cache of globals: names are interned, so
+ * the pointer is the key. */
+#define GCACHE_SLOT(name)  (((uintptr_t) (name) >> 3) & (TMPL_GCACHE - 1))
+
 /* lookup_ctx(): the context does not hold the name */
 #define LOOKUP_NOT_FOUND  1
 
@@ -402,8 +406,7 @@ lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
             }
         }
     }
-    /* names are interned: the pointer is the key */
-    h = ((uintptr_t) name >> 3) & (TMPL_GCACHE - 1);
+    h = GCACHE_SLOT(name);
     if (r->gcache[h].name == name) {
         *out = r->gcache[h].val;
         return GW_OK;
@@ -427,6 +430,14 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
                 *out = f->vals[i];
                 return GW_OK;
             }
+        }
+    }
+    if (f == NULL) {
+        /* a global seen before, as url_for from an imported macro */
+        i = GCACHE_SLOT(name);
+        if (r->gcache[i].name == name) {
+            *out = r->gcache[i].val;
+            return GW_OK;
         }
     }
     return lookup_slow(r, n, f, name, out);
