@@ -198,15 +198,33 @@ gw_rule_merge_slashes(gw_arena_t *a, const char *text)
 }
 
 
+/* Static text joins the trace's last piece when that is static too, so
+ * that building copies each run of text once ("/tags/", not "/", "tags",
+ * "/"). */
 static int
 gw_rule_trace_static(gw_urlmap_t *m, gw_pieces_t *trace, gw_str_t text)
 {
-    gw_str_t  enc;
+    gw_str_t    enc;
+    gw_piece_t  *last;
+    char        *joined;
 
     if (gw_url_encode(m->arena, text, GW_URL_SAFE_STATIC, &enc) != GW_OK) {
         return GW_ERROR;
     }
-    return gw_pieces_add(m->arena, trace, enc, NULL);
+    last = trace->n ? &trace->items[trace->n - 1] : NULL;
+    if (last == NULL || last->conv != NULL) {
+        return gw_pieces_add(m->arena, trace, enc, NULL);
+    }
+    joined = gw_arena_alloc(m->arena, last->text.len + enc.len + 1);
+    if (joined == NULL) {
+        return GW_ERROR;
+    }
+    memcpy(joined, last->text.data, last->text.len);
+    memcpy(joined + last->text.len, enc.data, enc.len);
+    joined[last->text.len + enc.len] = '\0';
+    last->text.data = joined;
+    last->text.len += enc.len;
+    return GW_OK;
 }
 
 

@@ -313,6 +313,7 @@ gw_urlmap_index(gw_urlmap_t *m, gw_rule_t *r)
                 (m->nendpoints - lo) * sizeof(gw_endpoint_t));
         memset(&m->endpoints[lo], 0, sizeof(gw_endpoint_t));
         m->endpoints[lo].endpoint = r->endpoint;
+        m->endpoints[lo].len = strlen(r->endpoint);
         m->nendpoints++;
     }
 

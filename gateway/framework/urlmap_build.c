@@ -11,19 +11,26 @@
 #include <string.h>
 
 
+/* The endpoint named by the len bytes at name.  Endpoints are sorted as
+ * strcmp() has them: by their common bytes, then the shorter first. */
 static const gw_endpoint_t *
-gw_urlmap_endpoint(const gw_urlmap_t *m, const char *name)
+gw_urlmap_endpointn(const gw_urlmap_t *m, const char *name, size_t len)
 {
-    size_t  lo, hi, mid;
-    int     rc;
+    const gw_endpoint_t  *e;
+    size_t                lo, hi, mid;
+    int                   rc;
 
     lo = 0;
     hi = m->nendpoints;
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        rc = strcmp(m->endpoints[mid].endpoint, name);
+        e = &m->endpoints[mid];
+        rc = memcmp(e->endpoint, name, e->len < len ? e->len : len);
         if (rc == 0) {
-            return &m->endpoints[mid];
+            if (e->len == len) {
+                return e;
+            }
+            rc = e->len < len ? -1 : 1;
         }
         if (rc < 0) {
             lo = mid + 1;
@@ -177,7 +184,7 @@ gw_urlmap_build(const gw_urlmap_t *m, gw_arena_t *a, const char *endpoint,
         return GW_ERROR;
     }
 
-    ep = gw_urlmap_endpoint(m, endpoint);
+    ep = gw_urlmap_endpointn(m, endpoint, strlen(endpoint));
     if (ep == NULL) {
         snprintf(error, error_size, "could not build url for endpoint '%s': "
                  "no such endpoint", endpoint);
@@ -285,14 +292,10 @@ static const unsigned char  gw_keep_query[256] = {
 static inline int
 gw_build_put(gw_buf_t *b, const char *s, size_t n)
 {
-    size_t  i;
-
     if (b->cap - b->len < n && gw_buf_reserve(b, n) != GW_OK) {
         return GW_ERROR;
     }
-    for (i = 0; i < n; i++) {
-        b->data[b->len + i] = s[i];
-    }
+    memcpy(b->data + b->len, s, n);
     b->len += n;
     return GW_OK;
 }
@@ -311,16 +314,26 @@ gw_build_encode(gw_buf_t *b, const char *s, size_t n,
         return GW_ERROR;
     }
     d = b->data + b->len;
-    for ( ; p < end; p++) {
-        if (keep[*p]) {
-            *d++ = (char) *p;
-        } else if (*p == ' ' && plus) {
+    while (p < end) {
+        /* kept bytes, nearly all of a URL, a run at a time */
+        const unsigned char  *run = p;
+
+        while (p < end && keep[*p]) {
+            p++;
+        }
+        memcpy(d, run, p - run);
+        d += p - run;
+        if (p == end) {
+            break;
+        }
+        if (*p == ' ' && plus) {
             *d++ = '+';
         } else {
             *d++ = '%';
             *d++ = hex[*p >> 4];
             *d++ = hex[*p & 0xf];
         }
+        p++;
     }
     b->len = d - b->data;
     return GW_OK;
@@ -532,30 +545,20 @@ nomem:
 }
 
 
-static const gw_endpoint_t *
-gw_urlmap_endpointn(const gw_urlmap_t *m, const char *name, size_t len)
+/* The argument that fills each of r's converters, if all are given. */
+static int
+gw_args_match(const gw_rule_t *r, const gw_tmpl_arg_t *kw, size_t nkw,
+    const gw_tmpl_arg_t **val)
 {
-    size_t  lo, hi, mid;
-    int     rc;
+    size_t  j;
 
-    lo = 0;
-    hi = m->nendpoints;
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-        rc = strncmp(m->endpoints[mid].endpoint, name, len);
-        if (rc == 0 && m->endpoints[mid].endpoint[len] != '\0') {
-            rc = 1;
-        }
-        if (rc == 0) {
-            return &m->endpoints[mid];
-        }
-        if (rc < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    for (j = 0; j < r->nconvs; j++) {
+        val[j] = gw_arg_find(kw, nkw, r->convs[j]->var);
+        if (val[j] == NULL) {
+            return 0;
         }
     }
-    return NULL;
+    return 1;
 }
 
 
@@ -567,33 +570,25 @@ gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
     const gw_endpoint_t  *ep;
     const gw_rule_t      *r;
     const gw_piece_t     *pc;
-    const gw_tmpl_arg_t  *a;
+    const gw_tmpl_arg_t  *val[GW_RULE_MAX_VARS];
     char                  msg[256], tmp[24];
     gw_str_t              t;
     size_t                i, j, start, nq;
     char                 *name;
 
-    /* as a C string, the name ends at a NUL */
-    len = strnlen(endpoint, len);
     ep = gw_urlmap_endpointn(m, endpoint, len);
-
-    /* errors, and the rare argument kinds, as gw_urlmap_build has them */
-    if (ep == NULL || !gw_args_simple(kw, nkw)) {
-        name = gw_arena_strndup(out->arena, endpoint, len);
-        if (name == NULL) {
-            snprintf(error, error_size, "out of memory");
-            return GW_ERROR;
-        }
-        return gw_build_args_json(m, name, kw, nkw, out, error, error_size);
+    if (ep == NULL && strnlen(endpoint, len) < len) {
+        /* as a C string, the name ends at a NUL */
+        len = strnlen(endpoint, len);
+        ep = gw_urlmap_endpointn(m, endpoint, len);
     }
 
+    /* errors, and the rare argument kinds, as gw_urlmap_build has them */
     r = NULL;
-    for (i = 0; i < ep->nrules && r == NULL; i++) {
-        r = ep->rules[i];
-        for (j = 0; j < r->nconvs; j++) {
-            if (gw_arg_find(kw, nkw, r->convs[j]->var) == NULL) {
-                r = NULL;
-                break;
+    if (ep != NULL && gw_args_simple(kw, nkw)) {
+        for (i = 0; i < ep->nrules && r == NULL; i++) {
+            if (gw_args_match(ep->rules[i], kw, nkw, val)) {
+                r = ep->rules[i];
             }
         }
     }
@@ -615,18 +610,24 @@ gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
             }
             continue;
         }
-        a = gw_arg_find(kw, nkw, pc->conv->var);
-        if (gw_build_arg_conv(m, pc->conv, a, out, msg, sizeof(msg))
+        for (j = 0; r->convs[j] != pc->conv; j++) {
+            /* the trace's converters are the rule's */
+        }
+        if (gw_build_arg_conv(m, pc->conv, val[j], out, msg, sizeof(msg))
             != GW_OK)
         {
             goto failed;
         }
     }
 
-    /* the other values, in the order they were given */
+    /* the other values, in the order they were given; the names are
+     * distinct, so each converter took the one argument val[] holds */
     nq = 0;
     for (i = 0; i < nkw; i++) {
-        if (kw[i].type == JSON_NULL || gw_rule_is_arg(r, kw[i].name)) {
+        for (j = 0; j < r->nconvs && val[j] != &kw[i]; j++) {
+            /* void */
+        }
+        if (kw[i].type == JSON_NULL || j < r->nconvs) {
             continue;
         }
         t = gw_arg_text(&kw[i], tmp, sizeof(tmp));

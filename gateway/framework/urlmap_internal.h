@@ -109,6 +109,7 @@ struct gw_state_s {
 
 typedef struct {
     const char   *endpoint;
+    size_t        len;
     gw_rule_t   **rules;            /* most arguments first, stable */
     size_t        nrules;
     size_t        nalloc;

@@ -37,6 +37,13 @@ static const struct {
       ", s='x', f=0.1, g=1e20" },
     { "st", "{\"s\": \"\\u00fc ber\", \"e\": \"\"}",
       ", s='\\u00fc ber', e=''" },
+    /* names that begin alike, found by their length as well */
+    { "in", NULL, "" },
+    { "index2", NULL, "" },
+    { "indexa", "{\"z\": 1}", ", z=1" },
+    { "i", NULL, "" },
+    /* static text on both sides of a converter, over several segments */
+    { "deep", "{\"x\": \"v w\", \"y\": 5}", ", x='v w', y=5" },
 };
 
 #define NCASES  (sizeof(cases) / sizeof(cases[0]))
@@ -108,6 +115,8 @@ setup(gw_app_t *app, char *err, size_t n)
         { "notany.txt", "{{ url_for('an', k='z') }}" },
         { "noname.txt", "{{ url_for() }}" },
         { "twoargs.txt", "{{ url_for('index', 'x') }}" },
+        /* not an error: a name ends at a NUL, as gw_url_for()'s does */
+        { "nul.txt", "{{ url_for('in\\x00dex') }}" },
     };
     gw_blueprint_t  *bp;
     gw_tmpl_env_t   *env = gw_app_templates(app);
@@ -139,6 +148,12 @@ setup(gw_app_t *app, char *err, size_t n)
     gw_app_route(app, "/a/<any(a, b):k>", GW_METHOD_GET, v_index, "an");
     gw_app_route(app, "/p/<path:p>", GW_METHOD_GET, v_index, "pa");
     gw_app_route(app, "/s/<s>", GW_METHOD_GET, v_index, "st");
+    gw_app_route(app, "/in", GW_METHOD_GET, v_index, "in");
+    gw_app_route(app, "/index2", GW_METHOD_GET, v_index, "index2");
+    gw_app_route(app, "/index-a", GW_METHOD_GET, v_index, "indexa");
+    gw_app_route(app, "/i/", GW_METHOD_GET, v_index, "i");
+    gw_app_route(app, "/a/b c/<x>/d/e-<int:y>/f/", GW_METHOD_GET, v_index,
+                 "deep");
     bp = gw_blueprint_create(app, "shop", "/shop");
     gw_blueprint_route(bp, "/items/<int:id>", GW_METHOD_GET, v_index,
                        "item");
@@ -189,6 +204,12 @@ test_same_urls(void **state)
     assert_non_null(strstr(c->body, "?q=a+b%26c%2Bd%2F%C3%A9~!*'|"));
     assert_non_null(strstr(c->body, "|/p/a/b%20c%25|/s/True?t=False|"));
     assert_non_null(strstr(c->body, "|/s/0?l=1&l=two&l=False|"));
+    assert_non_null(strstr(c->body, "|/in|/index2|/index-a?z=1|/i/|"
+                           "/a/b%20c/v%20w/d/e-5/f/"));
+    fw_free(c);
+    c = fw_get(app, "GET", "/bad", "t=nul.txt");
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "/in");
     fw_free(c);
 
     gw_framework_unload(app);
