@@ -40,6 +40,7 @@ static const struct {
     { BENCH_S("pages.note"), BENCH_S("/notes/"), "id" },
     { BENCH_S("pages.tag"), BENCH_S("/tags/"), "tag" },
     { BENCH_S("api.list_notes"), BENCH_S("/api/notes/"), NULL },
+    { BENCH_S("api.get_note"), BENCH_S("/api/notes/"), "id" },
 };
 
 

@@ -21,6 +21,7 @@ URLS = {
     "pages.note": ("/notes/", "id"),
     "pages.tag": ("/tags/", "tag"),
     "api.list_notes": ("/api/notes/", None),
+    "api.get_note": ("/api/notes/", "id"),
 }
 
 
