@@ -204,7 +204,7 @@ gw_rule_merge_slashes(gw_arena_t *a, const char *text)
 static int
 gw_rule_trace_static(gw_urlmap_t *m, gw_pieces_t *trace, gw_str_t text)
 {
-    gw_str_t    enc;
+    gw_str_t     enc;
     gw_piece_t  *last;
     char        *joined;
 

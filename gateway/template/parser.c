@@ -2009,12 +2009,8 @@ join_tags(parser_t *p, const char **ends)
 }
 
 
-/*
- * Parse nodes until one of ends (NULL-terminated) opens a tag; *which is
- * the index of the end tag found.  The end tag is consumed up to "%}".
- */
-/* A statement's body; an {% extends %} may stand in an if's, as in
- * Jinja, but in no other. */
+/* A statement's body (stmt "" for the file's top level): an
+ * {% extends %} may stand in an if's, as in Jinja, but in no other. */
 static tmpl_node_t *
 parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
 {
@@ -2028,6 +2024,10 @@ parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
 }
 
 
+/*
+ * Parse nodes until one of ends (NULL-terminated) opens a tag; *which is
+ * the index of the end tag found.  The end tag is consumed up to "%}".
+ */
 static tmpl_node_t *
 parse_nodes(parser_t *p, const char **ends, const char *stmt, size_t *which)
 {

@@ -1277,9 +1277,7 @@ render_to_str(tmpl_rs_t *r, tmpl_node_t *body, tmpl_frame_t *f, int safe,
     gw_buf_t  b;
 
     gw_buf_init(&b, r->a, 256);
-    if ((r->drop ? exec_dropped(r, body, f, &b) : exec_body(r, body, f, &b))
-        != GW_OK)
-    {
+    if (exec_inner(r, body, f, &b) != GW_OK) {
         return GW_ERROR;
     }
     if (gw_buf_putc(&b, '\0') != GW_OK) {
@@ -3186,7 +3184,9 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
             }
             continue;
         }
-        /* exec_body() runs only where no extends has: until one runs */
+        /* no extends has run before exec_body()'s code: an if that holds
+         * one goes through exec_stmt(), and once one ran, exec_dropped()
+         * has the rest */
         if (n->type == N_IF && !(n->flags & NF_EXTENDS)) {
             if (exec_if(r, n, f, out, 1) != GW_OK) {
                 return GW_ERROR;

@@ -470,6 +470,7 @@ tv_truth(tv_t v)
     }
     return tv_truthy(v);
 }
+
 int tv_is_seq(tv_t v);
 int tv_is_map(tv_t v);
 int tv_is_str(tv_t v);
