@@ -8,8 +8,10 @@
 #include "tmpl.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 
 typedef struct {
@@ -247,26 +249,86 @@ lex_string(lexer_t *lx, size_t *pos)
 }
 
 
+/* A number literal's characters, underscores dropped: on the stack, or
+ * for a literal too long for it, in the arena (once: no literal is longer
+ * than what is left of the source). */
+typedef struct {
+    char    stack[128];
+    char   *b;
+    size_t  k;
+    size_t  cap;
+} numbuf_t;
+
+
+static int
+numbuf_put(lexer_t *lx, numbuf_t *nb, char c, size_t start)
+{
+    char  *big;
+
+    if (nb->k + 1 == nb->cap) {
+        big = gw_arena_alloc(lx->a, lx->len - start + 1);
+        if (big == NULL) {
+            return GW_ERROR;
+        }
+        memcpy(big, nb->b, nb->k);
+        nb->b = big;
+        nb->cap = lx->len - start + 1;
+    }
+    nb->b[nb->k++] = c;
+    return GW_OK;
+}
+
+
+/* An integer literal's value; past 64 bits it becomes a float (README,
+ * "Limits"), not a wrapped integer. */
+static void
+number_int(tmpl_tok_t *t, const char *digits, int base)
+{
+    unsigned long long  v;
+    double              d = 0;
+    const char         *p;
+
+    errno = 0;
+    v = strtoull(digits, NULL, base);
+    if (errno != ERANGE && v <= INT64_MAX) {
+        t->i = (int64_t) v;
+        return;
+    }
+    t->type = T_FLOAT;
+    if (base == 10) {
+        t->f = strtod(digits, NULL);
+        return;
+    }
+    for (p = digits; *p; p++) {
+        d = d * base + (isdigit((unsigned char) *p) ? *p - '0'
+                        : (*p | 0x20) - 'a' + 10);
+    }
+    t->f = d;
+}
+
+
 static int
 lex_number(lexer_t *lx, size_t *pos)
 {
     const char  *s = lx->src;
-    size_t       i = *pos, start = *pos, k = 0;
-    char         buf[128];
+    size_t       i = *pos, start = *pos;
+    numbuf_t     nb;
     int          isfloat = 0, base = 10;
     tmpl_tok_t  *t;
 
+    nb.b = nb.stack;
+    nb.k = 0;
+    nb.cap = sizeof(nb.stack);
     if (s[i] == '0' && i + 1 < lx->len && strchr("xXoObB", s[i + 1])
         && s[i + 1] != '\0')
     {
         base = (s[i + 1] | 0x20) == 'x' ? 16 : (s[i + 1] | 0x20) == 'o'
                ? 8 : 2;
         i += 2;
-        while (i < lx->len && (isalnum((unsigned char) s[i]) || s[i] == '_')
-               && k < sizeof(buf) - 1)
+        while (i < lx->len && (isalnum((unsigned char) s[i]) || s[i] == '_'))
         {
-            if (s[i] != '_') {
-                buf[k++] = s[i];
+            if (s[i] != '_' && numbuf_put(lx, &nb, s[i], start) != GW_OK) {
+                return GW_ERROR;
             }
             i++;
         }
@@ -277,20 +339,23 @@ lex_number(lexer_t *lx, size_t *pos)
         if (after_dot) {
             isfloat = -1;
         }
-        while (i < lx->len && k < sizeof(buf) - 1) {
+        while (i < lx->len) {
             if (isdigit((unsigned char) s[i])
                 || (s[i] == '_' && i + 1 < lx->len
                     && isdigit((unsigned char) s[i + 1])))
             {
-                if (s[i] != '_') {
-                    buf[k++] = s[i];
+                if (s[i] != '_' && numbuf_put(lx, &nb, s[i], start) != GW_OK)
+                {
+                    return GW_ERROR;
                 }
                 i++;
             } else if (s[i] == '.' && isfloat == 0 && i + 1 < lx->len
                        && isdigit((unsigned char) s[i + 1]))
             {
                 isfloat = 1;
-                buf[k++] = s[i++];
+                if (numbuf_put(lx, &nb, s[i++], start) != GW_OK) {
+                    return GW_ERROR;
+                }
             } else if ((s[i] == 'e' || s[i] == 'E') && isfloat >= 0
                        && i + 1 < lx->len
                        && (isdigit((unsigned char) s[i + 1])
@@ -299,14 +364,19 @@ lex_number(lexer_t *lx, size_t *pos)
                                && isdigit((unsigned char) s[i + 2]))))
             {
                 isfloat = 1;
-                buf[k++] = s[i++];
-                buf[k++] = s[i++];
+                if (numbuf_put(lx, &nb, s[i++], start) != GW_OK
+                    || numbuf_put(lx, &nb, s[i++], start) != GW_OK)
+                {
+                    return GW_ERROR;
+                }
             } else {
                 break;
             }
         }
     }
-    buf[k] = '\0';
+    if (numbuf_put(lx, &nb, '\0', start) != GW_OK) {
+        return GW_ERROR;
+    }
     if (isfloat < 0) {
         isfloat = 0;
     }
@@ -315,9 +385,9 @@ lex_number(lexer_t *lx, size_t *pos)
         return GW_ERROR;
     }
     if (isfloat) {
-        t->f = strtod(buf, NULL);
+        t->f = strtod(nb.b, NULL);
     } else {
-        t->i = (int64_t) strtoull(buf, NULL, base);
+        number_int(t, nb.b, base);
     }
     *pos = i;
     return GW_OK;

@@ -26,6 +26,7 @@ static int eval_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tv_t *out);
 static int exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
     gw_buf_t *out);
+static tmpl_block_slot_t *find_block(tmpl_rs_t *r, const char *name);
 
 
 /* A statement's body, as the code around it runs (see exec_dropped()) */
@@ -594,6 +595,12 @@ tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
         }
         break;
     case V_BLOCKS:
+        if (find_block(r, name) == NULL) {
+            *out = tv_undef(gw_arena_printf(r->a, "'jinja2.runtime."
+                                            "TemplateReference object' has "
+                                            "no attribute '%s'", name));
+            return GW_OK;
+        }
         memset(out, 0, sizeof(*out));
         out->kind = V_BUILTIN;
         out->n = B_SELF_BLOCK;
@@ -2720,6 +2727,7 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     tmpl_t             *sparent = r->parent;
     int                 rc, ae = r->autoescape, *ectx = r->ectx;
     int                 drop = r->drop;
+    const char         *ctx_name = r->ctx_name;
 
     if (eval(r, n->a, f, &name) != GW_OK
         || load_template(r, n, name, n->flags & NF_IGNORE_MISSING, &t)
@@ -2748,6 +2756,7 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     r->root = sroot;
     r->parent = sparent;
     r->drop = drop;
+    r->ctx_name = ctx_name;
     r->autoescape = ae;
     r->ectx = ectx;
     r->depth--;
@@ -2770,6 +2779,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tmpl_t             *sparent = r->parent;
     int                 rc, ae = r->autoescape, *ectx = r->ectx;
     int                 drop = r->drop;
+    const char         *ctx_name = r->ctx_name;
 
     if (eval(r, n->a, f, &name) != GW_OK
         || load_template(r, n, name, 0, &t) != GW_OK)
@@ -2799,6 +2809,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     r->root = sroot;
     r->parent = sparent;
     r->drop = drop;
+    r->ctx_name = ctx_name;
     r->autoescape = ae;
     r->ectx = ectx;
     r->depth--;
@@ -3268,6 +3279,7 @@ exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
         return oom(r, NULL);
     }
     *r->ectx = t->autoescape;
+    r->ctx_name = t->name;
     r->root = root;
     r->parent = NULL;
     while (t != NULL) {

@@ -206,6 +206,8 @@ repr_any(tmpl_rs_t *r, gw_buf_t *b, tv_t v, int top)
             ? ((tmpl_macro_t *) v.u.p)->node->s : "caller");
     case V_LOOP:
         return gw_buf_appends(b, "<LoopContext>");
+    case V_BLOCKS:
+        return gw_buf_printf(b, "<TemplateReference '%s'>", r->ctx_name);
     default:
         return gw_buf_appends(b, "<function>");
     }

@@ -316,6 +316,8 @@ struct tmpl_rs_s {
     uint64_t             steps;
     uint64_t             max_steps;
     tmpl_frame_t        *cur_block_frame;   /* scope of the block, super() */
+    const char          *ctx_name;  /* the template the running context
+                                       was made for (`self` prints it) */
     int                 *ectx;      /* the running context's eval context
                                        (its autoescape), as in Jinja: one
                                        per page, include and import,

@@ -111,6 +111,23 @@ test_expressions(void **state)
 }
 
 
+/* Integers are 64-bit: a literal past that is a float (Python's would be
+ * exact), never a wrapped integer, however long it is. */
+static void
+test_big_literals(void **state)
+{
+    char  src[600];
+
+    check("txt", "{{ 9223372036854775807 }} {{ 9223372036854775808 }} "
+          "{{ 9999999999999999999 }} {{ 0xffffffffffffffff }} "
+          "{{ 0b1_0000000000000000000000000000000000000000000000000000000000000000 }}",
+          NULL, "9223372036854775807 9.223372036854776e+18 1e+19 "
+          "1.8446744073709552e+19 1.8446744073709552e+19");
+    snprintf(src, sizeof(src), "{{ 1%0200d }}|{{ 1%0300d.5 + 1 }}", 0, 0);
+    check("txt", src, NULL, "1e+200|1e+300");
+}
+
+
 static void
 test_filters_and_tests(void **state)
 {
@@ -262,6 +279,7 @@ main(void)
         cmocka_unit_test(test_filters_and_tests),
         cmocka_unit_test(test_loops),
         cmocka_unit_test(test_macros),
+        cmocka_unit_test(test_big_literals),
         cmocka_unit_test(test_autoescape),
         cmocka_unit_test(test_inheritance_and_include),
         cmocka_unit_test(test_globals_and_functions),
