@@ -5,6 +5,7 @@
  */
 
 #include "tmpl.h"
+#include "casing.h"
 
 #include <ctype.h>
 #include <wctype.h>
@@ -171,14 +172,142 @@ tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c)
 }
 
 
+/* c's row in tmpl_casing, or -1: most characters have none. */
+static int
+casing_row(uint32_t c)
+{
+    int  lo = 0, hi = sizeof(tmpl_casing) / sizeof(tmpl_casing[0]), mid;
+
+    if (c < tmpl_casing[0].cp) {
+        return -1;
+    }
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (tmpl_casing[mid].cp == c) {
+            return mid;
+        }
+        if (tmpl_casing[mid].cp < c) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return -1;
+}
+
+
+/* Python's full mappings: sharp s upper-cases to "SS", U+0130 lower-cases
+ * to "i" and a combining dot, U+01C6 titles to U+01C5. */
 static void
 put_upper(tmpl_rs_t *r, gw_buf_t *b, uint32_t c)
 {
-    if (c == 0xdf) {
-        gw_buf_append(b, "SS", 2);      /* Python's full mapping of sharp s */
+    int  k = casing_row(c);
+
+    if (k >= 0 && tmpl_casing[k].upper != NULL) {
+        gw_buf_appends(b, tmpl_casing[k].upper);
         return;
     }
     tmpl_utf8_put(b, cp_upper(r, c));
+}
+
+
+/* Cased and case-ignorable as Unicode has them, near enough for the
+ * final sigma: the apostrophes, full stop, colon, middle dot, soft hyphen
+ * and combining diacritics are what stand between Greek letters. */
+static int
+cp_cased(tmpl_rs_t *r, uint32_t c)
+{
+    int  k = casing_row(c);
+
+    return cp_upper(r, c) != c || cp_lower(r, c) != c
+           || (k >= 0 && tmpl_casing[k].is_title);
+}
+
+
+static int
+cp_case_ignorable(uint32_t c)
+{
+    return c == '\'' || c == '.' || c == ':' || c == 0xb7 || c == 0xad
+           || c == 0x2018 || c == 0x2019 || (c >= 0x300 && c <= 0x36f);
+}
+
+
+/* Whether the capital sigma that s[at..next) holds ends a word, which
+ * lower-cases it to the final form (U+03C2), as Python does: a cased
+ * letter before it (from s[from] on), none after it, case-ignorables
+ * skipped. */
+static int
+sigma_is_final(tmpl_rs_t *r, const char *s, size_t n, size_t from,
+    size_t at, size_t next)
+{
+    size_t    i, j, k;
+    uint32_t  c;
+
+    for (i = at; i > from; i = j) {
+        /* back to the start of the character before i */
+        for (j = i - 1; j > from && ((unsigned char) s[j] & 0xc0) == 0x80;
+             j--)
+        {
+            /* void */
+        }
+        k = j;
+        c = tmpl_utf8_next(s, n, &k);
+        if (!cp_case_ignorable(c)) {
+            if (!cp_cased(r, c)) {
+                return 0;
+            }
+            break;
+        }
+    }
+    if (i <= from) {
+        return 0;
+    }
+    for (i = next; i < n; ) {
+        c = tmpl_utf8_next(s, n, &i);
+        if (!cp_case_ignorable(c)) {
+            return !cp_cased(r, c);
+        }
+    }
+    return 1;
+}
+
+
+static void
+put_lower(tmpl_rs_t *r, gw_buf_t *b, uint32_t c)
+{
+    int  k = casing_row(c);
+
+    if (k >= 0 && tmpl_casing[k].lower != NULL) {
+        gw_buf_appends(b, tmpl_casing[k].lower);
+        return;
+    }
+    tmpl_utf8_put(b, cp_lower(r, c));
+}
+
+
+/* put_lower() of the character s[at..next), lower-cased in s[from..] */
+static void
+put_lower_in(tmpl_rs_t *r, gw_buf_t *b, uint32_t c, tv_t s, size_t from,
+    size_t at, size_t next)
+{
+    if (c == 0x3a3 && sigma_is_final(r, s.u.s, s.n, from, at, next)) {
+        tmpl_utf8_put(b, 0x3c2);
+        return;
+    }
+    put_lower(r, b, c);
+}
+
+
+static void
+put_title(tmpl_rs_t *r, gw_buf_t *b, uint32_t c)
+{
+    int  k = casing_row(c);
+
+    if (k >= 0 && tmpl_casing[k].title != NULL) {
+        gw_buf_appends(b, tmpl_casing[k].title);
+        return;
+    }
+    put_upper(r, b, c);
 }
 
 
@@ -190,8 +319,8 @@ tv_t
 tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
 {
     gw_buf_t  b;
-    size_t    i = 0;
-    int       prev = 0, first = 1;
+    size_t    i = 0, at, from = 0;
+    int       prev = 0, first = 1, k;
     uint32_t  c;
     char     *o;
 
@@ -260,26 +389,29 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
     i = 0;
     gw_buf_init(&b, r->a, s.n + 8);
     while (i < s.n) {
+        at = i;
         c = tmpl_utf8_next(s.u.s, s.n, &i);
         switch (mode) {
         case 0:
-            tmpl_utf8_put(&b, cp_lower(r, c));
+            put_lower_in(r, &b, c, s, 0, at, i);
             break;
         case 1:
             put_upper(r, &b, c);
             break;
         case 2:
+            /* str.capitalize() and str.title() title-case, Jinja's title
+             * filter upper-cases (item[0].upper()) */
             if (first) {
-                put_upper(r, &b, c);
+                put_title(r, &b, c);
             } else {
-                tmpl_utf8_put(&b, cp_lower(r, c));
+                put_lower_in(r, &b, c, s, 0, at, i);
             }
             break;
         case 3:
             if (prev) {
-                tmpl_utf8_put(&b, cp_lower(r, c));
+                put_lower_in(r, &b, c, s, 0, at, i);
             } else {
-                put_upper(r, &b, c);
+                put_title(r, &b, c);
             }
             prev = tmpl_cp_isalpha(r, c);
             break;
@@ -291,16 +423,21 @@ tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
                 tmpl_utf8_put(&b, c);
                 break;
             }
+            /* Jinja lower-cases each word but its first letter alone */
             if (prev) {
-                tmpl_utf8_put(&b, cp_lower(r, c));
+                put_lower_in(r, &b, c, s, from, at, i);
             } else {
                 put_upper(r, &b, c);
+                from = i;
             }
             prev = 1;
             break;
         default:
-            if (cp_lower(r, c) != c) {
-                tmpl_utf8_put(&b, cp_lower(r, c));
+            k = casing_row(c);
+            if (k >= 0 && tmpl_casing[k].is_title) {
+                tmpl_utf8_put(&b, c);   /* neither upper nor lower case */
+            } else if (cp_lower(r, c) != c) {
+                put_lower_in(r, &b, c, s, 0, at, i);
             } else {
                 put_upper(r, &b, c);
             }
