@@ -562,6 +562,7 @@ parse_int(tv_t s, int base, int64_t *out)
     char         buf[128], *end;
     size_t       i, k = 0, a = 0, e = s.n;
     long long    x;
+    int          sign, pfx;
 
     while (a < e && isspace((unsigned char) s.u.s[a])) {
         a++;
@@ -584,10 +585,24 @@ parse_int(tv_t s, int base, int64_t *out)
         buf[k++] = s.u.s[i];
     }
     buf[k] = '\0';
-    if (base == 16 && k > 2 && buf[0] == '0' && (buf[1] | 0x20) == 'x') {
-        memmove(buf, buf + 2, k - 1);
+    /* Python's prefixes, after the sign: base 0 takes its base from them
+     * (and then a decimal has no leading zero), 16, 8 and 2 allow theirs */
+    sign = buf[0] == '+' || buf[0] == '-';
+    pfx = buf[sign] == '0' ? buf[sign + 1] | 0x20 : 0;
+    if (base == 0) {
+        base = pfx == 'x' ? 16 : pfx == 'o' ? 8 : pfx == 'b' ? 2 : 10;
+        if (base == 10 && buf[sign] == '0' && strspn(buf + sign, "0")
+                                              != strlen(buf + sign))
+        {
+            return 0;
+        }
     }
-    if (buf[0] == '+' && buf[1] == '-') {
+    if ((base == 16 && pfx == 'x') || (base == 8 && pfx == 'o')
+        || (base == 2 && pfx == 'b'))
+    {
+        memmove(buf + sign, buf + sign + 2, k - sign - 1);
+    }
+    if (buf[sign] == '+' || buf[sign] == '-') {
         return 0;
     }
     errno = 0;
@@ -611,20 +626,26 @@ F(f_int)
     }
     if (v.kind == V_INT || v.kind == V_BOOL) {
         *out = tv_int(v.u.i);
-    } else if (v.kind == V_FLOAT && isfinite(v.u.f) && fabs(v.u.f) < 9.2e18)
-    {
-        *out = tv_int((int64_t) v.u.f);
-    } else if (v.kind == V_STR && base >= 2 && base <= 36
-               && parse_int(v, base, &i))
-    {
-        *out = tv_int(i);
-    } else if (v.kind == V_STR && parse_float(v, &d) && isfinite(d)
-               && fabs(d) < 9.2e18)
-    {
-        *out = tv_int((int64_t) d);
-    } else {
-        *out = GIVEN(0) ? args[0] : tv_int(0);
+        return GW_OK;
     }
+    /* int(s, base), then int(float(s)), as Jinja tries them */
+    if (v.kind == V_STR) {
+        if ((base == 0 || (base >= 2 && base <= 36))
+            && parse_int(v, base, &i))
+        {
+            *out = tv_int(i);
+            return GW_OK;
+        }
+        if (parse_float(v, &d)) {
+            v = tv_float(d);
+        }
+    }
+    if (v.kind == V_FLOAT && isfinite(v.u.f)) {
+        /* past 64 bits an integer is a float (README, "Limits") */
+        *out = fabs(v.u.f) < 9.2e18 ? tv_int((int64_t) v.u.f) : v;
+        return GW_OK;
+    }
+    *out = GIVEN(0) ? args[0] : tv_int(0);
     return GW_OK;
 }
 
@@ -1449,6 +1470,16 @@ F(f_truncate)
     gw_buf_t  b;
     int64_t   endlen, slen;
 
+    /* Jinja asserts these before it looks at s */
+    tv_len(r, n, end, &endlen);
+    if (length < endlen) {
+        return tmpl_error(r, n, "expected length >= %lld, got %lld",
+                          (long long) endlen, (long long) length);
+    }
+    if (leeway < 0) {
+        return tmpl_error(r, n, "expected leeway >= 0, got %lld",
+                          (long long) leeway);
+    }
     /* no more bytes than that: no more characters either, uncounted */
     if ((int64_t) s.n <= length + leeway) {
         *out = s;
@@ -1458,11 +1489,6 @@ F(f_truncate)
     if (slen <= length + leeway) {
         *out = s;
         return GW_OK;
-    }
-    tv_len(r, n, end, &endlen);
-    if (length < endlen) {
-        return tmpl_error(r, n, "expected length >= %lld, got %lld",
-                          (long long) endlen, (long long) length);
     }
     cut = char_offset(s, (size_t) (length - endlen));
     if (!killwords) {

@@ -2715,6 +2715,42 @@ load_template(tmpl_rs_t *r, tmpl_node_t *n, tv_t name, int ignore_missing,
 }
 
 
+/* An include or import with context sees the names around it but not a
+ * for loop's `loop`, as in Jinja: in its root frame the name is what it
+ * is outside the loops. */
+static int
+hide_loop(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_frame_t *root)
+{
+    const char    *name = r->env->s_loop;
+    tmpl_frame_t  *s;
+    size_t         i;
+    int            hidden = 0;
+    tv_t           v;
+
+    for (s = f; s != NULL && s->ctx == NULL; s = s->parent) {
+        for (i = s->n; i-- > 0; ) {
+            if (s->names[i] != name) {
+                continue;
+            }
+            if (s->vals[i].kind != V_LOOP) {
+                /* a {% set loop = ... %} of the template's own */
+                return hidden ? frame_set(r, root, name, s->vals[i])
+                              : GW_OK;
+            }
+            hidden = 1;
+            break;
+        }
+    }
+    if (!hidden) {
+        return GW_OK;
+    }
+    if (lookup_slow(r, n, s, name, &v) != GW_OK) {
+        return GW_ERROR;
+    }
+    return frame_set(r, root, name, v);
+}
+
+
 static int
 exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 {
@@ -2744,6 +2780,9 @@ exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     root = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
     if (root == NULL) {
         return oom(r, n);
+    }
+    if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, root) != GW_OK) {
+        return r->failed ? GW_ERROR : oom(r, n);
     }
     r->blocks = NULL;
     r->nblocks = r->blocks_cap = 0;
@@ -2792,6 +2831,9 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     *mod = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
     if (*mod == NULL) {
         return oom(r, n);
+    }
+    if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, *mod) != GW_OK) {
+        return r->failed ? GW_ERROR : oom(r, n);
     }
     if (!(n->flags & NF_WITH_CONTEXT)) {
         /* globals only; the context stays with the caller */
