@@ -31,6 +31,109 @@ static const char *list_methods[] = {
 static int is_uspace(uint32_t c);
 
 
+/* The length of the line break at s[i], or 0: Python's str.splitlines()
+ * breaks at \n, \r, \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028 and
+ * U+2029. */
+static size_t
+line_break(const char *s, size_t n, size_t i)
+{
+    unsigned char  c = (unsigned char) s[i];
+
+    if (c == '\r') {
+        return i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
+    }
+    if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {
+        return 1;
+    }
+    if (c == 0xc2 && i + 1 < n && (unsigned char) s[i + 1] == 0x85) {
+        return 2;
+    }
+    if (c == 0xe2 && i + 2 < n && (unsigned char) s[i + 1] == 0x80
+        && ((unsigned char) s[i + 2] == 0xa8
+            || (unsigned char) s[i + 2] == 0xa9))
+    {
+        return 3;
+    }
+    return 0;
+}
+
+
+/* The keyword arguments of the str methods that take any (format() aside):
+ * split(sep, maxsplit), rsplit(sep, maxsplit), splitlines(keepends),
+ * bound to the positions they name; a gap before one is None. */
+static int
+str_keywords(tmpl_rs_t *r, tmpl_node_t *n, const char *m, size_t nargs,
+    const char **knames, tv_t *kvals, size_t nkw, tv_t *a0, tv_t *a1)
+{
+    static const char  *split[] = { "sep", "maxsplit" };
+    static const char  *lines[] = { "keepends", NULL };
+    const char        **names;
+    tv_t               *slot[2] = { a0, a1 };
+    size_t              k, j;
+
+    if (strcmp(m, "split") == 0 || strcmp(m, "rsplit") == 0) {
+        names = split;
+    } else if (strcmp(m, "splitlines") == 0) {
+        names = lines;
+    } else {
+        return tmpl_error(r, n, "str.%s() takes no keyword arguments", m);
+    }
+    for (k = 0; k < nkw; k++) {
+        for (j = 0; j < 2 && (names[j] == NULL
+                              || strcmp(names[j], knames[k]) != 0); j++)
+        {
+            /* void */
+        }
+        if (j == 2) {
+            return tmpl_error(r, n, "'%s' is an invalid keyword argument "
+                              "for %s()", knames[k], m);
+        }
+        if (j < nargs) {
+            return tmpl_error(r, n, "argument for %s() given by name ('%s') "
+                              "and position (%zu)", m, knames[k], j + 1);
+        }
+        *slot[j] = kvals[k];
+    }
+    if (a1->kind != V_MISSING && a0->kind == V_MISSING) {
+        *a0 = tv_none();
+    }
+    return GW_OK;
+}
+
+
+static int
+str_splitlines(tmpl_rs_t *r, tv_t s, int keepends, tv_t *out)
+{
+    tv_t    *items;
+    size_t   i, k = 0, start = 0, nb, count = 0;
+
+    for (i = 0; i < s.n; i += nb ? nb : 1) {
+        nb = line_break(s.u.s, s.n, i);
+        count += nb != 0;
+    }
+    items = tmpl_alloc(r->a, (count + 2) * sizeof(tv_t));
+    if (items == NULL) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < s.n; ) {
+        nb = line_break(s.u.s, s.n, i);
+        if (nb == 0) {
+            i++;
+            continue;
+        }
+        items[k++] = tv_str(s.u.s + start, i - start + (keepends ? nb : 0),
+                            s.safe);
+        i += nb;
+        start = i;
+    }
+    if (start < s.n) {
+        items[k++] = tv_str(s.u.s + start, s.n - start, s.safe);
+    }
+    *out = tv_list(items, k);
+    return GW_OK;
+}
+
+
 static int
 in_list(const char **l, const char *name, size_t len)
 {
@@ -1041,6 +1144,16 @@ str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
         "istitle", NULL
     };
 
+    if (nkw > 0 && strcmp(m, "format") != 0) {
+        if (str_keywords(r, n, m, nargs, knames, kvals, nkw, &a0, &a1)
+            != GW_OK)
+        {
+            return GW_ERROR;
+        }
+        nargs = a1.kind != V_MISSING ? 2 : 1;
+        nkw = 0;
+    }
+
     for (i = 0; noargs[i]; i++) {
         if (strcmp(m, noargs[i]) == 0 && nargs + nkw > 0) {
             return tmpl_error(r, n, "str.%s() takes no arguments (%zu "
@@ -1155,13 +1268,8 @@ str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
             return tmpl_error(r, n, "out of memory");
         }
     } else if (strcmp(m, "splitlines") == 0) {
-        tv_t  nl = tv_str("\n", 1, 0);
-
-        if (tmpl_str_split(r, s, nl, -1, out) != GW_OK) {
+        if (str_splitlines(r, s, nargs > 0 && tv_truthy(a0), out) != GW_OK) {
             return tmpl_error(r, n, "out of memory");
-        }
-        if (out->n && out->u.items[out->n - 1].n == 0) {
-            out->n--;
         }
     } else if (strcmp(m, "replace") == 0) {
         if (want_str(r, n, m, a0) != GW_OK || want_str(r, n, m, a1) != GW_OK)
