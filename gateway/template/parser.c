@@ -349,8 +349,18 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
             continue;
         }
         if (t->type == T_NAME && is_op(peek(p, 1), "=")) {
+            size_t  k;
+
             name = intern_tok(p, t);
             p->i += 2;
+            for (k = 0; name != NULL && k < kw->n && kw->s[k] != name; k++) {
+                /* names are interned */
+            }
+            if (name != NULL && k < kw->n
+                && !defer_err(p, t, "keyword argument repeated: %s", name))
+            {
+                return 0;
+            }
             e = parse_expr(p);
             if (e == NULL || name == NULL
                 || !nvec_push(p, kw, e, name, NULL))
@@ -1477,6 +1487,7 @@ parse_signature(parser_t *p, tmpl_node_t *n)
     tmpl_tok_t   *t;
     tmpl_node_t  *def;
     const char   *name;
+    size_t        k;
     char          b[80];
 
     if (!expect_op(p, "(")) {
@@ -1497,6 +1508,15 @@ parse_signature(parser_t *p, tmpl_node_t *n)
         }
         name = intern_tok(p, t);
         p->i++;
+        for (k = 0; name != NULL && k < v.n && v.s[k] != name; k++) {
+            /* names are interned */
+        }
+        if (name != NULL && k < v.n
+            && !defer_err(p, t, "duplicate argument '%s' in function "
+                          "definition", name))
+        {
+            return 0;
+        }
         def = NULL;
         if (skip_op(p, "=")) {
             def = parse_expr(p);

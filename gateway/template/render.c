@@ -572,6 +572,43 @@ loop_attr(tmpl_rs_t *r, tmpl_loop_t *l, const char *name, size_t len,
 }
 
 
+/* What Jinja's Macro objects tell about themselves. */
+static int
+macro_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, const char *name,
+    tv_t *out)
+{
+    tmpl_node_t  *d = m->node;
+    tv_t         *names;
+    size_t        i;
+
+    if (strcmp(name, "name") == 0) {
+        /* a call block's caller() is anonymous */
+        *out = d->type == N_MACRO ? tv_str(d->s, strlen(d->s), 0) : tv_none();
+    } else if (strcmp(name, "arguments") == 0) {
+        names = tmpl_alloc(r->a, (d->nnames + 1) * sizeof(tv_t));
+        if (names == NULL) {
+            return oom(r, n);
+        }
+        for (i = 0; i < d->nnames; i++) {
+            names[i] = tv_str(d->names[i], strlen(d->names[i]), 0);
+        }
+        *out = tv_list(names, d->nnames);
+        out->tuple = 1;
+    } else if (strcmp(name, "catch_kwargs") == 0) {
+        *out = tv_bool(d->flags & NF_KWARGS);
+    } else if (strcmp(name, "catch_varargs") == 0) {
+        *out = tv_bool(d->flags & NF_VARARGS);
+    } else if (strcmp(name, "caller") == 0) {
+        *out = tv_bool(d->flags & NF_CALLER);
+    } else {
+        *out = tv_undef(gw_arena_printf(r->a, "'jinja2.runtime.Macro "
+                                        "object' has no attribute '%s'",
+                                        name));
+    }
+    return GW_OK;
+}
+
+
 int
 tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     size_t len, tv_t *out)
@@ -586,14 +623,7 @@ tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     case V_LOOP:
         return loop_attr(r, obj.u.p, name, len, out);
     case V_MACRO:
-        if (strcmp(name, "name") == 0) {
-            tmpl_node_t  *d = ((tmpl_macro_t *) obj.u.p)->node;
-            const char   *mn = d->type == N_MACRO ? d->s : "caller";
-
-            *out = tv_str(mn, strlen(mn), 0);
-            return GW_OK;
-        }
-        break;
+        return macro_attr(r, n, obj.u.p, name, out);
     case V_BLOCKS:
         if (find_block(r, name) == NULL) {
             *out = tv_undef(gw_arena_printf(r->a, "'jinja2.runtime."

@@ -201,9 +201,11 @@ repr_any(tmpl_rs_t *r, gw_buf_t *b, tv_t v, int top)
         }
         return rc ? GW_ERROR : GW_OK;
     case V_MACRO:
+        if (((tmpl_macro_t *) v.u.p)->node->type != N_MACRO) {
+            return gw_buf_appends(b, "<Macro anonymous>");
+        }
         return gw_buf_printf(b, "<Macro '%s'>",
-            ((tmpl_macro_t *) v.u.p)->node->s
-            ? ((tmpl_macro_t *) v.u.p)->node->s : "caller");
+                             ((tmpl_macro_t *) v.u.p)->node->s);
     case V_LOOP:
         return gw_buf_appends(b, "<LoopContext>");
     case V_BLOCKS:
