@@ -644,6 +644,8 @@ parse_test(parser_t *p, tmpl_node_t *input)
         if (!parse_call_args(p, &pos, &kw)) {
             return NULL;
         }
+    } else if (is_name(cur(p), "is")) {
+        return perr(p, cur(p), "You cannot chain multiple tests with is");
     } else if (starts_primary(cur(p))) {
         arg = parse_primary(p);
         if (arg == NULL) {
