@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -992,6 +993,39 @@ F(f_reverse)
     return GW_OK;
 }
 
+/*
+ * round(d, prec) without printf when d * 10^prec, a single rounding off
+ * the exact product, is far enough from a half that its nearest integer
+ * is the exact product's: then that integer over 10^prec, both exact, is
+ * the double nearest the rounded decimal, as strtod() would give it.
+ */
+static int
+round_fast(double d, int prec, double *out)
+{
+    static const double  p10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15
+    };
+    double  y, m, frac;
+
+    if (prec > 15) {
+        return 0;
+    }
+    y = fabs(d) * p10[prec];
+    if (!(y < 4503599627370496.0)) {        /* 2^52: ulp below 1 */
+        return 0;
+    }
+    m = floor(y);
+    frac = y - m;                           /* exact below 2^52 */
+    if (fabs(frac - 0.5) <= 4 * DBL_EPSILON * (y > 1 ? y : 1)) {
+        return 0;                           /* too near a tie to tell */
+    }
+    m += frac > 0.5;
+    *out = copysign(m / p10[prec], d);
+    return 1;
+}
+
+
 F(f_round)
 {
     int64_t      prec = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 0;
@@ -1033,6 +1067,10 @@ F(f_round)
     }
     if (strcmp(method, "common") == 0) {
         if (prec >= 0 && prec < 300 && isfinite(d)) {
+            if (round_fast(d, (int) prec, &m)) {
+                *out = tv_float(m);
+                return GW_OK;
+            }
             /* printf rounds the exact binary value, half to even, as
              * Python's round() does */
             snprintf(buf, sizeof(buf), "%.*f", (int) prec, d);

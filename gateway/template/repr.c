@@ -7,9 +7,61 @@
 
 #include "tmpl.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+
+/*
+ * The digits of |f| and its decimal exponent when a decimal of at most 15
+ * digits with at most 15 places reads back as f, as the prices and
+ * rounded figures pages print do: that decimal is then the shortest.
+ * m / 10^k is correctly rounded like strtod() of the same decimal, since
+ * both are exact, so the test is exact; nearer decimals of more places
+ * cannot exist below 15 digits.  0 when there is none (printf's turn).
+ */
+static int
+float_short(double f, char *digits, int *nd, int *exp)
+{
+    static const double  p10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15
+    };
+    double    a = fabs(f), m;
+    uint64_t  u;
+    char      rev[20];
+    int       k, n;
+
+    if (!(a >= 1e-15 && a < 1e15)) {
+        return 0;
+    }
+    for (k = 0; k < 16; k++) {
+        m = nearbyint(a * p10[k]);
+        if (m >= 1e15) {
+            return 0;
+        }
+        if (m / p10[k] == a) {
+            break;
+        }
+    }
+    if (k == 16) {
+        return 0;
+    }
+    for (u = (uint64_t) m, n = 0; u > 0; u /= 10) {
+        rev[n++] = (char) ('0' + u % 10);
+    }
+    *exp = n - 1 - k;
+    while (n > 1 && rev[0] == '0') {
+        /* trailing zeros: reversed, they come first */
+        memmove(rev, rev + 1, --n);
+    }
+    for (*nd = 0; *nd < n; (*nd)++) {
+        digits[*nd] = rev[n - 1 - *nd];
+    }
+    digits[*nd] = '\0';
+    return 1;
+}
 
 
 /* Python's repr(float): the shortest digits that read back the same,
@@ -18,7 +70,7 @@ void
 tmpl_float_repr(double f, char *buf, size_t size)
 {
     char  tmp[64], digits[32], *e, *p;
-    int   prec, exp, nd, i, k;
+    int   prec, exp, nd, i, k = 0;
 
     if (isnan(f)) {
         snprintf(buf, size, "nan");
@@ -28,15 +80,25 @@ tmpl_float_repr(double f, char *buf, size_t size)
         snprintf(buf, size, f < 0 ? "-inf" : "inf");
         return;
     }
-    for (prec = 1; prec <= 17; prec++) {
+    if (float_short(f, digits, &nd, &exp)) {
+        goto format;
+    }
+    /* Up to 15 significant digits, the decimal rounded to 15 is the
+     * shortest one that reads back, once its trailing zeros go (x is
+     * within half an ulp of it, far less than half a 15th digit); past
+     * that, the correctly rounded 16 or 17 digits are the closest.
+     * Subnormals have fewer bits: from one digit up. */
+    for (prec = fabs(f) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
         snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, f);
         if (strtod(tmp, NULL) == f) {
             break;
         }
     }
+    if (prec == 17) {
+        snprintf(tmp, sizeof(tmp), "%.16e", f);
+    }
     /* tmp is [-]d.ddde[+-]XX: split into digits and exponent */
     p = tmp;
-    k = 0;
     if (*p == '-') {
         p++;
     }
@@ -51,6 +113,9 @@ tmpl_float_repr(double f, char *buf, size_t size)
     while (nd > 1 && digits[nd - 1] == '0') {
         digits[--nd] = '\0';
     }
+
+format:
+
     if (f < 0 || (f == 0 && signbit(f))) {
         buf[k++] = '-';
     }
