@@ -577,9 +577,9 @@ gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
     char                 *name;
 
     ep = gw_urlmap_endpointn(m, endpoint, len);
-    if (ep == NULL && strnlen(endpoint, len) < len) {
+    if (ep == NULL && (i = strnlen(endpoint, len)) < len) {
         /* as a C string, the name ends at a NUL */
-        len = strnlen(endpoint, len);
+        len = i;
         ep = gw_urlmap_endpointn(m, endpoint, len);
     }
 

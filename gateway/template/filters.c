@@ -1002,16 +1002,12 @@ F(f_reverse)
 static int
 round_fast(double d, int prec, double *out)
 {
-    static const double  p10[] = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15
-    };
     double  y, m, frac;
 
     if (prec > 15) {
         return 0;
     }
-    y = fabs(d) * p10[prec];
+    y = fabs(d) * tmpl_pow10[prec];
     if (!(y < 4503599627370496.0)) {        /* 2^52: ulp below 1 */
         return 0;
     }
@@ -1021,7 +1017,7 @@ round_fast(double d, int prec, double *out)
         return 0;                           /* too near a tie to tell */
     }
     m += frac > 0.5;
-    *out = copysign(m / p10[prec], d);
+    *out = copysign(m / tmpl_pow10[prec], d);
     return 1;
 }
 

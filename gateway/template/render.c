@@ -303,6 +303,19 @@ lazy_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out,
  * the pointer is the key. */
 #define GCACHE_SLOT(name)  (((uintptr_t) (name) >> 3) & (TMPL_GCACHE - 1))
 
+
+/* The global, function or builtin of that name the render found before,
+ * if it did: slot h (GCACHE_SLOT) holds it. */
+static inline int
+gcache_hit(tmpl_rs_t *r, const char *name, size_t h, tv_t *out)
+{
+    if (r->gcache[h].name != name) {
+        return 0;
+    }
+    *out = r->gcache[h].val;
+    return 1;
+}
+
 /* lookup_ctx(): the context does not hold the name */
 #define LOOKUP_NOT_FOUND  1
 
@@ -408,11 +421,8 @@ lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
         }
     }
     h = GCACHE_SLOT(name);
-    if (r->gcache[h].name == name) {
-        *out = r->gcache[h].val;
-        return GW_OK;
-    }
-    return lookup_global(r, name, h, out);
+    return gcache_hit(r, name, h, out) ? GW_OK
+                                       : lookup_global(r, name, h, out);
 }
 
 
@@ -434,12 +444,11 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
         }
     }
     if (f == NULL) {
-        /* a global seen before, as url_for from an imported macro */
+        /* no context on the way (url_for from an imported macro): the
+         * globals straight away */
         i = GCACHE_SLOT(name);
-        if (r->gcache[i].name == name) {
-            *out = r->gcache[i].val;
-            return GW_OK;
-        }
+        return gcache_hit(r, name, i, out) ? GW_OK
+                                           : lookup_global(r, name, i, out);
     }
     return lookup_slow(r, n, f, name, out);
 }

@@ -13,6 +13,12 @@
 #include <stdlib.h>
 
 
+const double  tmpl_pow10[16] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    1e13, 1e14, 1e15
+};
+
+
 /*
  * The digits of |f| and its decimal exponent when a decimal of at most 15
  * digits with at most 15 places reads back as f, as the prices and
@@ -24,10 +30,6 @@
 static int
 float_short(double f, char *digits, int *nd, int *exp)
 {
-    static const double  p10[] = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15
-    };
     double    a = fabs(f), m;
     uint64_t  u;
     char      rev[20];
@@ -37,11 +39,11 @@ float_short(double f, char *digits, int *nd, int *exp)
         return 0;
     }
     for (k = 0; k < 16; k++) {
-        m = nearbyint(a * p10[k]);
+        m = nearbyint(a * tmpl_pow10[k]);
         if (m >= 1e15) {
             return 0;
         }
-        if (m / p10[k] == a) {
+        if (m / tmpl_pow10[k] == a) {
             break;
         }
     }

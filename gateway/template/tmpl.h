@@ -385,6 +385,9 @@ int tmpl_watch_new(gw_tmpl_env_t *env, tmpl_t *t, const char *path,
 tmpl_t *tmpl_reload(gw_tmpl_env_t *env, tmpl_t *t, int *missing, char *err,
     size_t errsz);
 
+/* repr.c: 10^0 .. 10^15, each exact as a double */
+extern const double tmpl_pow10[16];
+
 /* filters.c: Python's printf-style "%s %d" % args, shared with |format */
 int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
     size_t nargs, tv_t *out);
