@@ -42,7 +42,8 @@ LINK_LIB    = -L$(BUILD) -lgateway
 APP_SRCS   := $(wildcard app/*.c)
 UNIT_SRCS  := $(wildcard t/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%)
-TEST_APPS  := $(patsubst t/apps/%.c,$(BUILD)/t/apps/%.so,$(wildcard t/apps/*.c))
+TEST_APPS  := $(patsubst t/apps/%.c,$(BUILD)/t/apps/%.so,$(wildcard t/apps/*.c)) \
+              $(BUILD)/t/apps/counter_b.so
 FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
@@ -141,6 +142,12 @@ $(BUILD)/t/apps/%.so: $(BUILD)/obj/t/apps/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN/../..'
+
+# A second build of the counter app that answers differently, for tests
+# that deploy new code over old.
+$(BUILD)/obj/t/apps/counter_b.o: t/apps/counter.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCOUNTER_BUILD='"b"' -MMD -MP -c -o $@ $<
 
 $(BUILD)/app.so: $(APP_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) -shared $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) $(LIBS) \

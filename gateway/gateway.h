@@ -298,12 +298,15 @@ typedef struct {
     const gw_app_entry_t  *entry;
     void                  *app;
     const char            *path;
+    int                    memfd;       /* the private copy, or -1 */
 } gw_loaded_app_t;
 
 /*
- * dlopen path, find gw_app_entry, check its ABI and run load().  On failure
- * returns GW_ERROR with the reason ("cannot open ...", "no gw_app_entry
- * symbol ...") in error.
+ * Load a private copy of path (fresh globals on every call, even for a path
+ * loaded before; the file may be replaced or overwritten afterwards without
+ * touching the loaded code), find gw_app_entry, check its ABI and run
+ * load().  On failure returns GW_ERROR with the reason ("cannot open ...",
+ * "no gw_app_entry symbol ...") in error.
  */
 int gw_loader_open(gw_loaded_app_t *h, const char *path,
     const gw_config_item_t *config, size_t nconfig, const char *server,
@@ -312,7 +315,11 @@ void gw_loader_close(gw_loaded_app_t *h);
 
 /*
  * Run an application for one request: calls it, and turns a GW_ERROR or an
- * invalid status into a plain 500 whose cause went to gateway.errors.
+ * invalid status (a final status is 200-999) into a plain 500 whose cause
+ * went to gateway.errors.  Headers that belong to the connection, not the
+ * response (Connection, Keep-Alive, Transfer-Encoding, Upgrade, TE, Trailer,
+ * Proxy-Connection, Status, Content-Length), are dropped, as nginx's
+ * fastcgi module drops them, so both servers send the same headers.
  */
 void gw_loader_call(gw_loaded_app_t *h, gw_environ_t *env,
     gw_response_t *resp);

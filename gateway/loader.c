@@ -2,14 +2,132 @@
  * loader.c: how both servers load an application .so and call it.  Kept in
  * the library so nginx and gateway-fcgi report the same errors and turn app
  * failures into the same plain 500.
+ *
+ * Every load maps a private copy of the file, never the file itself:
+ *  - dlopen() of a path the process has mapped already hands back the old
+ *    object, so a reload that rebuilt app.so in place would run stale code
+ *    and call load() a second time on the old object's globals;
+ *  - a file written over while it is mapped changes the code under running
+ *    workers (cp new.so app.so kills every one of them with SIGSEGV).
+ * The copy is made beside the original, so that $ORIGIN in the app's
+ * RUNPATH still finds its neighbours, and unlinked as soon as it is mapped:
+ * nothing can write to it and nothing is left behind.  Where the directory
+ * is not writable the copy is an anonymous memfd, kept open while the app
+ * is loaded so that no other load can be given the same /proc/self/fd name.
  */
 
 #include "gateway.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+
+/* Copy every byte of in to out; the file may not change size under us. */
+static int
+gw_loader_copy_bytes(int in, int out, off_t size)
+{
+    off_t    off;
+    ssize_t  n;
+
+    off = 0;
+    while (off < size) {
+        n = sendfile(out, in, &off, (size_t) (size - off));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO;        /* the file shrank while we read it */
+            }
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * Make the private copy of path; on success copy holds the name to dlopen
+ * and *memfd the descriptor to keep open (-1 when the copy is a file that
+ * the caller unlinks once it is mapped).
+ */
+static int
+gw_loader_copy(const char *path, char *copy, size_t copy_size, int *memfd)
+{
+    struct stat  st;
+    const char  *slash, *base;
+    int          in, out, err;
+
+    *memfd = -1;
+
+    in = open(path, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        return -1;
+    }
+
+    if (fstat(in, &st) != 0) {
+        goto failed;
+    }
+
+    slash = strrchr(path, '/');
+    base = slash ? slash + 1 : path;
+
+    if ((size_t) snprintf(copy, copy_size, "%.*s.%s.gw-XXXXXX",
+                          slash ? (int) (slash - path + 1) : 0, path, base)
+        < copy_size)
+    {
+        out = mkostemp(copy, O_CLOEXEC);
+    } else {
+        out = -1;
+    }
+
+    if (out >= 0) {
+        if (gw_loader_copy_bytes(in, out, st.st_size) != 0) {
+            err = errno;
+            close(out);
+            unlink(copy);
+            errno = err;
+            goto failed;
+        }
+        close(out);
+        close(in);
+        return 0;
+    }
+
+    out = memfd_create(base, MFD_CLOEXEC);
+    if (out < 0) {
+        goto failed;
+    }
+
+    if (gw_loader_copy_bytes(in, out, st.st_size) != 0) {
+        err = errno;
+        close(out);
+        errno = err;
+        goto failed;
+    }
+
+    close(in);
+    snprintf(copy, copy_size, "/proc/self/fd/%d", out);
+    *memfd = out;
+    return 0;
+
+failed:
+
+    err = errno;
+    close(in);
+    errno = err;
+    return -1;
+}
 
 
 int
@@ -19,11 +137,15 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
 {
     gw_load_ctx_t  ctx;
     const char    *err;
+    char           copy[4096];
 
     memset(h, 0, sizeof(*h));
     h->path = path;
+    h->memfd = -1;
 
-    if (access(path, R_OK) != 0) {
+    if (access(path, R_OK) != 0
+        || gw_loader_copy(path, copy, sizeof(copy), &h->memfd) != 0)
+    {
         snprintf(error, error_size, "cannot open application \"%s\": %m",
                  path);
         return GW_ERROR;
@@ -34,12 +156,24 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
      * one copy per process all the same: the server already has it loaded
      * globally, and the app's reference to it resolves there.
      */
-    h->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    h->handle = dlopen(copy, RTLD_NOW | RTLD_LOCAL);
+    err = h->handle == NULL ? dlerror() : NULL;
+
+    if (h->memfd < 0) {
+        unlink(copy);
+    }
+
     if (h->handle == NULL) {
-        err = dlerror();
+        err = err ? err : "unknown error";
+        /* the reason names the copy: name the file the operator knows */
+        if (strncmp(err, copy, strlen(copy)) == 0
+            && strncmp(err + strlen(copy), ": ", 2) == 0)
+        {
+            err += strlen(copy) + 2;
+        }
         snprintf(error, error_size, "cannot load application \"%s\": %s",
-                 path, err ? err : "unknown error");
-        return GW_ERROR;
+                 path, err);
+        goto failed;
     }
 
     h->entry = dlsym(h->handle, GW_APP_SYMBOL);
@@ -94,8 +228,14 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
 
 failed:
 
-    dlclose(h->handle);
-    h->handle = NULL;
+    if (h->handle != NULL) {
+        dlclose(h->handle);
+        h->handle = NULL;
+    }
+    if (h->memfd >= 0) {
+        close(h->memfd);
+        h->memfd = -1;
+    }
     h->entry = NULL;
     return GW_ERROR;
 }
@@ -114,6 +254,11 @@ gw_loader_close(gw_loaded_app_t *h)
 
     dlclose(h->handle);
     h->handle = NULL;
+
+    if (h->memfd >= 0) {
+        close(h->memfd);
+        h->memfd = -1;
+    }
 }
 
 
@@ -129,10 +274,40 @@ gw_loader_fail(gw_environ_t *env, gw_response_t *resp)
 }
 
 
+/*
+ * Headers a server answers for itself: hop-by-hop ones (RFC 9110 7.6.1),
+ * the CGI Status line and the length, which servers compute from the body.
+ */
+static int
+gw_loader_hop_header(const gw_str_t *name)
+{
+    static const gw_str_t  hop[] = {
+        gw_string("Connection"), gw_string("Keep-Alive"),
+        gw_string("Transfer-Encoding"), gw_string("Upgrade"),
+        gw_string("TE"), gw_string("Trailer"),
+        gw_string("Proxy-Connection"), gw_string("Status"),
+        gw_string("Content-Length")
+    };
+
+    size_t  i;
+
+    for (i = 0; i < sizeof(hop) / sizeof(hop[0]); i++) {
+        if (name->len == hop[i].len
+            && strncasecmp(name->data, hop[i].data, hop[i].len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 void
 gw_loader_call(gw_loaded_app_t *h, gw_environ_t *env, gw_response_t *resp)
 {
-    int  rc;
+    size_t  i, j;
+    int     rc;
 
     rc = h->entry->call(h->app, env, resp);
 
@@ -143,9 +318,19 @@ gw_loader_call(gw_loaded_app_t *h, gw_environ_t *env, gw_response_t *resp)
         return;
     }
 
-    if (resp->status < 100 || resp->status > 999) {
+    /* a 1xx is never final: sent as one, it would make the client read
+     * what follows as the answer to the next request */
+    if (resp->status < 200 || resp->status > 999) {
         gw_log(env, GW_LOG_ERR, "application \"%s\" returned invalid "
                "status %d", h->path, resp->status);
         gw_loader_fail(env, resp);
+        return;
     }
+
+    for (i = 0, j = 0; i < resp->nheaders; i++) {
+        if (!gw_loader_hop_header(&resp->headers[i].name)) {
+            resp->headers[j++] = resp->headers[i];
+        }
+    }
+    resp->nheaders = j;
 }

@@ -42,8 +42,9 @@ gw_is_tchar(unsigned char c)
 int
 gw_response_add_headern(gw_response_t *r, gw_str_t name, gw_str_t value)
 {
-    gw_header_t  *h;
-    size_t        i, n;
+    gw_header_t    *h;
+    size_t          i, n;
+    unsigned char   c;
 
     if (name.len == 0) {
         return GW_ERROR;
@@ -53,10 +54,11 @@ gw_response_add_headern(gw_response_t *r, gw_str_t name, gw_str_t value)
             return GW_ERROR;
         }
     }
+    /* RFC 9110 5.5: no control characters but tab; CR and LF would split
+     * the response, and the others break the clients that read it */
     for (i = 0; i < value.len; i++) {
-        if (value.data[i] == '\r' || value.data[i] == '\n'
-            || value.data[i] == '\0')
-        {
+        c = (unsigned char) value.data[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
             return GW_ERROR;
         }
     }

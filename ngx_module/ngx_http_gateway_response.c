@@ -49,13 +49,6 @@ ngx_http_gateway_send_response(ngx_http_request_t *r,
             continue;
         }
 
-        /* nginx computes these two from what it actually sends */
-        if (ngx_http_gateway_header_is(h, "Content-Length", 14)
-            || ngx_http_gateway_header_is(h, "Transfer-Encoding", 17))
-        {
-            continue;
-        }
-
         t = ngx_list_push(&r->headers_out.headers);
         if (t == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -67,6 +60,25 @@ ngx_http_gateway_send_response(ngx_http_request_t *r,
         t->value.data = (u_char *) h->value.data;
         t->value.len = h->value.len;
         t->lowcase_key = NULL;
+
+        /*
+         * The app's Date and Server replace nginx's own, and a repeat is
+         * dropped, as nginx treats them when they come through fastcgi_pass
+         */
+        if (ngx_http_gateway_header_is(h, "Date", 4)) {
+            if (r->headers_out.date != NULL) {
+                t->hash = 0;
+            } else {
+                r->headers_out.date = t;
+            }
+
+        } else if (ngx_http_gateway_header_is(h, "Server", 6)) {
+            if (r->headers_out.server != NULL) {
+                t->hash = 0;
+            } else {
+                r->headers_out.server = t;
+            }
+        }
 
         /*
          * Location stays an ordinary header: set as headers_out.location,

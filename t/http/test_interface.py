@@ -5,6 +5,7 @@ environ."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -169,6 +170,83 @@ def test_status_and_repeated_response_headers(port):
     assert header(hdrs, "Set-Cookie") == ["a=1; Path=/", "b=2"]
     assert header(hdrs, "X-Custom") == ["yes"]
     assert header(hdrs, "Content-Length") == [str(len(data))]
+
+
+def raw_exchange(port, data, timeout=5):
+    """Sends raw bytes, reads until the server closes or goes quiet."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout) as s:
+        s.sendall(data)
+        s.settimeout(1)
+        got = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+        except socket.timeout:
+            pass
+    return got
+
+
+@pytest.mark.parametrize("status", ["100", "101", "103", "199"])
+def test_informational_status_is_never_final(servers, status):
+    """A 1xx set by the app is a 500, and the pipelined request after it
+    gets its own answer, not the 1xx's body."""
+    for mode in ("embedded", "fastcgi"):
+        got = raw_exchange(servers[mode], (
+            "GET /app/x HTTP/1.1\r\nHost: t\r\nX-Echo-Status: %s\r\n\r\n"
+            "GET /app/y HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            % status).encode())
+        heads = re.findall(rb"HTTP/1\.1 \d{3}[^\r]*", got)
+        assert heads[0].startswith(b"HTTP/1.1 500"), (mode, got[:300])
+        assert heads[1] == b"HTTP/1.1 200 OK", (mode, got[:300])
+        assert b'"PATH_INFO": "/y"' in got.replace(b'":"', b'": "'), mode
+        assert "returned invalid status %s" % status in servers.log(mode)
+
+
+def test_connection_headers_from_app_are_dropped(servers):
+    """Both modes drop what belongs to the connection, as nginx's fastcgi
+    module does, and keep the connection as nginx decided."""
+    answers = {}
+    for mode in ("embedded", "fastcgi"):
+        status, hdrs, _ = request(servers[mode], "GET", "/app/x", headers=[
+            ("X-Echo-Header", "Connection: close"),
+            ("X-Echo-Header", "Keep-Alive: timeout=1"),
+            ("X-Echo-Header", "Transfer-Encoding: chunked"),
+            ("X-Echo-Header", "Upgrade: websocket"),
+            ("X-Echo-Header", "Status: 404 Not Found"),
+            ("X-Echo-Header", "Trailer: X"),
+            ("X-Echo-Header", "X-Kept: 1")])
+        assert status == 200, mode
+        names = sorted(k.lower() for k, _ in hdrs)
+        for gone in ("keep-alive", "transfer-encoding", "upgrade", "status",
+                     "trailer"):
+            assert gone not in names, (mode, gone)
+        assert header(hdrs, "Connection") in ([], ["keep-alive"]), mode
+        assert header(hdrs, "X-Kept") == ["1"]
+        answers[mode] = [n for n in names if n not in ("date", "server")]
+    assert answers["embedded"] == answers["fastcgi"]
+
+
+def test_date_and_server_from_app_replace_nginx_own(servers):
+    # (the echo app splits its X-Echo-Header on ", ": no comma in the date)
+    for mode in ("embedded", "fastcgi"):
+        _, hdrs, _ = request(servers[mode], "GET", "/app/x", headers=[
+            ("X-Echo-Header", "Date: Tue 01 Dec 2026 10:00:00 GMT"),
+            ("X-Echo-Header", "Server: app/1.0")])
+        assert header(hdrs, "Date") == ["Tue 01 Dec 2026 10:00:00 GMT"], \
+            mode
+        assert header(hdrs, "Server") == ["app/1.0"], mode
+
+
+def test_control_characters_in_header_value_refused(servers):
+    for mode in ("embedded", "fastcgi"):
+        status, hdrs, _ = request(servers[mode], "GET", "/app/x", headers=[
+            ("X-Echo-Header", "X-Bad: a\x01b")])
+        assert status == 500, mode
+        assert header(hdrs, "X-Bad") == []
 
 
 def test_app_failure_is_500_with_cause_in_log(servers):

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 
 /* ---- arena ------------------------------------------------------------- */
@@ -328,6 +331,9 @@ test_response_refuses_splitting(void **state)
     assert_int_equal(gw_response_add_header(&r, "Bad:Name", "v"), GW_ERROR);
     assert_int_equal(gw_response_add_header(&r, "", "v"), GW_ERROR);
     assert_int_equal(gw_response_set_header(&r, "X", "\n"), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "X", "a\x01b"), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "X", "a\x1b[31m"), GW_ERROR);
+    assert_int_equal(gw_response_add_header(&r, "X", "a\x7f"), GW_ERROR);
     assert_int_equal(r.nheaders, 0);
 
     /* tabs and non-ASCII are fine in values */
@@ -473,6 +479,170 @@ test_loader_calls_echo(void **state)
 }
 
 
+static void
+call_counter(gw_loaded_app_t *h, gw_arena_t *a, const char *expect)
+{
+    gw_environ_t   env;
+    gw_response_t  r;
+
+    gw_environ_init(&env, a, 0);
+    gw_response_init(&r, a);
+    gw_loader_call(h, &env, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.nbody, 1);
+    assert_int_equal(r.body[0].len, strlen(expect));
+    assert_memory_equal(r.body[0].data, expect, strlen(expect));
+}
+
+
+static void
+copy_file(const char *from, const char *to, int in_place)
+{
+    char   buf[65536];
+    FILE  *in, *out;
+    size_t n;
+
+    in = fopen(from, "rb");
+    assert_non_null(in);
+    /* in place: the same inode rewritten, as cp does; otherwise a new
+     * file renamed over the old, as a careful deploy does */
+    if (in_place) {
+        out = fopen(to, "r+b");
+    } else {
+        char  tmp[1024];
+
+        snprintf(tmp, sizeof(tmp), "%s.new", to);
+        out = fopen(tmp, "wb");
+    }
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    }
+    if (in_place) {
+        assert_int_equal(ftruncate(fileno(out), ftell(out)), 0);
+    }
+    fclose(in);
+    fclose(out);
+    if (!in_place) {
+        char  tmp[1024];
+
+        snprintf(tmp, sizeof(tmp), "%s.new", to);
+        assert_int_equal(rename(tmp, to), 0);
+    }
+}
+
+
+static void
+test_loader_private_copies(void **state)
+{
+    gw_loaded_app_t   h1, h2, h3, h4;
+    gw_arena_t       *a;
+    char              dir[] = "/tmp/gw-loader-XXXXXX", path[1024];
+    char              err[512], a_so[1024], b_so[1024];
+    DIR              *d;
+    struct dirent    *e;
+    int               files;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/app.so", dir);
+    snprintf(a_so, sizeof(a_so), "%s", build_path("t/apps/counter.so"));
+    snprintf(b_so, sizeof(b_so), "%s", build_path("t/apps/counter_b.so"));
+    a = gw_arena_create(0);
+
+    /* the same path loaded twice: two objects, each with fresh globals */
+    copy_file(a_so, path, 0);
+    assert_int_equal(gw_loader_open(&h1, path, NULL, 0, "test", err,
+                                    sizeof(err)), GW_OK);
+    assert_int_equal(gw_loader_open(&h2, path, NULL, 0, "test", err,
+                                    sizeof(err)), GW_OK);
+    assert_ptr_not_equal(h1.entry, h2.entry);
+    call_counter(&h1, a, "build=a loads=1\n");
+    call_counter(&h2, a, "build=a loads=1\n");
+
+    /* rebuilt in place under the loaded app: the old code keeps running,
+     * the next load runs the new code */
+    copy_file(b_so, path, 1);
+    call_counter(&h1, a, "build=a loads=1\n");
+    assert_int_equal(gw_loader_open(&h3, path, NULL, 0, "test", err,
+                                    sizeof(err)), GW_OK);
+    call_counter(&h3, a, "build=b loads=1\n");
+
+    /* renamed over: likewise */
+    copy_file(a_so, path, 0);
+    assert_int_equal(gw_loader_open(&h4, path, NULL, 0, "test", err,
+                                    sizeof(err)), GW_OK);
+    call_counter(&h4, a, "build=a loads=1\n");
+    call_counter(&h3, a, "build=b loads=1\n");
+
+    /* the private copies are gone from the directory once mapped */
+    files = 0;
+    d = opendir(dir);
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        files += e->d_name[0] != '.' || strstr(e->d_name, ".gw-") != NULL;
+    }
+    closedir(d);
+    assert_int_equal(files, 1);
+
+    gw_loader_close(&h1);
+    gw_loader_close(&h2);
+    gw_loader_close(&h3);
+    gw_loader_close(&h4);
+    gw_arena_destroy(a);
+    unlink(path);
+    rmdir(dir);
+}
+
+
+static void
+test_loader_memfd_when_no_copy_beside(void **state)
+{
+    gw_loaded_app_t   h1, h2;
+    gw_arena_t       *a;
+    char              dir[] = "/tmp/gw-loader-XXXXXX", path[4096];
+    char              err[512];
+    size_t            len;
+
+    /*
+     * A path so long that the copy's name beside it would not fit: the
+     * copy is a memfd.  (A read-only directory does the same for a user
+     * other than root, who writes anywhere.)
+     */
+    assert_non_null(mkdtemp(dir));
+    len = (size_t) snprintf(path, sizeof(path), "%s", dir);
+    while (len + 200 < 4090 - sizeof("/app.so")) {
+        path[len++] = '/';
+        memset(path + len, 'd', 199);
+        len += 199;
+        path[len] = '\0';
+        assert_int_equal(mkdir(path, 0700), 0);
+    }
+    snprintf(path + len, sizeof(path) - len, "/%0*d.so",
+             (int) (4090 - len - 4), 0);
+    assert_int_equal(strlen(path), 4090);
+    copy_file(build_path("t/apps/counter.so"), path, 0);
+
+    a = gw_arena_create(0);
+    assert_int_equal(gw_loader_open(&h1, path, NULL, 0, "test", err,
+                                    sizeof(err)), GW_OK);
+    assert_true(h1.memfd >= 0);
+    assert_int_equal(gw_loader_open(&h2, path, NULL, 0, "test", err,
+                                    sizeof(err)), GW_OK);
+    assert_ptr_not_equal(h1.entry, h2.entry);
+    call_counter(&h1, a, "build=a loads=1\n");
+    call_counter(&h2, a, "build=a loads=1\n");
+    gw_loader_close(&h1);
+    gw_loader_close(&h2);
+    gw_arena_destroy(a);
+
+    unlink(path);
+    while ((len = strlen(path)) > strlen(dir)) {
+        *strrchr(path, '/') = '\0';
+        rmdir(path);
+    }
+}
+
+
 int
 main(void)
 {
@@ -491,6 +661,8 @@ main(void)
         cmocka_unit_test(test_response_body),
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_loader_calls_echo),
+        cmocka_unit_test(test_loader_private_copies),
+        cmocka_unit_test(test_loader_memfd_when_no_copy_beside),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
