@@ -30,6 +30,8 @@ typedef struct {
     ngx_str_t                   path;
     u_char                     *file;           /* where gateway_app was */
     ngx_uint_t                  line;
+    /* worker_init failed in this worker: its requests get a 503 */
+    ngx_uint_t                  failed;         /* unsigned  failed:1 */
 } ngx_http_gateway_app_t;
 
 
@@ -60,6 +62,10 @@ typedef struct {
     /* log lines written from a pool thread, flushed on the event loop */
     gw_buf_t                    deferred_log;
     ngx_uint_t                  threaded;       /* unsigned  threaded:1 */
+#if (NGX_THREADS)
+    /* armed while the app runs on a pool thread: see thread_wait() */
+    ngx_event_t                 thread_wait;
+#endif
 } ngx_http_gateway_ctx_t;
 
 

@@ -480,14 +480,21 @@ ngx_http_gateway_init_process(ngx_cycle_t *cycle)
 
         error[0] = '\0';
 
+        /*
+         * A worker that returned an error here would exit for good ("fatal
+         * code 2 and cannot be respawned"), leaving the master with no one
+         * to answer and every request hanging.  The worker stays, and the
+         * app's requests get a 503 that points at this line.
+         */
         if (apps[i]->loaded.entry->worker_init(apps[i]->loaded.app, error,
                                                sizeof(error))
             != GW_OK)
         {
             ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
                           "application \"%V\" failed to start in worker: %s",
-                          &apps[i]->path, error);
-            return NGX_ERROR;
+                          &apps[i]->path,
+                          error[0] ? error : "failed without a message");
+            apps[i]->failed = 1;
         }
     }
 
@@ -599,6 +606,20 @@ ngx_http_gateway_create_ctx(ngx_http_request_t *r)
 
 #if (NGX_THREADS)
 
+/*
+ * A worker told to quit (reload, graceful stop) exits as soon as no timer
+ * is left that may not be cancelled; a request on a pool thread has none
+ * of its own, so without this one the worker would exit under it and drop
+ * the client ("open socket left in connection").  It is re-armed until the
+ * task is done.
+ */
+static void
+ngx_http_gateway_thread_wait(ngx_event_t *ev)
+{
+    ngx_add_timer(ev, 60000);
+}
+
+
 static void
 ngx_http_gateway_thread_handler(void *data, ngx_log_t *log)
 {
@@ -626,6 +647,10 @@ ngx_http_gateway_thread_done(ngx_event_t *ev)
 
     r->main->blocked--;
     r->aio = 0;
+
+    if (ctx->thread_wait.timer_set) {
+        ngx_del_timer(&ctx->thread_wait);
+    }
 
     ngx_http_gateway_flush_log(ctx);
 
@@ -662,6 +687,12 @@ ngx_http_gateway_post(ngx_http_request_t *r, ngx_http_gateway_ctx_t *ctx)
     r->main->blocked++;
     r->main->count++;
     r->aio = 1;
+
+    ngx_memzero(&ctx->thread_wait, sizeof(ngx_event_t));
+    ctx->thread_wait.handler = ngx_http_gateway_thread_wait;
+    ctx->thread_wait.data = ctx;
+    ctx->thread_wait.log = r->connection->log;
+    ngx_add_timer(&ctx->thread_wait, 60000);
 
     return NGX_DONE;
 }
@@ -709,7 +740,17 @@ ngx_http_gateway_body_read(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_gateway_handler(ngx_http_request_t *r)
 {
-    ngx_int_t  rc;
+    ngx_int_t                     rc;
+    ngx_http_gateway_loc_conf_t  *glcf;
+
+    glcf = ngx_http_get_module_loc_conf(r, ngx_http_gateway_module);
+
+    if (glcf->app->failed) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "application \"%V\" did not start in this worker",
+                      &glcf->app->path);
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
 
     if (r->headers_in.content_length_n <= 0 && !r->headers_in.chunked) {
         rc = ngx_http_discard_request_body(r);
