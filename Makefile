@@ -78,6 +78,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# The library exports what its public headers declare (they push default
+# visibility) and nothing else.
+$(LIB_OBJS): CFLAGS += -fvisibility=hidden
+
 $(LIB): $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,libgateway.so $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -98,6 +102,8 @@ PGO_GEN     = -fprofile-generate -fprofile-update=single
 $(PGO)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PGO_GEN) -MMD -MP -c -o $@ $<
+
+$(PGO_SRCS:%.c=$(PGO)/obj/%.o): CFLAGS += -fvisibility=hidden
 
 # Only the engine is instrumented; the rest of the library is linked in as
 # built, so that editing it relinks this copy without retraining.
@@ -174,7 +180,7 @@ $(NGX_TREE)/objs/Makefile: config
 	    || { tail -20 configure.log; exit 1; }
 
 $(MODULE): $(NGX_TREE)/objs/Makefile $(wildcard ngx_module/*.c ngx_module/*.h) \
-           gateway/gateway.h $(LIB)
+           gateway/gw_core.h $(LIB)
 	$(MAKE) -s -C $(NGX_TREE) -f objs/Makefile modules
 	cp $(NGX_TREE)/objs/ngx_http_gateway_module.so $@
 

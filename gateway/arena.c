@@ -4,7 +4,7 @@
  * path never frees piecemeal (nginx's pools, outside nginx).
  */
 
-#include "gateway.h"
+#include "gw_core.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * that is built piecemeal (JSON, rendered templates, percent-encoding).
  */
 
-#include "gateway.h"
+#include "gw_core.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * that compares lengths first beats hashing.
  */
 
-#include "gateway.h"
+#include "gw_core.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  * is loaded so that no other load can be given the same /proc/self/fd name.
  */
 
-#include "gateway.h"
+#include "gw_core.h"
 
 #include <dlfcn.h>
 #include <errno.h>

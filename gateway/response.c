@@ -4,7 +4,7 @@
  * list of segments the server sends without copying.
  */
 
-#include "gateway.h"
+#include "gw_core.h"
 
 #include <string.h>
 #include <strings.h>

@@ -12,7 +12,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include <gateway.h>
+#include <gw_core.h>
 
 
 #define NGX_HTTP_GATEWAY_SEED_SIZE  4096

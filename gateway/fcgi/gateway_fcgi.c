@@ -5,7 +5,7 @@
  * in flight finish, and exits.
  */
 
-#include "gateway.h"
+#include "gw_core.h"
 
 #include <errno.h>
 #include <fcgiapp.h>

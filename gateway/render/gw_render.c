@@ -9,7 +9,7 @@
  * prints "name:line:col: message" to stderr and exits 1; bad usage exits 2.
  */
 
-#include "gateway.h"
+#include "gw_template.h"
 
 #include <stdio.h>
 #include <stdlib.h>
