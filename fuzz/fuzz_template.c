@@ -37,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto done;
     }
     env->max_steps = 20000;
+    env->max_memory = 64 << 20;
 
     nul = memchr(data, '\0', size);
     main_len = nul ? (size_t) (nul - data) : size;

@@ -239,11 +239,15 @@ struct gw_tmpl_env_s {
     uint64_t         max_steps; /* loop iterations and calls one render
                                    may make; 0: the default, a guard
                                    against runaway loops */
+    size_t           max_output; /* bytes in any text a render builds;
+                                   0: the default */
+    size_t           max_memory; /* bytes a render may take from its
+                                   arena; 0: the default */
     int              reload;    /* auto-reload: look at the files again */
     int64_t          reload_ns; /* at most this often per template */
 };
 
-#define TMPL_DEFAULT_STEPS  50000000
+#define TMPL_DEFAULT_STEPS  GW_TMPL_MAX_STEPS
 
 
 /* ---- render state ------------------------------------------------------- */
@@ -315,6 +319,8 @@ struct tmpl_rs_s {
     tv_t                 fb_input;      /* body of a filter block */
     uint64_t             steps;
     uint64_t             max_steps;
+    size_t               max_output;
+    size_t               max_memory;
     tmpl_frame_t        *cur_block_frame;   /* scope of the block, super() */
     const char          *ctx_name;  /* the template the running context
                                        was made for (`self` prints it) */
