@@ -660,6 +660,7 @@ parse_filter(parser_t *p, tmpl_node_t *input)
             d->args[i] = k;
         }
         kw.n = 0;
+        n->flags |= NF_KWARGS;
         if (pos.n) {
             return perr(p, t, "format() can't mix positional and keyword "
                         "arguments");

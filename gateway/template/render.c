@@ -1230,17 +1230,10 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
         return repeat(r, n, b, a.u.i, out);
     }
     if (op == OP_MOD && a.kind == V_STR) {
-        tv_t    *items;
-        size_t   ni;
-
         if (b.kind == V_LIST && b.tuple) {
-            items = b.u.items;
-            ni = b.n;
-        } else {
-            items = &b;
-            ni = 1;
+            return tmpl_percent_format(r, n, a, b.u.items, b.n, 1, out);
         }
-        return tmpl_percent_format(r, n, a, items, ni, out);
+        return tmpl_percent_format(r, n, a, &b, 1, 0, out);
     }
     return tmpl_error(r, n, "unsupported operand type(s) for %s: '%s' and "
                       "'%s'", op_sym(op), tv_type_name(a), tv_type_name(b));

@@ -213,6 +213,66 @@ test_step_cap(void **state)
 }
 
 
+/* ---- printf-style formatting --------------------------------------------- */
+
+/* The conformance cases NNN-err-format-... check that Jinja
+ * fails; these check that the engine says what Python says. */
+static void
+test_format_errors_as_python(void **state)
+{
+    static const struct {
+        const char  *src;
+        const char  *msg;
+    } cases[] = {
+        { "{% set s = \"nan\" %}{{ \"%d\"|format(s|float) }}",
+          "ValueError: cannot convert float NaN to integer" },
+        { "{% set s = \"-inf\" %}{{ \"%i\"|format(s|float) }}",
+          "OverflowError: cannot convert float infinity to integer" },
+        { "{{ \"%x\"|format(1.5) }}",
+          "TypeError: %x format: an integer is required, not float" },
+        { "{{ \"%o\"|format(2.0) }}",
+          "TypeError: %o format: an integer is required, not float" },
+        { "{{ \"%c\"|format(65.0) }}",
+          "TypeError: %c requires int or char" },
+        { "{{ \"%5.3.2d\"|format(7) }}",
+          "ValueError: unsupported format character '.' (0x2e) at index 4" },
+        { "{{ \"%lld\"|format(3) }}",
+          "ValueError: unsupported format character 'l' (0x6c) at index 2" },
+        { "{{ \"%y\"|format(1) }}",
+          "ValueError: unsupported format character 'y' (0x79) at index 1" },
+        { "{{ \"%-5\"|format(1) }}",
+          "ValueError: incomplete format" },
+        { "{{ \"%(a\"|format(a=1) }}",
+          "ValueError: incomplete format key" },
+        { "{{ \"%*d\"|format(1.5, 1) }}",
+          "TypeError: * wants int" },
+        { "{{ \"%5%\"|format(1) }}",
+          "ValueError: unsupported format character '%' (0x25) at index 2" },
+        { "{{ \"%(a)s\"|format({\"a\": 1}) }}",
+          "TypeError: format requires a mapping" },
+        { "{{ \"%s\"|format(1, 2) }}",
+          "TypeError: not all arguments converted during string formatting" },
+        { "{{ \"%c\"|format(1114112) }}",
+          "OverflowError: %c arg not in range(0x110000)" },
+        { "{{ \"%d\"|format(\"3\") }}",
+          "TypeError: %d format: a real number is required, not str" },
+        { "{{ \"<b>%x</b>\"|safe|format(5) }}",
+          "TypeError: %x format: an integer is required, not _MarkupEscapeHelper" },
+        { NULL, NULL }
+    };
+    size_t  i;
+    char   *colon;
+
+    for (i = 0; cases[i].src != NULL; i++) {
+        assert_int_equal(render("t.txt", cases[i].src, NULL), GW_ERROR);
+        /* after "t.txt:line:col: " */
+        colon = strstr(err, ": ");
+        assert_non_null(colon);
+        assert_string_equal(colon + 2, cases[i].msg);
+    }
+}
+
+
 /* ---- linear time ---------------------------------------------------------- */
 
 /*
@@ -418,6 +478,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_output_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_step_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format_errors_as_python, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_filters_linear, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_compile_linear, setup,
