@@ -70,12 +70,13 @@ tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
 }
 
 
-/* After each statement.  The arena sets over when it refused an
- * allocation, which a callee may only have seen as a shorter string. */
+/* After each statement: one compare.  (The memory cap needs none here:
+ * an allocation the arena refused fails the statement, or, where a
+ * callee only saw a shorter string, the render at its end.) */
 static inline int
 capped(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *out)
 {
-    if (__builtin_expect(out->len > r->max_output || r->a->over, 0)) {
+    if (__builtin_expect(out->len > r->max_output, 0)) {
         return tmpl_error(r, n, "template output exceeded its cap of %zu "
                           "bytes (TEMPLATE_MAX_OUTPUT)", r->max_output);
     }
