@@ -842,10 +842,10 @@ int gw_tmpl_env_set_auto_reload(gw_tmpl_env_t *env, int on,
  * take a worker's memory: max_output bytes in any text the render builds
  * (the page, a {% set %} block, a macro's result), max_memory bytes taken
  * from the render's arena, max_steps loop iterations and calls.  0 leaves
- * a cap as it is (the default unless set before).  A render past one fails with "name:line:col: message"
- * naming the cap.  Set them before rendering starts.  The framework reads
- * them from the config keys TEMPLATE_MAX_OUTPUT, TEMPLATE_MAX_MEMORY and
- * TEMPLATE_MAX_STEPS.
+ * a cap as it is (the default unless set before).  A render past one
+ * fails with "name:line:col: message" naming the cap.  Set them before
+ * rendering starts.  The framework reads them from the config keys
+ * TEMPLATE_MAX_OUTPUT, TEMPLATE_MAX_MEMORY and TEMPLATE_MAX_STEPS.
  */
 #define GW_TMPL_MAX_OUTPUT  ((size_t) 32 << 20)
 #define GW_TMPL_MAX_MEMORY  ((size_t) 256 << 20)

@@ -213,7 +213,7 @@ test_step_cap(void **state)
 }
 
 
-/* ---- printf-style formatting --------------------------------------------- */
+/* ---- printf-style formatting ------------------------------------------- */
 
 /* The conformance cases NNN-err-format-... check that Jinja
  * fails; these check that the engine says what Python says. */
@@ -257,7 +257,8 @@ test_format_errors_as_python(void **state)
         { "{{ \"%d\"|format(\"3\") }}",
           "TypeError: %d format: a real number is required, not str" },
         { "{{ \"<b>%x</b>\"|safe|format(5) }}",
-          "TypeError: %x format: an integer is required, not _MarkupEscapeHelper" },
+          "TypeError: %x format: an integer is required, not "
+          "_MarkupEscapeHelper" },
         { NULL, NULL }
     };
     size_t  i;
@@ -273,7 +274,7 @@ test_format_errors_as_python(void **state)
 }
 
 
-/* ---- linear time ---------------------------------------------------------- */
+/* ---- linear time ------------------------------------------------------- */
 
 /*
  * Eight times the input must cost well under 64 times the CPU time (what
