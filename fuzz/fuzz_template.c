@@ -37,6 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto done;
     }
     env->max_steps = 20000;
+    env->max_memory = 16 << 20;
+    env->max_output = 1 << 20;
 
     nul = memchr(data, '\0', size);
     main_len = nul ? (size_t) (nul - data) : size;

@@ -81,6 +81,8 @@ gw_arena_reset(gw_arena_t *a)
         free(b);
     }
     a->blocks = NULL;
+    a->allocated = 0;
+    a->over = 0;
 
     a->pos = a->seed;
     a->end = a->seed ? a->seed + a->seed_size : NULL;
@@ -118,6 +120,15 @@ gw_arena_alloc(gw_arena_t *a, size_t size)
         return NULL;
     }
 
+    bsize = need > a->block_size / 4 ? need : a->block_size;
+    if (a->limit != 0
+        && (GW_BLOCK_HEADER + bsize > a->limit
+            || a->allocated > a->limit - GW_BLOCK_HEADER - bsize))
+    {
+        a->over = 1;
+        return NULL;
+    }
+
     /* a large request gets a block of its own and leaves the current block
      * in place, so small allocations keep filling it */
     if (need > a->block_size / 4) {
@@ -126,6 +137,7 @@ gw_arena_alloc(gw_arena_t *a, size_t size)
             return NULL;
         }
         b->size = need;
+        a->allocated += GW_BLOCK_HEADER + need;
 
         if (a->blocks != NULL) {
             b->next = a->blocks->next;
@@ -140,12 +152,12 @@ gw_arena_alloc(gw_arena_t *a, size_t size)
         return (char *) b + GW_BLOCK_HEADER;
     }
 
-    bsize = a->block_size;
     b = malloc(GW_BLOCK_HEADER + bsize);
     if (b == NULL) {
         return NULL;
     }
     b->size = bsize;
+    a->allocated += GW_BLOCK_HEADER + bsize;
     b->next = a->blocks;
     a->blocks = b;
 

@@ -70,6 +70,11 @@ typedef struct {
     size_t               block_size;
     char                *seed;      /* caller's first block, never freed */
     size_t               seed_size;
+    size_t               allocated; /* bytes of blocks malloc'ed so far */
+    size_t               limit;     /* 0: none; else allocated stays at or
+                                       below it: an allocation that needs
+                                       more fails (NULL) and sets over */
+    int                  over;
 } gw_arena_t;
 
 /* Heap-allocated arena; NULL when out of memory. */

@@ -92,6 +92,22 @@ int gw_tmpl_env_set_auto_reload(gw_tmpl_env_t *env, int on,
     unsigned interval_ms);
 
 /*
+ * Caps on one render, so that a template (or the data it is given) cannot
+ * take a worker's memory: max_output bytes in any text the render builds
+ * (the page, a {% set %} block, a macro's result), max_memory bytes taken
+ * from the render's arena, max_steps loop iterations and calls.  0 leaves
+ * a cap as it is (the default unless set before).  A render past one
+ * fails with "name:line:col: message" naming the cap.  Set them before
+ * rendering starts.  The framework reads them from the config keys
+ * TEMPLATE_MAX_OUTPUT, TEMPLATE_MAX_MEMORY and TEMPLATE_MAX_STEPS.
+ */
+#define GW_TMPL_MAX_OUTPUT  ((size_t) 32 << 20)
+#define GW_TMPL_MAX_MEMORY  ((size_t) 256 << 20)
+#define GW_TMPL_MAX_STEPS   50000000
+int gw_tmpl_env_set_limits(gw_tmpl_env_t *env, size_t max_output,
+    size_t max_memory, uint64_t max_steps);
+
+/*
  * Render template name with context (an object, borrowed; NULL for none),
  * appending to out.  A name holding ".." segments or starting with "/" is
  * refused.  Errors read "name:line:col: message".

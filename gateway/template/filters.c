@@ -1158,13 +1158,15 @@ F(f_striptags)
     gw_buf_t     nc, nt, o;
     size_t       i, k;
     const char  *e;
-    int          space = 0;
+    int          space = 0, open_only = 0;
 
     /* markupsafe: drop <!--.*?--> then <.*?>, join split() words with
-     * single spaces, then unescape */
+     * single spaces, then unescape.  Once a search for the closing "-->"
+     * or ">" fails, every later one would fail too: open_only remembers
+     * that, so an unclosed "<a " repeated stays linear. */
     gw_buf_init(&nc, r->a, s.n + 1);
     for (i = 0; i < s.n; i++) {
-        if (s.u.s[i] == '<' && i + 3 < s.n
+        if (!open_only && s.u.s[i] == '<' && i + 3 < s.n
             && memcmp(s.u.s + i, "<!--", 4) == 0)
         {
             e = memmem(s.u.s + i + 4, s.n - i - 4, "-->", 3);
@@ -1172,17 +1174,20 @@ F(f_striptags)
                 i = (e - s.u.s) + 2;
                 continue;
             }
+            open_only = 1;
         }
         gw_buf_putc(&nc, s.u.s[i]);
     }
+    open_only = 0;
     gw_buf_init(&nt, r->a, nc.len + 1);
     for (i = 0; i < nc.len; i++) {
-        if (nc.data[i] == '<') {
+        if (!open_only && nc.data[i] == '<') {
             e = memchr(nc.data + i + 1, '>', nc.len - i - 1);
             if (e != NULL) {
                 i = e - nc.data;
                 continue;
             }
+            open_only = 1;
         }
         gw_buf_putc(&nt, nc.data[i]);
     }
@@ -1689,11 +1694,24 @@ ww_space(const char *s, size_t n, size_t i)
 }
 
 
-static size_t
-ww_chunks(tmpl_rs_t *r, tv_t line, int hyphens, chunk_t *c)
+static int64_t
+ww_chars(const char *s, size_t n)
 {
-    size_t  i = 0, a, k, nc = 0, j;
-    int64_t len;
+    size_t   j;
+    int64_t  len = 0;
+
+    for (j = 0; j < n; j++) {
+        len += ((unsigned char) s[j] & 0xc0) != 0x80;
+    }
+    return len;
+}
+
+
+/* Splits line into c; with c NULL only counts the chunks. */
+static size_t
+ww_chunks(tv_t line, int hyphens, chunk_t *c)
+{
+    size_t  i = 0, a, k, nc = 0;
 
     while (i < line.n) {
         a = i;
@@ -1701,7 +1719,9 @@ ww_chunks(tmpl_rs_t *r, tv_t line, int hyphens, chunk_t *c)
             while (i < line.n && (k = ww_space(line.u.s, line.n, i)) > 0) {
                 i += k;
             }
-            c[nc].space = 1;
+            if (c != NULL) {
+                c[nc].space = 1;
+            }
         } else {
             while (i < line.n && ww_space(line.u.s, line.n, i) == 0) {
                 if (hyphens && line.u.s[i] == '-' && i > a
@@ -1720,18 +1740,30 @@ ww_chunks(tmpl_rs_t *r, tv_t line, int hyphens, chunk_t *c)
                 }
                 i++;
             }
-            c[nc].space = 0;
+            if (c != NULL) {
+                c[nc].space = 0;
+            }
         }
-        c[nc].s = line.u.s + a;
-        c[nc].n = i - a;
-        for (j = 0, len = 0; j < c[nc].n; j++) {
-            len += ((unsigned char) c[nc].s[j] & 0xc0) != 0x80;
+        if (c != NULL) {
+            c[nc].s = line.u.s + a;
+            c[nc].n = i - a;
+            c[nc].chars = ww_chars(c[nc].s, c[nc].n);
         }
-        c[nc].chars = len;
         nc++;
     }
-    (void) r;
     return nc;
+}
+
+
+/* Whether s[0..h) is all hyphens (strspn() would read the whole word). */
+static int
+ww_all_hyphens(const char *s, size_t h)
+{
+    while (h > 0 && *s == '-') {
+        s++;
+        h--;
+    }
+    return h == 0;
 }
 
 
@@ -1780,12 +1812,14 @@ F(f_wordwrap)
         if (p) {
             gw_buf_append(&b, wrap.u.s, wrap.n);
         }
-        c = tmpl_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
-        line = tmpl_alloc(r->a, (2 * ln.n + 2) * sizeof(chunk_t));
+        /* a line holds whole chunks and at most one piece of another */
+        nc = ww_chunks(ln, hyphens, NULL);
+        c = tmpl_alloc(r->a, (nc + 1) * sizeof(chunk_t));
+        line = tmpl_alloc(r->a, (nc + 2) * sizeof(chunk_t));
         if (c == NULL || line == NULL) {
             return oom(r, n);
         }
-        nc = ww_chunks(r, ln, hyphens, c);
+        ww_chunks(ln, hyphens, c);
         ci = 0;
         nlines = 0;
         while (ci < nc) {
@@ -1815,7 +1849,7 @@ F(f_wordwrap)
                             }
                         }
                         if (h != (size_t) -1 && h > 0
-                            && strspn(c[ci].s, "-") < h)
+                            && !ww_all_hyphens(c[ci].s, h))
                         {
                             end = 0;
                             bl = h + 1;
@@ -1835,18 +1869,12 @@ F(f_wordwrap)
                     line[k].space = 0;
                     line[k].chars = 0;
                     k++;
+                    /* what is left of a long word loses the piece's
+                     * characters: counting them again each time would
+                     * be quadratic in the word */
+                    c[ci].chars -= ww_chars(c[ci].s, bl);
                     c[ci].s += bl;
                     c[ci].n -= bl;
-                    {
-                        size_t   j;
-                        int64_t  cc = 0;
-
-                        for (j = 0; j < c[ci].n; j++) {
-                            cc += ((unsigned char) c[ci].s[j] & 0xc0)
-                                  != 0x80;
-                        }
-                        c[ci].chars = cc;
-                    }
                 } else if (k == 0) {
                     line[k++] = c[ci++];
                 }
@@ -1872,6 +1900,34 @@ F(f_wordwrap)
     return GW_OK;
 }
 
+/* Jinja 3.1.4 (CVE-2024-22195, CVE-2024-34064): a name holding ASCII
+ * whitespace, "/", ">" or "=" would let a key from outside write other
+ * attributes; a key that is not a string fails as its regex search does. */
+static int
+xmlattr_key_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t key)
+{
+    gw_buf_t  b;
+    size_t    i;
+
+    if (key.kind != V_STR) {
+        return tmpl_error(r, n, "TypeError: expected string or bytes-like "
+                          "object, got '%s'", tv_type_name(key));
+    }
+    for (i = 0; i < key.n; i++) {
+        if (strchr(" \t\n\r\f\v/>=", key.u.s[i]) != NULL
+            && key.u.s[i] != '\0')
+        {
+            gw_buf_init(&b, r->a, key.n + 3);
+            if (tv_repr_append(r, &b, key) != GW_OK) {
+                return oom(r, n);
+            }
+            return tmpl_error(r, n, "ValueError: Invalid character in "
+                              "attribute name: %.*s", (int) b.len, b.data);
+        }
+    }
+    return GW_OK;
+}
+
 F(f_xmlattr)
 {
     tv_t     *keys, *vals, val;
@@ -1889,6 +1945,9 @@ F(f_xmlattr)
     for (i = 0; i < len; i++) {
         if (vals[i].kind == V_NONE || vals[i].kind == V_UNDEF) {
             continue;
+        }
+        if (xmlattr_key_check(r, n, keys[i]) != GW_OK) {
+            return GW_ERROR;
         }
         if (b.len || autospace) {
             gw_buf_putc(&b, ' ');
@@ -1967,192 +2026,12 @@ F(f_groupby)
 }
 
 
-/* ---- printf-style formatting -------------------------------------------- */
-
-int
-tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
-    size_t nargs, tv_t *out)
-{
-    gw_buf_t     b;
-    size_t       i, ai = 0, k;
-    char         spec[64], conv, *num;
-    size_t       numsize;
-    tv_t         a, s;
-    tv_t         mapping;
-    int          have_map = nargs == 1 && tv_is_map(args[0]);
-    int64_t      width;
-    int          left;
-
-    mapping = have_map ? args[0] : tv_none();
-    gw_buf_init(&b, r->a, fmt.n + 32);
-    for (i = 0; i < fmt.n; i++) {
-        if (fmt.u.s[i] != '%') {
-            gw_buf_putc(&b, fmt.u.s[i]);
-            continue;
-        }
-        if (++i >= fmt.n) {
-            return tmpl_error(r, n, "incomplete format");
-        }
-        if (fmt.u.s[i] == '%') {
-            gw_buf_putc(&b, '%');
-            continue;
-        }
-        a.kind = V_MISSING;
-        if (fmt.u.s[i] == '(') {
-            const char  *e = memchr(fmt.u.s + i, ')', fmt.n - i);
-
-            if (e == NULL || !have_map) {
-                return tmpl_error(r, n, "format requires a mapping");
-            }
-            if (!tv_map_get(r, mapping, tv_str(fmt.u.s + i + 1,
-                            e - (fmt.u.s + i + 1), 0), &a))
-            {
-                return tmpl_error(r, n, "KeyError: '%.*s'",
-                                  (int) (e - (fmt.u.s + i + 1)),
-                                  fmt.u.s + i + 1);
-            }
-            i = (e - fmt.u.s) + 1;
-        }
-        k = 0;
-        spec[k++] = '%';
-        while (i < fmt.n && strchr("-+ #0123456789.", fmt.u.s[i])
-               && k < sizeof(spec) - 8)
-        {
-            spec[k++] = fmt.u.s[i++];
-        }
-        if (i >= fmt.n) {
-            return tmpl_error(r, n, "incomplete format");
-        }
-        conv = fmt.u.s[i];
-        spec[k] = '\0';
-        {
-            /* width and precision bound the output; refuse silly ones */
-            const char  *q = spec + 1;
-            size_t       total = 0;
-
-            while (*q) {
-                if (isdigit((unsigned char) *q)) {
-                    unsigned long  x = strtoul(q, (char **) &q, 10);
-
-                    if (x > 10000) {
-                        return tmpl_error(r, n, "formatting width or "
-                                          "precision too large");
-                    }
-                    total += x;
-                } else {
-                    q++;
-                }
-            }
-            numsize = total + 400;
-            num = tmpl_alloc(r->a, numsize);
-            if (num == NULL) {
-                return oom(r, n);
-            }
-        }
-        if (a.kind == V_MISSING) {
-            if (have_map && nargs == 1 && !tv_is_map(args[0])) {
-                return tmpl_error(r, n, "format requires a mapping");
-            }
-            if (ai >= nargs) {
-                return tmpl_error(r, n, "not enough arguments for format "
-                                  "string");
-            }
-            a = args[ai++];
-        }
-        switch (conv) {
-        case 's':
-        case 'r':
-            if (conv == 's') {
-                s = soft_str(r, a);
-            } else {
-                gw_buf_t  rb;
-
-                gw_buf_init(&rb, r->a, 32);
-                tv_repr_append(r, &rb, a);
-                s = buf_str(&rb, 0);
-            }
-            if (fmt.safe && !s.safe) {
-                s = tv_escape(r, s);
-            }
-            left = spec[1] == '-';
-            width = strtoll(spec + 1 + left, NULL, 10);
-            {
-                int64_t  len, pad;
-
-                tv_len(r, n, s, &len);
-                pad = width > len ? width - len : 0;
-                if (!left) {
-                    while (pad-- > 0) {
-                        gw_buf_putc(&b, ' ');
-                    }
-                }
-                gw_buf_append(&b, s.u.s, s.n);
-                if (left) {
-                    while (pad-- > 0) {
-                        gw_buf_putc(&b, ' ');
-                    }
-                }
-            }
-            break;
-        case 'd':
-        case 'i':
-        case 'x':
-        case 'X':
-        case 'o':
-        case 'c':
-            if (a.kind == V_FLOAT && conv != 'c') {
-                a = tv_int((int64_t) a.u.f);
-            }
-            if (a.kind != V_INT && a.kind != V_BOOL) {
-                return tmpl_error(r, n, "%%%c format: a number is required, "
-                                  "not %s", conv, tv_type_name(a));
-            }
-            if (conv == 'c') {
-                gw_buf_putc(&b, (char) a.u.i);
-                break;
-            }
-            spec[k++] = 'l';
-            spec[k++] = 'l';
-            spec[k++] = conv == 'i' ? 'd' : conv;
-            spec[k] = '\0';
-            snprintf(num, numsize, spec, (long long) a.u.i);
-            gw_buf_appends(&b, num);
-            break;
-        case 'f':
-        case 'F':
-        case 'e':
-        case 'E':
-        case 'g':
-        case 'G':
-            if (!tv_is_num(a)) {
-                return tmpl_error(r, n, "must be real number, not %s",
-                                  tv_type_name(a));
-            }
-            spec[k++] = conv;
-            spec[k] = '\0';
-            snprintf(num, numsize, spec,
-                     a.kind == V_FLOAT ? a.u.f : (double) a.u.i);
-            gw_buf_appends(&b, num);
-            break;
-        default:
-            return tmpl_error(r, n, "unsupported format character '%c'",
-                              conv);
-        }
-    }
-    if (ai < nargs && !have_map) {
-        return tmpl_error(r, n, "not all arguments converted during string "
-                          "formatting");
-    }
-    *out = buf_str(&b, fmt.safe);
-    return GW_OK;
-}
-
 F(f_format)
 {
-    tv_t    s = soft_str(r, v);
-    size_t  na = n->nargs;
-
-    return tmpl_percent_format(r, n, s, args, na, out);
+    /* Jinja's soft_str(value) % (kwargs or args): keyword arguments came
+     * as one dict, the mapping */
+    return tmpl_percent_format(r, n, soft_str(r, v), args, n->nargs,
+                               !(n->flags & NF_KWARGS), out);
 }
 
 

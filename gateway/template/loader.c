@@ -82,6 +82,25 @@ gw_tmpl_env_destroy(gw_tmpl_env_t *env)
 
 
 int
+gw_tmpl_env_set_limits(gw_tmpl_env_t *env, size_t max_output,
+    size_t max_memory, uint64_t max_steps)
+{
+    /* 0 leaves a cap as it was: the framework passes only what the
+     * config names, over what setup() chose */
+    if (max_output) {
+        env->max_output = max_output;
+    }
+    if (max_memory) {
+        env->max_memory = max_memory;
+    }
+    if (max_steps) {
+        env->max_steps = max_steps;
+    }
+    return GW_OK;
+}
+
+
+int
 gw_tmpl_env_add_path(gw_tmpl_env_t *env, const char *dir)
 {
     char  **np, *d;

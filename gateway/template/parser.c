@@ -13,6 +13,15 @@
 #include <stdarg.h>
 
 
+/* A set of interned names (pointers): open addressing, a power of two at
+ * most half full, so that checks over a whole template stay linear. */
+typedef struct {
+    const char     **slots;
+    size_t           n;
+    size_t           cap;
+} tmpl_name_set_t;
+
+
 typedef struct {
     gw_tmpl_env_t   *env;
     gw_arena_t      *a;
@@ -25,6 +34,7 @@ typedef struct {
     tmpl_node_t    **blocks;
     size_t           nblocks;
     size_t           blocks_cap;
+    tmpl_name_set_t  block_names;   /* for "defined twice" */
     int              depth;         /* bounds recursion on hostile input */
     int              scoped;        /* inside a body other than an if's */
     size_t           nextends;
@@ -34,6 +44,51 @@ typedef struct {
 } parser_t;
 
 #define TMPL_MAX_NESTING  200
+
+
+static size_t
+name_slot(const char **slots, size_t cap, const char *name)
+{
+    size_t  i = ((uintptr_t) name >> 4) * 0x9e3779b97f4a7c15u;
+
+    for (i &= cap - 1; slots[i] != NULL && slots[i] != name;
+         i = (i + 1) & (cap - 1))
+    {
+        /* linear probing */
+    }
+    return i;
+}
+
+
+/* 1 if name was added, 0 if it was there, -1 when out of memory. */
+static int
+name_set_add(gw_arena_t *a, tmpl_name_set_t *set, const char *name)
+{
+    size_t        i, cap;
+    const char  **ns;
+
+    if (set->n >= set->cap / 2) {
+        cap = set->cap ? set->cap * 2 : 32;
+        ns = gw_arena_calloc(a, cap * sizeof(char *));
+        if (ns == NULL) {
+            return -1;
+        }
+        for (i = 0; i < set->cap; i++) {
+            if (set->slots[i] != NULL) {
+                ns[name_slot(ns, cap, set->slots[i])] = set->slots[i];
+            }
+        }
+        set->slots = ns;
+        set->cap = cap;
+    }
+    i = name_slot(set->slots, set->cap, name);
+    if (set->slots[i] != NULL) {
+        return 0;
+    }
+    set->slots[i] = name;
+    set->n++;
+    return 1;
+}
 
 
 static tmpl_node_t *parse_expr(parser_t *p);
@@ -47,32 +102,65 @@ static tmpl_node_t *parse_nodes(parser_t *p, const char **ends,
     const char *stmt, size_t *which);
 
 
+static size_t
+intern_hash(const char *s, size_t len)
+{
+    size_t  h = 2166136261u;
+
+    while (len--) {
+        h = (h ^ (unsigned char) *s++) * 16777619u;
+    }
+    return h;
+}
+
+
+/*
+ * Names are interned in an open-addressing table (a power of two, at most
+ * half full), so that a template with many distinct names compiles in time
+ * linear in its size.
+ */
 const char *
 tmpl_intern(gw_tmpl_env_t *env, const char *s, size_t len)
 {
-    size_t   i;
+    size_t   i, k, mask, cap;
     char   **nn, *c;
 
-    for (i = 0; i < env->nnames; i++) {
-        if (strlen(env->names[i]) == len
-            && memcmp(env->names[i], s, len) == 0)
-        {
-            return env->names[i];
-        }
-    }
-    if (env->nnames == env->names_cap) {
-        env->names_cap = env->names_cap ? env->names_cap * 2 : 64;
-        nn = realloc(env->names, env->names_cap * sizeof(char *));
+    if (env->nnames >= env->names_cap / 2) {
+        cap = env->names_cap ? env->names_cap * 2 : 64;
+        nn = calloc(cap, sizeof(char *));
         if (nn == NULL) {
             return NULL;
         }
+        for (k = 0; k < env->names_cap; k++) {
+            if (env->names[k] != NULL) {
+                i = intern_hash(env->names[k], strlen(env->names[k]));
+                while (nn[i & (cap - 1)] != NULL) {
+                    i++;
+                }
+                nn[i & (cap - 1)] = env->names[k];
+            }
+        }
+        free(env->names);
         env->names = nn;
+        env->names_cap = cap;
+    }
+
+    mask = env->names_cap - 1;
+    for (i = intern_hash(s, len) & mask; env->names[i] != NULL;
+         i = (i + 1) & mask)
+    {
+        if (strncmp(env->names[i], s, len) == 0
+            && env->names[i][len] == '\0')
+        {
+            return env->names[i];
+        }
     }
     c = gw_arena_strndup(env->arena, s, len);
     if (c == NULL) {
         return NULL;
     }
-    env->names[env->nnames++] = c;
+    env->names[i] = c;
+    env->nnames++;
     return c;
 }
 
@@ -572,6 +660,7 @@ parse_filter(parser_t *p, tmpl_node_t *input)
             d->args[i] = k;
         }
         kw.n = 0;
+        n->flags |= NF_KWARGS;
         if (pos.n) {
             return perr(p, t, "format() can't mix positional and keyword "
                         "arguments");
@@ -1780,7 +1869,7 @@ parse_block(parser_t *p, tmpl_tok_t *t)
     static const char  *ends[] = { "endblock", NULL };
     tmpl_node_t        *n, **nb;
     tmpl_tok_t         *nt = cur(p);
-    size_t              which, i;
+    size_t              which;
     char                b[80];
 
     n = node_new(p, N_BLOCK, t);
@@ -1793,10 +1882,11 @@ parse_block(parser_t *p, tmpl_tok_t *t)
     }
     n->s = intern_tok(p, nt);
     p->i++;
-    for (i = 0; i < p->nblocks; i++) {
-        if (p->blocks[i]->s == n->s) {
-            return perr(p, nt, "block '%s' defined twice", n->s);
-        }
+    switch (name_set_add(p->a, &p->block_names, n->s)) {
+    case 0:
+        return perr(p, nt, "block '%s' defined twice", n->s);
+    case -1:
+        return NULL;
     }
     for ( ;; ) {
         if (skip_name(p, "scoped")) {
@@ -2148,46 +2238,32 @@ parse_nodes(parser_t *p, const char **ends, const char *stmt, size_t *which)
  * macros that run earlier.  Collect those names.
  */
 typedef struct {
-    parser_t     *p;
-    const char  **seen;
-    size_t        nseen;
-    size_t        cap;
-    tmpl_t       *t;
+    parser_t         *p;
+    tmpl_name_set_t   seen;
+    size_t            locals_cap;
+    tmpl_t           *t;
 } scope_scan_t;
 
 
 static void
 scan_ref(scope_scan_t *sc, const char *name, int store)
 {
-    size_t        i;
     const char  **nv;
 
-    if (name == NULL) {
+    if (name == NULL || name_set_add(sc->p->a, &sc->seen, name) != 1) {
         return;
     }
-    for (i = 0; i < sc->nseen; i++) {
-        if (sc->seen[i] == name) {
-            return;
-        }
-    }
-    if (sc->nseen == sc->cap) {
-        sc->cap = sc->cap ? sc->cap * 2 : 16;
-        nv = gw_arena_alloc(sc->p->a, sc->cap * sizeof(char *));
-        if (nv == NULL) {
-            return;
-        }
-        tmpl_memcpy(nv, sc->seen, sc->nseen * sizeof(char *));
-        sc->seen = nv;
-    }
-    sc->seen[sc->nseen++] = name;
     if (store) {
-        nv = gw_arena_alloc(sc->p->a, (sc->t->nlocals + 1) * sizeof(char *));
-        if (nv == NULL) {
-            return;
+        if (sc->t->nlocals == sc->locals_cap) {
+            sc->locals_cap = sc->locals_cap ? sc->locals_cap * 2 : 8;
+            nv = gw_arena_alloc(sc->p->a, sc->locals_cap * sizeof(char *));
+            if (nv == NULL) {
+                return;
+            }
+            tmpl_memcpy(nv, sc->t->locals, sc->t->nlocals * sizeof(char *));
+            sc->t->locals = nv;
         }
-        tmpl_memcpy(nv, sc->t->locals, sc->t->nlocals * sizeof(char *));
-        nv[sc->t->nlocals++] = name;
-        sc->t->locals = nv;
+        sc->t->locals[sc->t->nlocals++] = name;
     }
 }
 

@@ -56,10 +56,31 @@ tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
     if (k < 0 || (size_t) k >= r->errsz) {
         return GW_ERROR;
     }
+    if (r->a->over) {
+        /* whatever failed, it failed because the arena refused past the
+         * cap: say so rather than "out of memory" */
+        snprintf(r->err + k, r->errsz - k, "template exceeded its memory "
+                 "cap of %zu bytes (TEMPLATE_MAX_MEMORY)", r->max_memory);
+        return GW_ERROR;
+    }
     va_start(ap, fmt);
     vsnprintf(r->err + k, r->errsz - k, fmt, ap);
     va_end(ap);
     return GW_ERROR;
+}
+
+
+/* After each statement: one compare.  (The memory cap needs none here:
+ * an allocation the arena refused fails the statement, or, where a
+ * callee only saw a shorter string, the render at its end.) */
+static inline int
+capped(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *out)
+{
+    if (__builtin_expect(out->len > r->max_output, 0)) {
+        return tmpl_error(r, n, "template output exceeded its cap of %zu "
+                          "bytes (TEMPLATE_MAX_OUTPUT)", r->max_output);
+    }
+    return GW_OK;
 }
 
 
@@ -1210,17 +1231,10 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
         return repeat(r, n, b, a.u.i, out);
     }
     if (op == OP_MOD && a.kind == V_STR) {
-        tv_t    *items;
-        size_t   ni;
-
         if (b.kind == V_LIST && b.tuple) {
-            items = b.u.items;
-            ni = b.n;
-        } else {
-            items = &b;
-            ni = 1;
+            return tmpl_percent_format(r, n, a, b.u.items, b.n, 1, out);
         }
-        return tmpl_percent_format(r, n, a, items, ni, out);
+        return tmpl_percent_format(r, n, a, &b, 1, 0, out);
     }
     return tmpl_error(r, n, "unsupported operand type(s) for %s: '%s' and "
                       "'%s'", op_sym(op), tv_type_name(a), tv_type_name(b));
@@ -3268,10 +3282,15 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
             if (tmpl_out(out, n->s, n->len) != GW_OK) {
                 return oom(r, n);
             }
+            if (capped(r, n, out) != GW_OK) {
+                return GW_ERROR;
+            }
             continue;
         }
         if (n->type == N_OUTPUT) {
-            if (exec_output(r, n, f, out) != GW_OK) {
+            if (exec_output(r, n, f, out) != GW_OK
+                || capped(r, n, out) != GW_OK)
+            {
                 return GW_ERROR;
             }
             continue;
@@ -3280,12 +3299,14 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
          * one goes through exec_stmt(), and once one ran, exec_dropped()
          * has the rest */
         if (n->type == N_IF && !(n->flags & NF_EXTENDS)) {
-            if (exec_if(r, n, f, out, 1) != GW_OK) {
+            if (exec_if(r, n, f, out, 1) != GW_OK
+                || capped(r, n, out) != GW_OK)
+            {
                 return GW_ERROR;
             }
             continue;
         }
-        if (exec_stmt(r, n, f, out) != GW_OK) {
+        if (exec_stmt(r, n, f, out) != GW_OK || capped(r, n, out) != GW_OK) {
             return GW_ERROR;
         }
         if (r->drop) {
@@ -3309,7 +3330,7 @@ exec_dropped(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         if (n->type == N_TEXT || n->type == N_OUTPUT || n->type == N_BLOCK) {
             continue;
         }
-        if (exec_stmt(r, n, f, out) != GW_OK) {
+        if (exec_stmt(r, n, f, out) != GW_OK || capped(r, n, out) != GW_OK) {
             return GW_ERROR;
         }
     }
@@ -3394,7 +3415,8 @@ render_page(gw_tmpl_env_t *env, const char *name, json_t *context,
     tmpl_rs_t      r;
     tmpl_t        *t;
     tmpl_frame_t  *root;
-    int            missing, rc;
+    int            missing, rc, over;
+    size_t         limit;
 
     error[0] = '\0';
     t = tmpl_env_get(env, name, strlen(name), &missing, error, error_size);
@@ -3415,15 +3437,35 @@ render_page(gw_tmpl_env_t *env, const char *name, json_t *context,
     r.errsz = error_size;
     r.tmpl = t;
     r.max_steps = env->max_steps ? env->max_steps : TMPL_DEFAULT_STEPS;
+    r.max_output = env->max_output ? env->max_output : GW_TMPL_MAX_OUTPUT;
+    r.max_memory = env->max_memory ? env->max_memory : GW_TMPL_MAX_MEMORY;
+
+    /* the memory cap is the arena's, for this render only (a cap the
+     * caller set already is kept if it is lower) */
+    limit = arena->limit;
+    over = arena->over;
+    if (limit == 0
+        || (limit > arena->allocated
+            && limit - arena->allocated > r.max_memory))
+    {
+        arena->limit = arena->allocated + r.max_memory;
+    }
+    arena->over = 0;
+
     root = frame_new(&r, NULL, 16);
     if (root == NULL) {
-        snprintf(error, error_size, "%s: out of memory", name);
-        return GW_ERROR;
+        rc = tmpl_error(&r, NULL, "out of memory");
+    } else {
+        root->ctx = json_is_object(context) ? context : NULL;
+        rc = exec_template(&r, t, root, out);
+        if (rc == GW_OK && arena->over) {
+            rc = tmpl_error(&r, NULL, "out of memory");
+        }
     }
-    root->ctx = json_is_object(context) ? context : NULL;
-    rc = exec_template(&r, t, root, out);
     json_decref(r.fn_args);
     json_decref(r.fn_kwargs);
+    arena->limit = limit;
+    arena->over = over;
     return rc;
 }
 

@@ -184,7 +184,7 @@ struct tmpl_node_s {
 #define NF_NEGATE          0x20
 #define NF_CALLER          0x40
 #define NF_VARARGS         0x80
-#define NF_KWARGS          0x100
+#define NF_KWARGS          0x100    /* also: format's keyword arguments */
 #define NF_CTX_SET         0x200
 #define NF_ARGERR          0x400    /* bad filter/test arguments: n->val */
 #define NF_PLAIN_ARGS      0x800    /* a call without * or **, and with no
@@ -239,11 +239,15 @@ struct gw_tmpl_env_s {
     uint64_t         max_steps; /* loop iterations and calls one render
                                    may make; 0: the default, a guard
                                    against runaway loops */
+    size_t           max_output; /* bytes in any text a render builds;
+                                   0: the default */
+    size_t           max_memory; /* bytes a render may take from its
+                                   arena; 0: the default */
     int              reload;    /* auto-reload: look at the files again */
     int64_t          reload_ns; /* at most this often per template */
 };
 
-#define TMPL_DEFAULT_STEPS  50000000
+#define TMPL_DEFAULT_STEPS  GW_TMPL_MAX_STEPS
 
 
 /* ---- render state ------------------------------------------------------- */
@@ -315,6 +319,8 @@ struct tmpl_rs_s {
     tv_t                 fb_input;      /* body of a filter block */
     uint64_t             steps;
     uint64_t             max_steps;
+    size_t               max_output;
+    size_t               max_memory;
     tmpl_frame_t        *cur_block_frame;   /* scope of the block, super() */
     const char          *ctx_name;  /* the template the running context
                                        was made for (`self` prints it) */
@@ -388,9 +394,10 @@ tmpl_t *tmpl_reload(gw_tmpl_env_t *env, tmpl_t *t, int *missing, char *err,
 /* repr.c: 10^0 .. 10^15, each exact as a double */
 extern const double tmpl_pow10[16];
 
-/* filters.c: Python's printf-style "%s %d" % args, shared with |format */
+/* percent.c: Python's printf-style fmt % args, shared with |format: a
+ * tuple's items, or one argument (also the mapping for "%(key)s") */
 int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
-    size_t nargs, tv_t *out);
+    size_t nargs, int tuple, tv_t *out);
 
 /* urlize.c */
 int tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,

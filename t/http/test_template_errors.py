@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from harness import BUILD, Nginx, demo_site_copy, free_port, request
+from harness import BUILD, Nginx, Pair, demo_site_copy, free_port, request
 
 APP = os.path.join(BUILD, "app.so")
 
@@ -133,3 +133,70 @@ def test_gw_render_cli(tmp_path):
         assert p.returncode == 1 and "refused" in p.stderr
     p = subprocess.run([exe], capture_output=True, text=True, timeout=30)
     assert p.returncode == 2
+
+
+def test_xmlattr_name_from_query_is_500(site):
+    """A key from the query string cannot write attributes of its own
+    (Jinja 3.1.4); a plain one still renders."""
+    write(site, "index.html", "<a{{ request.args|xmlattr }}>x</a>\n")
+    pair = Pair(APP, config=[("ROOT_PATH", site)])
+    try:
+        for mode in ("embedded", "fastcgi"):
+            status, _, body = request(pair[mode], "GET",
+                                      "/?onclick%3Dalert(1)%20x=1")
+            assert status == 500, mode
+            assert b"onclick" not in body
+            time.sleep(0.1)
+            assert ("index.html:1:19: ValueError: Invalid character in "
+                    "attribute name: 'onclick=alert(1) x'"
+                    in pair.log(mode)), pair.log(mode)
+            status, _, body = request(pair[mode], "GET", "/?title=%3Cb%3E")
+            assert (status, body) == (200, b'<a title="&lt;b&gt;">x</a>')
+    finally:
+        pair.stop()
+
+
+def test_render_caps_from_config(site):
+    """TEMPLATE_MAX_MEMORY and TEMPLATE_MAX_OUTPUT stop a render with a 500
+    and the template's place in the log; the worker goes on serving."""
+    write(site, "index.html", "{% set ns = namespace(s='ab') %}\n"
+          "{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+          "\n{{ ns.s|length }}\n")
+    write(site, "note.html", "{% for i in range(100000) %}\n"
+          "<p>{{ note.title }}</p>{% endfor %}\n")
+    pair = Pair(APP, config=[("ROOT_PATH", site),
+                             ("TEMPLATE_MAX_MEMORY", "4m"),
+                             ("TEMPLATE_MAX_OUTPUT", "64k")])
+    try:
+        for mode in ("embedded", "fastcgi"):
+            status, _, _ = request(pair[mode], "GET", "/")
+            assert status == 500, mode
+            status, _, _ = request(pair[mode], "GET", "/notes/1")
+            assert status == 500, mode
+            status, _, body = request(pair[mode], "GET", "/no/such/page")
+            assert status == 404 and b"<html" in body.lower(), mode
+            time.sleep(0.1)
+            log = pair.log(mode)
+            assert ("index.html:2:44: template exceeded its memory cap of "
+                    "4194304 bytes (TEMPLATE_MAX_MEMORY)" in log), log
+            assert ("note.html:2:4: template output exceeded its cap of "
+                    "65536 bytes (TEMPLATE_MAX_OUTPUT)" in log), log
+    finally:
+        pair.stop()
+
+
+@pytest.mark.parametrize("key,value", [
+    ("TEMPLATE_MAX_MEMORY", "lots"), ("TEMPLATE_MAX_OUTPUT", "0"),
+    ("TEMPLATE_MAX_STEPS", "-5"), ("TEMPLATE_MAX_MEMORY", "10x"),
+])
+def test_bad_cap_fails_nginx_t(site, key, value):
+    work = tempfile.mkdtemp(prefix="gw-c-")
+    try:
+        rc, out = Nginx(conf(site, free_port()).replace(
+            "gateway_config ROOT_PATH", "gateway_config %s %s; "
+            "gateway_config ROOT_PATH" % (key, value)),
+            workdir=work).test_config()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert rc != 0
+    assert "%s '%s' is not a positive number" % (key, value) in out, out
