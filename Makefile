@@ -126,8 +126,9 @@ $(PGO_SRCS:%.c=$(BUILD)/obj/%.o): $(BUILD)/obj/%.o: %.c $(PGO)/trained
 	    -dumpbase-ext .c -MMD -MP -c -o $@ $<
 endif
 
-$(BUILD)/gateway-fcgi: $(BUILD)/obj/gateway/fcgi/gateway_fcgi.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) -lfcgi $(LIBS) \
+FCGI_SRCS  := $(wildcard gateway/fcgi/*.c)
+$(BUILD)/gateway-fcgi: $(FCGI_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) -lfcgi $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/gw-render: $(BUILD)/obj/gateway/render/gw_render.o $(LIB)

@@ -1,0 +1,552 @@
+/*
+ * worker.c: a gateway-fcgi worker process.  One dispatcher thread poll()s
+ * the listening socket and the kept connections that wait for their next
+ * request; a connection with something to read goes on a queue, and one
+ * of the handler threads runs its request through libfcgi and hands a kept
+ * connection back.  So an idle kept connection never holds a thread, and
+ * a worker accepts only as many connections as it has idle threads,
+ * leaving the rest in the kernel's queue for the other workers.
+ */
+
+#include "fcgi.h"
+#include "fcgi_environ.h"
+#include "fcgi_respond.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define GW_FCGI_SEED_SIZE  8192
+
+
+typedef struct {
+    int      fd;
+    int64_t  since_ms;
+} gw_fcgi_conn_t;
+
+/* a growable array of connections */
+typedef struct {
+    gw_fcgi_conn_t  *c;
+    size_t           n, cap;
+} gw_fcgi_conns_t;
+
+typedef struct {
+    gw_fcgi_conf_t   *conf;
+    gw_loaded_app_t  *app;
+    gw_fcgi_board_t  *board;
+
+    pthread_mutex_t   lock;
+    pthread_cond_t    cond;
+    gw_fcgi_conns_t   ready;      /* to be read by a handler thread */
+    gw_fcgi_conns_t   back;       /* kept, handed back after a request */
+    int               idle;       /* handler threads waiting for ready */
+    int               stopping;
+    int               multiprocess;
+    unsigned long     served;
+
+    int               wake;       /* eventfd: a thread handed back or
+                                     the worker is retiring */
+} gw_fcgi_worker_t;
+
+typedef struct {
+    gw_fcgi_worker_t  *w;
+    gw_fcgi_slot_t    *slot;
+    pthread_t          tid;
+} gw_fcgi_thread_t;
+
+
+static int
+gw_fcgi_conns_push(gw_fcgi_conns_t *a, int fd, int64_t now)
+{
+    gw_fcgi_conn_t  *c;
+    size_t           cap;
+
+    if (a->n == a->cap) {
+        cap = a->cap ? a->cap * 2 : 16;
+        c = realloc(a->c, cap * sizeof(gw_fcgi_conn_t));
+        if (c == NULL) {
+            return GW_ERROR;
+        }
+        a->c = c;
+        a->cap = cap;
+    }
+
+    a->c[a->n].fd = fd;
+    a->c[a->n].since_ms = now;
+    a->n++;
+    return GW_OK;
+}
+
+
+static void
+gw_fcgi_conns_close(gw_fcgi_conns_t *a)
+{
+    size_t  i;
+
+    for (i = 0; i < a->n; i++) {
+        close(a->c[i].fd);
+    }
+    a->n = 0;
+}
+
+
+static void
+gw_fcgi_wake(gw_fcgi_worker_t *w)
+{
+    uint64_t  one = 1;
+
+    if (write(w->wake, &one, sizeof(one)) < 0) {
+        /* the counter is full: the dispatcher is awake anyway */
+    }
+}
+
+
+/* ---- handler threads ------------------------------------------------------ */
+
+/* Runs one request; returns 0 if the connection must be closed after it
+ * (the request was refused before its body was read). */
+static int
+gw_fcgi_handle(gw_fcgi_worker_t *w, FCGX_Request *req, gw_fcgi_slot_t *slot,
+    gw_arena_t *arena)
+{
+    gw_environ_t     env;
+    gw_response_t    resp;
+    const gw_str_t  *method, *uri;
+    const char      *error;
+    char            *body;
+    size_t           clen;
+    int              status;
+
+    gw_environ_init(&env, arena, 48);
+    env.log = gw_fcgi_log;
+
+    status = gw_fcgi_environ(req->envp, &env, w->conf->max_body, &clen,
+                             &error);
+
+    method = gw_environ_get(&env, "REQUEST_METHOD");
+    uri = gw_environ_get(&env, "REQUEST_URI");
+    if (uri == NULL) {
+        uri = gw_environ_get(&env, "PATH_INFO");
+    }
+    gw_fcgi_slot_begin(slot, method ? method->data : NULL,
+                       uri ? uri->data : NULL);
+
+    if (status == 0 && gw_fcgi_read_body(req, arena, clen, &body) != GW_OK) {
+        status = 400;
+        error = "request body shorter than CONTENT_LENGTH "
+                "(the client went away)";
+    }
+
+    if (status != 0) {
+        gw_fcgi_logf(status == 500 ? GW_LOG_ERR : GW_LOG_INFO,
+                     "%d for \"%s\": %s", status, slot->line, error);
+        gw_fcgi_respond_error(req, status, error);
+        gw_fcgi_slot_end(slot);
+        return 0;
+    }
+
+    if (gw_fcgi_environ_input(&env, body, clen, w->conf->threads > 1,
+                              w->multiprocess)
+        != GW_OK)
+    {
+        gw_fcgi_respond_error(req, 500, "out of memory for the request");
+        gw_fcgi_slot_end(slot);
+        return 0;
+    }
+
+    gw_response_init(&resp, arena);
+    gw_loader_call(w->app, &env, &resp);
+    if (gw_fcgi_respond(req, &resp) != GW_OK) {
+        gw_fcgi_logf(GW_LOG_ERR, "cannot send the response to \"%s\"",
+                     slot->line);
+    }
+
+    gw_fcgi_slot_end(slot);
+    return 1;
+}
+
+
+/* The next connection with a request to read, or -1 when stopping. */
+static int
+gw_fcgi_take(gw_fcgi_worker_t *w)
+{
+    int  fd;
+
+    pthread_mutex_lock(&w->lock);
+
+    w->idle++;
+    while (w->ready.n == 0 && !w->stopping) {
+        /* the dispatcher accepts only while threads are idle */
+        gw_fcgi_wake(w);
+        pthread_cond_wait(&w->cond, &w->lock);
+    }
+    w->idle--;
+
+    fd = -1;
+    if (w->ready.n > 0) {
+        fd = w->ready.c[0].fd;
+        w->ready.n--;
+        memmove(w->ready.c, w->ready.c + 1,
+                w->ready.n * sizeof(gw_fcgi_conn_t));
+    }
+
+    pthread_mutex_unlock(&w->lock);
+    return fd;
+}
+
+
+/* After a request: a kept connection goes back to the dispatcher. */
+static void
+gw_fcgi_done(gw_fcgi_worker_t *w, int fd)
+{
+    int  retire;
+
+    pthread_mutex_lock(&w->lock);
+
+    w->served++;
+    retire = w->conf->max_requests > 0 && !w->stopping
+             && w->served >= w->conf->max_requests;
+    if (retire) {
+        w->stopping = 1;
+        pthread_cond_broadcast(&w->cond);
+    }
+
+    if (fd >= 0 && (w->stopping
+                    || gw_fcgi_conns_push(&w->back, fd, 0) != GW_OK))
+    {
+        close(fd);
+        fd = -1;
+    }
+
+    pthread_mutex_unlock(&w->lock);
+
+    if (retire) {
+        gw_fcgi_logf(GW_LOG_INFO, "served %lu requests (--max-requests): "
+                     "finishing and making way for a new worker", w->served);
+    }
+    if (fd >= 0 || retire) {
+        gw_fcgi_wake(w);
+    }
+}
+
+
+static void *
+gw_fcgi_thread(void *data)
+{
+    gw_fcgi_thread_t  *t = data;
+    FCGX_Request       req;
+    gw_arena_t         arena;
+    char              *seed;
+    int                fd, keep;
+
+    seed = malloc(GW_FCGI_SEED_SIZE);
+    if (seed == NULL || FCGX_InitRequest(&req, -1, 0) != 0) {
+        gw_fcgi_logf(GW_LOG_ERR, "out of memory for a thread");
+        free(seed);
+        return NULL;
+    }
+
+    /* one arena per thread, reset after every request */
+    gw_arena_init(&arena, seed, GW_FCGI_SEED_SIZE, 16384);
+
+    for ( ;; ) {
+        fd = gw_fcgi_take(t->w);
+        if (fd < 0) {
+            break;
+        }
+
+        /*
+         * With a connection already open, FCGX_Accept_r reads the next
+         * request from it instead of accepting; keepConnection set keeps
+         * its opening FCGX_Finish_r from closing it.  On a protocol error
+         * or EOF libfcgi closes the fd, and its accept(-1) then fails.
+         */
+        req.ipcFd = fd;
+        req.keepConnection = 1;
+        if (FCGX_Accept_r(&req) < 0) {
+            req.ipcFd = -1;
+            continue;
+        }
+
+        keep = gw_fcgi_handle(t->w, &req, t->slot, &arena);
+        if (!keep) {
+            req.keepConnection = 0;
+        }
+
+        /* closes the connection unless nginx asked to keep it */
+        FCGX_Finish_r(&req);
+        fd = req.ipcFd;
+        req.ipcFd = -1;
+        gw_arena_reset(&arena);
+
+        gw_fcgi_done(t->w, fd);
+    }
+
+    FCGX_Free(&req, 1);
+    gw_arena_reset(&arena);
+    free(seed);
+    return NULL;
+}
+
+
+/* ---- the dispatcher --------------------------------------------------------- */
+
+static void
+gw_fcgi_accept(gw_fcgi_worker_t *w, int free_threads, int64_t now)
+{
+    struct timeval  tv;
+    int             fd, one;
+
+    tv.tv_sec = w->conf->read_timeout;
+    tv.tv_usec = 0;
+    one = 1;
+
+    while (free_threads-- > 0) {
+        fd = accept4(w->conf->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
+                && errno != ECONNABORTED)
+            {
+                gw_fcgi_logf(GW_LOG_ERR, "accept() failed: %s",
+                             strerror(errno));
+            }
+            return;
+        }
+
+        /* a stalled or half-sent request cannot pin a thread forever */
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (strncmp(w->conf->listen, "unix:", 5) != 0) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        }
+
+        pthread_mutex_lock(&w->lock);
+        if (gw_fcgi_conns_push(&w->ready, fd, now) != GW_OK) {
+            close(fd);
+        }
+        pthread_cond_signal(&w->cond);
+        pthread_mutex_unlock(&w->lock);
+    }
+}
+
+
+static void
+gw_fcgi_dispatch(gw_fcgi_worker_t *w, int sigfd)
+{
+    gw_fcgi_conns_t           kept;
+    struct pollfd            *pfd;
+    struct signalfd_siginfo   si;
+    uint64_t                  n;
+    int64_t                   now, idle_ms;
+    size_t                    i, j, npfd, cap;
+    int                       free_threads, stopping, listen_at;
+
+    memset(&kept, 0, sizeof(kept));
+    pfd = NULL;
+    cap = 0;
+    idle_ms = (int64_t) w->conf->idle_timeout * 1000;
+
+    for ( ;; ) {
+        now = gw_fcgi_now_ms();
+
+        pthread_mutex_lock(&w->lock);
+        for (i = 0; i < w->back.n; i++) {
+            if (gw_fcgi_conns_push(&kept, w->back.c[i].fd, now) != GW_OK) {
+                close(w->back.c[i].fd);
+            }
+        }
+        w->back.n = 0;
+        stopping = w->stopping;
+        free_threads = w->idle - (int) w->ready.n;
+        pthread_mutex_unlock(&w->lock);
+
+        if (stopping) {
+            break;
+        }
+
+        /* kept connections nginx left idle too long */
+        for (i = 0, j = 0; i < kept.n; i++) {
+            if (now - kept.c[i].since_ms > idle_ms) {
+                close(kept.c[i].fd);
+            } else {
+                kept.c[j++] = kept.c[i];
+            }
+        }
+        kept.n = j;
+
+        if (cap < kept.n + 3) {
+            cap = kept.n + 3 + 16;
+            free(pfd);
+            pfd = malloc(cap * sizeof(struct pollfd));
+            if (pfd == NULL) {
+                gw_fcgi_logf(GW_LOG_ERR, "out of memory in the dispatcher");
+                break;
+            }
+        }
+
+        pfd[0].fd = sigfd;
+        pfd[1].fd = w->wake;
+        npfd = 2;
+        listen_at = -1;
+        if (free_threads > 0) {
+            listen_at = (int) npfd;
+            pfd[npfd++].fd = w->conf->listen_fd;
+        }
+        for (i = 0; i < kept.n; i++) {
+            pfd[npfd++].fd = kept.c[i].fd;
+        }
+        for (i = 0; i < npfd; i++) {
+            pfd[i].events = POLLIN;
+            pfd[i].revents = 0;
+        }
+
+        if (poll(pfd, npfd, 1000) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            gw_fcgi_logf(GW_LOG_ERR, "poll() failed: %s", strerror(errno));
+            break;
+        }
+
+        if (pfd[0].revents & POLLIN) {
+            if (read(sigfd, &si, sizeof(si)) == sizeof(si)
+                && (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
+            {
+                break;
+            }
+        }
+
+        if ((pfd[1].revents & POLLIN)
+            && read(w->wake, &n, sizeof(n)) != sizeof(n))
+        {
+            /* nothing to do: the flags are read under the lock */
+        }
+
+        /* a kept connection with data (or EOF) goes to a thread: libfcgi
+         * reads the request, or sees the EOF and closes it */
+        now = gw_fcgi_now_ms();
+        for (i = 0, j = 0; i < kept.n; i++) {
+            if (pfd[npfd - kept.n + i].revents == 0) {
+                kept.c[j++] = kept.c[i];
+                continue;
+            }
+
+            if (!(pfd[npfd - kept.n + i].revents & POLLIN)) {
+                close(kept.c[i].fd);
+                continue;
+            }
+
+            pthread_mutex_lock(&w->lock);
+            if (gw_fcgi_conns_push(&w->ready, kept.c[i].fd, now) != GW_OK) {
+                close(kept.c[i].fd);
+            }
+            pthread_cond_signal(&w->cond);
+            pthread_mutex_unlock(&w->lock);
+        }
+        kept.n = j;
+
+        if (listen_at >= 0 && (pfd[listen_at].revents & POLLIN)) {
+            gw_fcgi_accept(w, free_threads, now);
+        }
+    }
+
+    /* stop: requests already accepted are finished, idle ones closed */
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_broadcast(&w->cond);
+    gw_fcgi_conns_close(&w->back);
+    pthread_mutex_unlock(&w->lock);
+
+    gw_fcgi_conns_close(&kept);
+    free(kept.c);
+    free(pfd);
+}
+
+
+void
+gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
+    gw_fcgi_board_t *board)
+{
+    gw_fcgi_worker_t   w;
+    gw_fcgi_thread_t  *threads;
+    sigset_t           set;
+    char               error[1024];
+    int                i, started, sigfd;
+
+    /* an orphan finishes its requests and goes: it must not outlive the
+     * master that supervises it */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != conf->master_pid) {
+        _exit(0);
+    }
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+
+    if (app->entry->worker_init != NULL) {
+        error[0] = '\0';
+        if (app->entry->worker_init(app->app, error, sizeof(error))
+            != GW_OK)
+        {
+            gw_fcgi_logf(GW_LOG_ERR, "application \"%s\" failed to start in "
+                         "a worker (worker_init): %s", conf->app_path,
+                         error[0] ? error : "no reason given");
+            exit(GW_FCGI_EXIT_START);
+        }
+    }
+
+    memset(&w, 0, sizeof(w));
+    w.conf = conf;
+    w.app = app;
+    w.board = board;
+    w.multiprocess = conf->workers > 1;
+    w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.cond, NULL);
+
+    threads = calloc((size_t) conf->threads, sizeof(gw_fcgi_thread_t));
+    if (sigfd < 0 || w.wake < 0 || threads == NULL || FCGX_Init() != 0) {
+        gw_fcgi_logf(GW_LOG_ERR, "cannot start a worker: %s",
+                     strerror(errno));
+        exit(GW_FCGI_EXIT_START);
+    }
+
+    for (started = 0; started < conf->threads; started++) {
+        threads[started].w = &w;
+        threads[started].slot = &board->slots[started];
+        if (pthread_create(&threads[started].tid, NULL, gw_fcgi_thread,
+                           &threads[started])
+            != 0)
+        {
+            gw_fcgi_logf(GW_LOG_ERR, "cannot start thread %d", started);
+            break;
+        }
+    }
+
+    if (started > 0) {
+        __atomic_store_n(&board->ready, 1, __ATOMIC_RELEASE);
+        gw_fcgi_dispatch(&w, sigfd);
+    }
+
+    for (i = 0; i < started; i++) {
+        pthread_join(threads[i].tid, NULL);
+    }
+
+    free(threads);
+    free(w.ready.c);
+    free(w.back.c);
+    exit(started > 0 ? 0 : GW_FCGI_EXIT_START);
+}
