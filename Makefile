@@ -192,7 +192,13 @@ $(BUILD)/fuzz-obj/%.o: %.c
 
 $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA) \
+	    $(FUZZ_OBJS) $(LIBS)
+
+# gateway-fcgi's params code is not in the library: its target links it.
+$(BUILD)/fuzz/fuzz_fcgi_params: $(BUILD)/fuzz-obj/gateway/fcgi/fcgi_environ.o
+$(BUILD)/fuzz/fuzz_fcgi_params: FUZZ_EXTRA = \
+    $(BUILD)/fuzz-obj/gateway/fcgi/fcgi_environ.o
 
 fuzz: $(FUZZ_BINS)
 

@@ -51,6 +51,7 @@ typedef struct {
     gw_fcgi_conns_t   ready;      /* to be read by a handler thread */
     gw_fcgi_conns_t   back;       /* kept, handed back after a request */
     int               idle;       /* handler threads waiting for ready */
+    int               accepting;  /* the dispatcher polls the socket */
     int               stopping;
     int               multiprocess;
     unsigned long     served;
@@ -187,8 +188,12 @@ gw_fcgi_take(gw_fcgi_worker_t *w)
 
     w->idle++;
     while (w->ready.n == 0 && !w->stopping) {
-        /* the dispatcher accepts only while threads are idle */
-        gw_fcgi_wake(w);
+        /* the dispatcher accepts only while threads are idle: a wake-up
+         * if it stopped polling the socket for want of one */
+        if (!w->accepting) {
+            w->accepting = 1;
+            gw_fcgi_wake(w);
+        }
         pthread_cond_wait(&w->cond, &w->lock);
     }
     w->idle--;
@@ -369,6 +374,7 @@ gw_fcgi_dispatch(gw_fcgi_worker_t *w, int sigfd)
         w->back.n = 0;
         stopping = w->stopping;
         free_threads = w->idle - (int) w->ready.n;
+        w->accepting = free_threads > 0;
         pthread_mutex_unlock(&w->lock);
 
         if (stopping) {

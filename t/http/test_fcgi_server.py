@@ -423,3 +423,82 @@ def test_large_body_through_nginx(site):
     status, _, out = request(s.port, "POST", "/body", body=body)
     assert status == 200
     assert out == b"len=%d sum=%d\n" % (len(body), sum(body))
+
+
+# ---- beyond one machine ---------------------------------------------------------
+
+def test_upstream_failover_between_hosts(tmp_path):
+    """Two gateway-fcgi hosts on TCP behind one upstream: SIGKILL one
+    (master and workers) under load and no GET fails; started again, it
+    takes requests again."""
+    from harness import PARAMS
+    ports = {"a": free_port(), "b": free_port()}
+    hosts = {}
+
+    def start(name):
+        hosts[name] = Fcgi(TROUBLE, None, listen="127.0.0.1:%d" % ports[name],
+                           workers=2, config=["HOST=" + name]).start()
+
+    port = free_port()
+    conf = """
+        upstream cluster {
+            server 127.0.0.1:%d max_fails=1 fail_timeout=1s;
+            server 127.0.0.1:%d max_fails=1 fail_timeout=1s;
+        }
+        server {
+            listen 127.0.0.1:%d;
+            location / {
+                include %s;
+                fastcgi_next_upstream error timeout;
+                fastcgi_connect_timeout 2s;
+                fastcgi_pass cluster;
+            }
+        }""" % (ports["a"], ports["b"], port, PARAMS)
+    nginx = None
+    stop = threading.Event()
+    seen, failures = [], []
+
+    def client():
+        while not stop.is_set():
+            try:
+                status, _, body = request(port, "GET", "/sleep?5")
+            except OSError as e:
+                failures.append(repr(e))
+                continue
+            if status != 200:
+                failures.append(status)
+            else:
+                seen.append(body.split()[0].decode())
+
+    clients = []
+    try:
+        start("a")
+        start("b")
+        nginx = Nginx(conf, workdir=str(tmp_path)).start(port)
+        clients = [threading.Thread(target=client) for _ in range(3)]
+        for c in clients:
+            c.start()
+        wait_for(lambda: {"host=a", "host=b"} <= set(seen[-50:]),
+                 what="both hosts serving")
+
+        # the machine goes away: master and workers at once
+        a = hosts["a"]
+        pids = [a.pid] + a.workers()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        a.proc.wait()
+        n = len(seen)
+        wait_for(lambda: len(seen) >= n + 300, what="load after the kill")
+
+        start("a")
+        n = len(seen)
+        wait_for(lambda: "host=a" in seen[n:], what="host a back")
+    finally:
+        stop.set()
+        for c in clients:
+            c.join()
+        if nginx is not None:
+            nginx.stop()
+        for h in hosts.values():
+            h.stop()
+    assert failures == []
