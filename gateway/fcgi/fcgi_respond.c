@@ -13,24 +13,14 @@
 
 
 int
-gw_fcgi_read_body(FCGX_Request *req, gw_arena_t *a, size_t len, char **body)
+gw_fcgi_read_body(FCGX_Request *req, char *body, size_t len)
 {
     size_t  got, want;
     int     n;
 
-    *body = NULL;
-    if (len == 0) {
-        return GW_OK;
-    }
-
-    *body = gw_arena_alloc(a, len);
-    if (*body == NULL) {
-        return GW_ERROR;
-    }
-
     for (got = 0; got < len; got += (size_t) n) {
         want = len - got < GW_FCGI_CHUNK ? len - got : GW_FCGI_CHUNK;
-        n = FCGX_GetStr(*body + got, (int) want, req->in);
+        n = FCGX_GetStr(body + got, (int) want, req->in);
         if (n <= 0) {
             return GW_ERROR;
         }

@@ -10,10 +10,9 @@
 
 #include <fcgiapp.h>
 
-/* Exactly len bytes of FCGI_STDIN into *body, or GW_ERROR if the stream
+/* Exactly len bytes of FCGI_STDIN into body, or GW_ERROR if the stream
  * ends or fails first (the client went away). */
-int gw_fcgi_read_body(FCGX_Request *req, gw_arena_t *a, size_t len,
-    char **body);
+int gw_fcgi_read_body(FCGX_Request *req, char *body, size_t len);
 int gw_fcgi_respond(FCGX_Request *req, gw_response_t *resp);
 /* A plain-text answer from the server itself (400, 413, 500). */
 void gw_fcgi_respond_error(FCGX_Request *req, int status, const char *msg);

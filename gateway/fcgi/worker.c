@@ -113,6 +113,38 @@ gw_fcgi_wake(gw_fcgi_worker_t *w)
 }
 
 
+/* A new connection, or -1 if none is waiting. */
+static int
+gw_fcgi_accept_one(gw_fcgi_worker_t *w)
+{
+    struct timeval  tv;
+    int             fd, one;
+
+    fd = accept4(w->conf->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
+            && errno != ECONNABORTED)
+        {
+            gw_fcgi_logf(GW_LOG_ERR, "accept() failed: %s", strerror(errno));
+        }
+        return -1;
+    }
+
+    /* a stalled or half-sent request cannot pin a thread forever */
+    tv.tv_sec = w->conf->read_timeout;
+    tv.tv_usec = 0;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+
+    if (strncmp(w->conf->listen, "unix:", 5) != 0) {
+        one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+
+    return fd;
+}
+
+
 /* ---- handler threads ------------------------------------------------------ */
 
 /* Runs one request; returns 0 if the connection must be closed after it
@@ -143,10 +175,18 @@ gw_fcgi_handle(gw_fcgi_worker_t *w, FCGX_Request *req, gw_fcgi_slot_t *slot,
     gw_fcgi_slot_begin(slot, method ? method->data : NULL,
                        uri ? uri->data : NULL);
 
-    if (status == 0 && gw_fcgi_read_body(req, arena, clen, &body) != GW_OK) {
-        status = 400;
-        error = "request body shorter than CONTENT_LENGTH "
-                "(the client went away)";
+    body = NULL;
+    if (status == 0 && clen > 0) {
+        body = gw_arena_alloc(arena, clen);
+        if (body == NULL) {
+            status = 500;
+            error = "out of memory for the request body";
+
+        } else if (gw_fcgi_read_body(req, body, clen) != GW_OK) {
+            status = 400;
+            error = "request body shorter than CONTENT_LENGTH "
+                    "(the client went away)";
+        }
     }
 
     if (status != 0) {
@@ -178,13 +218,27 @@ gw_fcgi_handle(gw_fcgi_worker_t *w, FCGX_Request *req, gw_fcgi_slot_t *slot,
 }
 
 
-/* The next connection with a request to read, or -1 when stopping. */
+/*
+ * The next connection with a request to read, or -1 when stopping.  A
+ * thread whose last connection was closed (nginx without kept
+ * connections) first accepts one itself: under load that spares the
+ * hand-over through the dispatcher, a wake-up of each thread per request.
+ */
 static int
-gw_fcgi_take(gw_fcgi_worker_t *w)
+gw_fcgi_take(gw_fcgi_worker_t *w, int try_accept)
 {
     int  fd;
 
     pthread_mutex_lock(&w->lock);
+
+    if (try_accept && w->ready.n == 0 && !w->stopping) {
+        pthread_mutex_unlock(&w->lock);
+        fd = gw_fcgi_accept_one(w);
+        if (fd >= 0) {
+            return fd;
+        }
+        pthread_mutex_lock(&w->lock);
+    }
 
     w->idle++;
     while (w->ready.n == 0 && !w->stopping) {
@@ -253,7 +307,7 @@ gw_fcgi_thread(void *data)
     FCGX_Request       req;
     gw_arena_t         arena;
     char              *seed;
-    int                fd, keep;
+    int                fd, keep, closed;
 
     seed = malloc(GW_FCGI_SEED_SIZE);
     if (seed == NULL || FCGX_InitRequest(&req, -1, 0) != 0) {
@@ -265,8 +319,10 @@ gw_fcgi_thread(void *data)
     /* one arena per thread, reset after every request */
     gw_arena_init(&arena, seed, GW_FCGI_SEED_SIZE, 16384);
 
+    closed = 0;
+
     for ( ;; ) {
-        fd = gw_fcgi_take(t->w);
+        fd = gw_fcgi_take(t->w, closed);
         if (fd < 0) {
             break;
         }
@@ -281,6 +337,7 @@ gw_fcgi_thread(void *data)
         req.keepConnection = 1;
         if (FCGX_Accept_r(&req) < 0) {
             req.ipcFd = -1;
+            closed = 1;
             continue;
         }
 
@@ -295,6 +352,7 @@ gw_fcgi_thread(void *data)
         req.ipcFd = -1;
         gw_arena_reset(&arena);
 
+        closed = fd < 0;
         gw_fcgi_done(t->w, fd);
     }
 
@@ -310,30 +368,12 @@ gw_fcgi_thread(void *data)
 static void
 gw_fcgi_accept(gw_fcgi_worker_t *w, int free_threads, int64_t now)
 {
-    struct timeval  tv;
-    int             fd, one;
-
-    tv.tv_sec = w->conf->read_timeout;
-    tv.tv_usec = 0;
-    one = 1;
+    int  fd;
 
     while (free_threads-- > 0) {
-        fd = accept4(w->conf->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        fd = gw_fcgi_accept_one(w);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
-                && errno != ECONNABORTED)
-            {
-                gw_fcgi_logf(GW_LOG_ERR, "accept() failed: %s",
-                             strerror(errno));
-            }
             return;
-        }
-
-        /* a stalled or half-sent request cannot pin a thread forever */
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-        if (strncmp(w->conf->listen, "unix:", 5) != 0) {
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         }
 
         pthread_mutex_lock(&w->lock);

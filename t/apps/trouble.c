@@ -15,6 +15,8 @@
 typedef struct {
     const char  *host;          /* --config HOST=..., to tell hosts apart */
     int          fail_init;     /* --config FAIL_INIT=... */
+    const char  *fail_file;     /* --config FAIL_INIT_FILE=PATH: fail
+                                   worker_init while PATH exists */
 } trouble_t;
 
 static trouble_t  trouble;
@@ -31,6 +33,8 @@ trouble_load(gw_load_ctx_t *ctx, void **app)
             trouble.host = ctx->config[i].value;
         } else if (strcmp(ctx->config[i].key, "FAIL_INIT") == 0) {
             trouble.fail_init = 1;
+        } else if (strcmp(ctx->config[i].key, "FAIL_INIT_FILE") == 0) {
+            trouble.fail_file = ctx->config[i].value;
         }
     }
 
@@ -42,8 +46,14 @@ trouble_load(gw_load_ctx_t *ctx, void **app)
 static int
 trouble_worker_init(void *app, char *error, size_t error_size)
 {
-    if (((trouble_t *) app)->fail_init) {
+    trouble_t  *t = app;
+
+    if (t->fail_init) {
         snprintf(error, error_size, "FAIL_INIT is set");
+        return GW_ERROR;
+    }
+    if (t->fail_file != NULL && access(t->fail_file, F_OK) == 0) {
+        snprintf(error, error_size, "%s exists", t->fail_file);
         return GW_ERROR;
     }
     return GW_OK;

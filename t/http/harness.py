@@ -142,14 +142,15 @@ http {
 
 
 class Fcgi:
-    """gateway-fcgi serving app on a unix socket (sock), or on
-    listen="127.0.0.1:PORT"; args: more options, e.g. ["--timeout", "1"]."""
+    """gateway-fcgi serving app on a unix socket (sock, logging to
+    sock.log), or on listen="127.0.0.1:PORT" (logging to log_path); args:
+    more options, e.g. ["--timeout", "1"]."""
 
     def __init__(self, app, sock, threads=1, config=(), workers=None,
-                 args=(), listen=None):
+                 args=(), listen=None, log_path=None):
         self.sock = sock
         self.listen = listen or "unix:" + sock
-        self.log_path = (sock or tempfile.mktemp(prefix="gw-fcgi-")) + ".log"
+        self.log_path = log_path or sock + ".log"
         self.args = [os.path.join(BUILD, "gateway-fcgi"), "--app", app,
                      "--listen", self.listen, "--threads", str(threads)]
         if workers is not None:

@@ -21,6 +21,7 @@ from harness import (BUILD, Fcgi, Nginx, fcgi_location, free_port, request,
                      wait_for)
 
 TROUBLE = os.path.join(BUILD, "t", "apps", "trouble.so")
+ECHO = os.path.join(BUILD, "examples", "echo.so")
 COUNTER_A = os.path.join(BUILD, "t", "apps", "counter.so")
 COUNTER_B = os.path.join(BUILD, "t", "apps", "counter_b.so")
 EXE = os.path.join(BUILD, "gateway-fcgi")
@@ -152,6 +153,37 @@ def base_params(**kw):
     return p
 
 
+class Load:
+    """Client threads sending GET path in a loop until stopped: answers
+    (first word of each body) and failures (status or exception)."""
+
+    def __init__(self, port, path, clients):
+        self.port, self.path = port, path
+        self.answers, self.failures = [], []
+        self.done = threading.Event()
+        self.threads = [threading.Thread(target=self.run)
+                        for _ in range(clients)]
+        for t in self.threads:
+            t.start()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                status, _, body = request(self.port, "GET", self.path)
+            except OSError as e:
+                self.failures.append(repr(e))
+                continue
+            if status != 200:
+                self.failures.append(status)
+            else:
+                self.answers.append(body.decode().split()[0])
+
+    def stop(self):
+        self.done.set()
+        for t in self.threads:
+            t.join()
+
+
 # ---- processes and supervision ----------------------------------------------
 
 def test_crash_costs_only_its_own_request(site):
@@ -229,19 +261,20 @@ def test_max_requests_replaces_worker(site):
 
 
 def test_sigterm_finishes_in_flight_on_kept_connections(site):
-    s = site(kept=True, workers=2, threads=2)
+    """nginx holds kept connections open: SIGTERM still finishes the
+    request in flight, closes the idle ones and exits 0."""
+    s = site(app=ECHO, kept=True, workers=2, threads=2)
     for _ in range(5):
         assert s.get("/")[0] == 200        # leaves kept idle connections
     result = {}
-    t = threading.Thread(
-        target=lambda: result.update(r=s.get("/sleep?1500")))
+    t = threading.Thread(target=lambda: result.update(
+        r=s.get("/slow", headers=[("X-Echo-Sleep", "1500")])))
     t.start()
-    wait_for(lambda: any(open("/proc/%d/stat" % p).read().split()[2] == "S"
-                         for p in s.fcgi.workers()), what="workers")
-    time.sleep(0.5)
+    wait_for(lambda: "echo: sleeping 1500 ms" in s.fcgi.log(),
+             what="the slow request running")
     rc = s.fcgi.stop()
     t.join(30)
-    assert result["r"][0] == 200 and b"host=" in result["r"][2]
+    assert result["r"][0] == 200 and b'"REQUEST_URI":"/slow"' in result["r"][2]
     assert rc == 0
     assert "stopped" in s.fcgi.log()
     assert not os.path.exists(s.sock)
@@ -281,24 +314,7 @@ def test_sighup_reload_under_load_fails_no_request(site, tmp_path):
     app = str(tmp_path / "app.so")
     shutil.copyfile(COUNTER_A, app)
     s = site(app=app, workers=2, threads=2)
-    stop = threading.Event()
-    answers, failures = [], []
-
-    def client():
-        while not stop.is_set():
-            try:
-                status, _, body = s.get("/")
-            except OSError as e:
-                failures.append(repr(e))
-                continue
-            if status != 200:
-                failures.append(status)
-            else:
-                answers.append(body.decode().strip())
-
-    clients = [threading.Thread(target=client) for _ in range(2)]
-    for c in clients:
-        c.start()
+    load = Load(s.port, "/", 2)
     try:
         builds = ["b", "a", "b", "a", "b", "a"]
         for i, build in enumerate(builds):
@@ -307,18 +323,18 @@ def test_sighup_reload_under_load_fails_no_request(site, tmp_path):
             s.fcgi.kill(signal.SIGHUP)
             wait_for(lambda: s.fcgi.log().count("reloaded:") == i + 1,
                      what="reload %d" % (i + 1))
-            wait_for(lambda: answers and answers[-1]
-                     == "build=%s loads=1" % build,
+            wait_for(lambda: load.answers[-1] == "build=" + build,
                      what="build %s served" % build)
-        wait_for(lambda: len(answers) >= 2000, timeout=120,
+        wait_for(lambda: len(load.answers) >= 2000, timeout=120,
                  what="2000 answers")
     finally:
-        stop.set()
-        for c in clients:
-            c.join()
-    assert failures == []
-    assert set(answers) == {"build=a loads=1", "build=b loads=1"}
-    assert answers[-1] == "build=a loads=1"
+        load.stop()
+    assert load.failures == []
+    assert set(load.answers) == {"build=a", "build=b"}
+    assert load.answers[-1] == "build=a"
+    # every load started from fresh globals
+    status, _, body = s.get("/")
+    assert body == b"build=a loads=1\n"
 
 
 def test_reload_of_broken_file_keeps_old_workers(site, tmp_path):
@@ -334,6 +350,26 @@ def test_reload_of_broken_file_keeps_old_workers(site, tmp_path):
     for _ in range(10):
         status, _, body = s.get("/")
         assert status == 200 and body == b"build=a loads=1\n"
+
+
+def test_reload_whose_workers_cannot_start_keeps_old_workers(site,
+                                                             tmp_path):
+    flag = str(tmp_path / "fail")
+    s = site(workers=2, config=["FAIL_INIT_FILE=" + flag])
+    wait_for(lambda: len(s.fcgi.workers()) == 2, what="workers")
+    before = set(s.fcgi.workers())
+    open(flag, "w").close()
+    s.fcgi.kill(signal.SIGHUP)
+    wait_for(lambda: "reload failed: the new workers cannot start"
+             in s.fcgi.log(), what="reload failure logged")
+    assert "%s exists" % flag in s.fcgi.log()
+    os.unlink(flag)
+    # the workers from before the reload still serve, and only they
+    wait_for(lambda: set(s.fcgi.workers()) == before, what="old workers")
+    for _ in range(10):
+        status, _, body = s.get("/")
+        assert status == 200
+        assert int(body.split(b"pid=")[1]) in before
 
 
 # ---- kept connections and stalled clients -----------------------------------
@@ -437,7 +473,8 @@ def test_upstream_failover_between_hosts(tmp_path):
 
     def start(name):
         hosts[name] = Fcgi(TROUBLE, None, listen="127.0.0.1:%d" % ports[name],
-                           workers=2, config=["HOST=" + name]).start()
+                           workers=2, config=["HOST=" + name],
+                           log_path=str(tmp_path / (name + ".log"))).start()
 
     port = free_port()
     conf = """
@@ -454,30 +491,13 @@ def test_upstream_failover_between_hosts(tmp_path):
                 fastcgi_pass cluster;
             }
         }""" % (ports["a"], ports["b"], port, PARAMS)
-    nginx = None
-    stop = threading.Event()
-    seen, failures = [], []
-
-    def client():
-        while not stop.is_set():
-            try:
-                status, _, body = request(port, "GET", "/sleep?5")
-            except OSError as e:
-                failures.append(repr(e))
-                continue
-            if status != 200:
-                failures.append(status)
-            else:
-                seen.append(body.split()[0].decode())
-
-    clients = []
+    nginx = load = None
     try:
         start("a")
         start("b")
         nginx = Nginx(conf, workdir=str(tmp_path)).start(port)
-        clients = [threading.Thread(target=client) for _ in range(3)]
-        for c in clients:
-            c.start()
+        load = Load(port, "/sleep?5", 3)
+        seen = load.answers
         wait_for(lambda: {"host=a", "host=b"} <= set(seen[-50:]),
                  what="both hosts serving")
 
@@ -487,6 +507,7 @@ def test_upstream_failover_between_hosts(tmp_path):
         for pid in pids:
             os.kill(pid, signal.SIGKILL)
         a.proc.wait()
+        a.stop()
         n = len(seen)
         wait_for(lambda: len(seen) >= n + 300, what="load after the kill")
 
@@ -494,11 +515,10 @@ def test_upstream_failover_between_hosts(tmp_path):
         n = len(seen)
         wait_for(lambda: "host=a" in seen[n:], what="host a back")
     finally:
-        stop.set()
-        for c in clients:
-            c.join()
+        if load is not None:
+            load.stop()
         if nginx is not None:
             nginx.stop()
         for h in hosts.values():
             h.stop()
-    assert failures == []
+    assert load.failures == []
