@@ -537,6 +537,14 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
         _exit(0);
     }
 
+    /* SIGHUP is the master's (a HUP to the whole group must not stop a
+     * worker); the app may run children of its own */
+    signal(SIGHUP, SIG_IGN);
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
