@@ -203,14 +203,15 @@ class Fcgi:
         os.kill(self.proc.pid, sig)
 
     def stop(self, sig=signal.SIGTERM):
-        children = self.workers()
+        children = self.workers() if self.proc is not None else []
         rc = _stop(self.proc, sig)
-        # the master kills its workers; if it could not, they go now
+        # the master stops its workers; any it left behind go now
         for pid in children:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            if "gateway-fcgi" in _read("/proc/%d/cmdline" % pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         if self.proc is not None and not self.log_out.closed:
             self.log_out.close()
         return rc
