@@ -1,11 +1,12 @@
 /*
  * worker.c: a gateway-fcgi worker process.  One dispatcher thread poll()s
- * the listening socket and the kept connections that wait for their next
- * request; a connection with something to read goes on a queue, and one
- * of the handler threads runs its request through libfcgi and hands a kept
- * connection back.  So an idle kept connection never holds a thread, and
- * a worker accepts only as many connections as it has idle threads,
- * leaving the rest in the kernel's queue for the other workers.
+ * the listening socket and an epoll set of the kept connections that wait
+ * for their next request; a connection with something to read goes on a
+ * queue, and one of the handler threads runs its request through libfcgi
+ * and hands a kept connection back by re-arming it in the epoll set (one
+ * call, no wake-up of the dispatcher).  So an idle kept connection never
+ * holds a thread, and a worker accepts only as many connections as it has
+ * idle threads, leaving the rest in the kernel's queue for the others.
  */
 
 #include "fcgi.h"
@@ -21,8 +22,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -30,16 +33,11 @@
 #define GW_FCGI_SEED_SIZE  8192
 
 
+/* connections with a request to read, oldest first */
 typedef struct {
-    int      fd;
-    int64_t  since_ms;
-} gw_fcgi_conn_t;
-
-/* a growable array of connections */
-typedef struct {
-    gw_fcgi_conn_t  *c;
-    size_t           n, cap;
-} gw_fcgi_conns_t;
+    int     *fd;
+    size_t   n, cap;
+} gw_fcgi_queue_t;
 
 typedef struct {
     gw_fcgi_conf_t   *conf;
@@ -48,16 +46,18 @@ typedef struct {
 
     pthread_mutex_t   lock;
     pthread_cond_t    cond;
-    gw_fcgi_conns_t   ready;      /* to be read by a handler thread */
-    gw_fcgi_conns_t   back;       /* kept, handed back after a request */
+    gw_fcgi_queue_t   ready;      /* to be read by a handler thread */
+    int               ep;         /* epoll: idle kept connections */
+    int64_t          *kept;       /* by fd: idle since (ms), 0: not idle */
+    int               nkept;      /* size of kept[], fds above are closed */
     int               idle;       /* handler threads waiting for ready */
     int               accepting;  /* the dispatcher polls the socket */
     int               stopping;
     int               multiprocess;
     unsigned long     served;
 
-    int               wake;       /* eventfd: a thread handed back or
-                                     the worker is retiring */
+    int               wake;       /* eventfd: a thread is idle or the
+                                     worker is retiring */
 } gw_fcgi_worker_t;
 
 typedef struct {
@@ -68,37 +68,23 @@ typedef struct {
 
 
 static int
-gw_fcgi_conns_push(gw_fcgi_conns_t *a, int fd, int64_t now)
+gw_fcgi_queue_push(gw_fcgi_queue_t *q, int fd)
 {
-    gw_fcgi_conn_t  *c;
-    size_t           cap;
+    int     *p;
+    size_t   cap;
 
-    if (a->n == a->cap) {
-        cap = a->cap ? a->cap * 2 : 16;
-        c = realloc(a->c, cap * sizeof(gw_fcgi_conn_t));
-        if (c == NULL) {
+    if (q->n == q->cap) {
+        cap = q->cap ? q->cap * 2 : 16;
+        p = realloc(q->fd, cap * sizeof(int));
+        if (p == NULL) {
             return GW_ERROR;
         }
-        a->c = c;
-        a->cap = cap;
+        q->fd = p;
+        q->cap = cap;
     }
 
-    a->c[a->n].fd = fd;
-    a->c[a->n].since_ms = now;
-    a->n++;
+    q->fd[q->n++] = fd;
     return GW_OK;
-}
-
-
-static void
-gw_fcgi_conns_close(gw_fcgi_conns_t *a)
-{
-    size_t  i;
-
-    for (i = 0; i < a->n; i++) {
-        close(a->c[i].fd);
-    }
-    a->n = 0;
 }
 
 
@@ -254,10 +240,9 @@ gw_fcgi_take(gw_fcgi_worker_t *w, int try_accept)
 
     fd = -1;
     if (w->ready.n > 0) {
-        fd = w->ready.c[0].fd;
+        fd = w->ready.fd[0];
         w->ready.n--;
-        memmove(w->ready.c, w->ready.c + 1,
-                w->ready.n * sizeof(gw_fcgi_conn_t));
+        memmove(w->ready.fd, w->ready.fd + 1, w->ready.n * sizeof(int));
     }
 
     pthread_mutex_unlock(&w->lock);
@@ -265,11 +250,16 @@ gw_fcgi_take(gw_fcgi_worker_t *w, int try_accept)
 }
 
 
-/* After a request: a kept connection goes back to the dispatcher. */
+/*
+ * After a request: a kept connection goes back to the dispatcher's epoll
+ * set, armed for one event.  Under the lock, so the dispatcher never sees
+ * it half handed back, and a stop cannot close it in between.
+ */
 static void
 gw_fcgi_done(gw_fcgi_worker_t *w, int fd)
 {
-    int  retire;
+    struct epoll_event  ev;
+    int                 retire;
 
     pthread_mutex_lock(&w->lock);
 
@@ -281,11 +271,19 @@ gw_fcgi_done(gw_fcgi_worker_t *w, int fd)
         pthread_cond_broadcast(&w->cond);
     }
 
-    if (fd >= 0 && (w->stopping
-                    || gw_fcgi_conns_push(&w->back, fd, 0) != GW_OK))
-    {
-        close(fd);
-        fd = -1;
+    if (fd >= 0) {
+        ev.events = EPOLLIN | EPOLLONESHOT;
+        ev.data.fd = fd;
+
+        if (w->stopping || fd >= w->nkept
+            || (epoll_ctl(w->ep, EPOLL_CTL_MOD, fd, &ev) != 0
+                && epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) != 0))
+        {
+            close(fd);
+
+        } else {
+            w->kept[fd] = gw_fcgi_now_ms();
+        }
     }
 
     pthread_mutex_unlock(&w->lock);
@@ -293,8 +291,6 @@ gw_fcgi_done(gw_fcgi_worker_t *w, int fd)
     if (retire) {
         gw_fcgi_logf(GW_LOG_INFO, "served %lu requests (--max-requests): "
                      "finishing and making way for a new worker", w->served);
-    }
-    if (fd >= 0 || retire) {
         gw_fcgi_wake(w);
     }
 }
@@ -366,7 +362,7 @@ gw_fcgi_thread(void *data)
 /* ---- the dispatcher --------------------------------------------------------- */
 
 static void
-gw_fcgi_accept(gw_fcgi_worker_t *w, int free_threads, int64_t now)
+gw_fcgi_accept(gw_fcgi_worker_t *w, int free_threads)
 {
     int  fd;
 
@@ -377,7 +373,7 @@ gw_fcgi_accept(gw_fcgi_worker_t *w, int free_threads, int64_t now)
         }
 
         pthread_mutex_lock(&w->lock);
-        if (gw_fcgi_conns_push(&w->ready, fd, now) != GW_OK) {
+        if (gw_fcgi_queue_push(&w->ready, fd) != GW_OK) {
             close(fd);
         }
         pthread_cond_signal(&w->cond);
@@ -386,32 +382,67 @@ gw_fcgi_accept(gw_fcgi_worker_t *w, int free_threads, int64_t now)
 }
 
 
+/* Kept connections with a request (or EOF) go to the threads: libfcgi
+ * reads the request, or sees the EOF and closes the connection. */
+static void
+gw_fcgi_kept_ready(gw_fcgi_worker_t *w)
+{
+    struct epoll_event  ev[64];
+    int                 i, n, fd;
+
+    n = epoll_wait(w->ep, ev, 64, 0);
+
+    pthread_mutex_lock(&w->lock);
+
+    for (i = 0; i < n; i++) {
+        fd = ev[i].data.fd;
+        if (w->kept[fd] == 0) {
+            continue;
+        }
+        w->kept[fd] = 0;
+        if (gw_fcgi_queue_push(&w->ready, fd) != GW_OK) {
+            close(fd);
+        }
+    }
+
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+
+/* Closes idle kept connections: all of them, or those idle since before. */
+static void
+gw_fcgi_kept_close(gw_fcgi_worker_t *w, int64_t before)
+{
+    int  fd;
+
+    pthread_mutex_lock(&w->lock);
+
+    for (fd = 0; fd < w->nkept; fd++) {
+        if (w->kept[fd] != 0 && w->kept[fd] < before) {
+            w->kept[fd] = 0;
+            close(fd);
+        }
+    }
+
+    pthread_mutex_unlock(&w->lock);
+}
+
+
 static void
 gw_fcgi_dispatch(gw_fcgi_worker_t *w, int sigfd)
 {
-    gw_fcgi_conns_t           kept;
-    struct pollfd            *pfd;
+    struct pollfd             pfd[4];
     struct signalfd_siginfo   si;
     uint64_t                  n;
-    int64_t                   now, idle_ms;
-    size_t                    i, j, npfd, cap;
-    int                       free_threads, stopping, listen_at;
+    int64_t                   now, scanned;
+    int                       free_threads, stopping;
+    nfds_t                    npfd;
 
-    memset(&kept, 0, sizeof(kept));
-    pfd = NULL;
-    cap = 0;
-    idle_ms = (int64_t) w->conf->idle_timeout * 1000;
+    scanned = gw_fcgi_now_ms();
 
     for ( ;; ) {
-        now = gw_fcgi_now_ms();
-
         pthread_mutex_lock(&w->lock);
-        for (i = 0; i < w->back.n; i++) {
-            if (gw_fcgi_conns_push(&kept, w->back.c[i].fd, now) != GW_OK) {
-                close(w->back.c[i].fd);
-            }
-        }
-        w->back.n = 0;
         stopping = w->stopping;
         free_threads = w->idle - (int) w->ready.n;
         w->accepting = free_threads > 0;
@@ -421,56 +452,26 @@ gw_fcgi_dispatch(gw_fcgi_worker_t *w, int sigfd)
             break;
         }
 
-        /* kept connections nginx left idle too long */
-        for (i = 0, j = 0; i < kept.n; i++) {
-            if (now - kept.c[i].since_ms > idle_ms) {
-                close(kept.c[i].fd);
-            } else {
-                kept.c[j++] = kept.c[i];
-            }
-        }
-        kept.n = j;
-
-        if (cap < kept.n + 3) {
-            cap = kept.n + 3 + 16;
-            free(pfd);
-            pfd = malloc(cap * sizeof(struct pollfd));
-            if (pfd == NULL) {
-                gw_fcgi_logf(GW_LOG_ERR, "out of memory in the dispatcher");
-                break;
-            }
-        }
-
         pfd[0].fd = sigfd;
         pfd[1].fd = w->wake;
-        npfd = 2;
-        listen_at = -1;
-        if (free_threads > 0) {
-            listen_at = (int) npfd;
-            pfd[npfd++].fd = w->conf->listen_fd;
-        }
-        for (i = 0; i < kept.n; i++) {
-            pfd[npfd++].fd = kept.c[i].fd;
-        }
-        for (i = 0; i < npfd; i++) {
-            pfd[i].events = POLLIN;
-            pfd[i].revents = 0;
-        }
+        pfd[2].fd = w->ep;
+        pfd[3].fd = w->conf->listen_fd;
+        npfd = free_threads > 0 ? 4 : 3;
+        pfd[0].events = pfd[1].events = pfd[2].events = pfd[3].events
+            = POLLIN;
+        pfd[0].revents = pfd[1].revents = pfd[2].revents = pfd[3].revents
+            = 0;
 
-        if (poll(pfd, npfd, 1000) < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
+        if (poll(pfd, npfd, 1000) < 0 && errno != EINTR) {
             gw_fcgi_logf(GW_LOG_ERR, "poll() failed: %s", strerror(errno));
             break;
         }
 
-        if (pfd[0].revents & POLLIN) {
-            if (read(sigfd, &si, sizeof(si)) == sizeof(si)
-                && (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
-            {
-                break;
-            }
+        if ((pfd[0].revents & POLLIN)
+            && read(sigfd, &si, sizeof(si)) == sizeof(si)
+            && (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT))
+        {
+            break;
         }
 
         if ((pfd[1].revents & POLLIN)
@@ -479,31 +480,21 @@ gw_fcgi_dispatch(gw_fcgi_worker_t *w, int sigfd)
             /* nothing to do: the flags are read under the lock */
         }
 
-        /* a kept connection with data (or EOF) goes to a thread: libfcgi
-         * reads the request, or sees the EOF and closes it */
-        now = gw_fcgi_now_ms();
-        for (i = 0, j = 0; i < kept.n; i++) {
-            if (pfd[npfd - kept.n + i].revents == 0) {
-                kept.c[j++] = kept.c[i];
-                continue;
-            }
-
-            if (!(pfd[npfd - kept.n + i].revents & POLLIN)) {
-                close(kept.c[i].fd);
-                continue;
-            }
-
-            pthread_mutex_lock(&w->lock);
-            if (gw_fcgi_conns_push(&w->ready, kept.c[i].fd, now) != GW_OK) {
-                close(kept.c[i].fd);
-            }
-            pthread_cond_signal(&w->cond);
-            pthread_mutex_unlock(&w->lock);
+        if (pfd[2].revents & POLLIN) {
+            gw_fcgi_kept_ready(w);
         }
-        kept.n = j;
 
-        if (listen_at >= 0 && (pfd[listen_at].revents & POLLIN)) {
-            gw_fcgi_accept(w, free_threads, now);
+        if (pfd[3].revents & POLLIN) {
+            gw_fcgi_accept(w, free_threads);
+        }
+
+        now = gw_fcgi_now_ms();
+
+        /* kept connections nginx left idle too long */
+        if (now - scanned >= 1000) {
+            gw_fcgi_kept_close(w, now - (int64_t) w->conf->idle_timeout
+                                        * 1000);
+            scanned = now;
         }
     }
 
@@ -511,12 +502,9 @@ gw_fcgi_dispatch(gw_fcgi_worker_t *w, int sigfd)
     pthread_mutex_lock(&w->lock);
     w->stopping = 1;
     pthread_cond_broadcast(&w->cond);
-    gw_fcgi_conns_close(&w->back);
     pthread_mutex_unlock(&w->lock);
 
-    gw_fcgi_conns_close(&kept);
-    free(kept.c);
-    free(pfd);
+    gw_fcgi_kept_close(w, INT64_MAX);
 }
 
 
@@ -527,6 +515,7 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     gw_fcgi_worker_t   w;
     gw_fcgi_thread_t  *threads;
     sigset_t           set;
+    struct rlimit      rl;
     char               error[1024];
     int                i, started, sigfd;
 
@@ -568,11 +557,22 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     w.board = board;
     w.multiprocess = conf->workers > 1;
     w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    w.ep = epoll_create1(EPOLL_CLOEXEC);
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.cond, NULL);
 
+    /* one slot per possible fd, up to a bound: more kept connections than
+     * that are closed after their request, and nginx opens new ones */
+    w.nkept = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536) {
+        w.nkept = (int) rl.rlim_cur;
+    }
+    w.kept = calloc((size_t) w.nkept, sizeof(int64_t));
+
     threads = calloc((size_t) conf->threads, sizeof(gw_fcgi_thread_t));
-    if (sigfd < 0 || w.wake < 0 || threads == NULL || FCGX_Init() != 0) {
+    if (sigfd < 0 || w.wake < 0 || w.ep < 0 || w.kept == NULL
+        || threads == NULL || FCGX_Init() != 0)
+    {
         gw_fcgi_logf(GW_LOG_ERR, "cannot start a worker: %s",
                      strerror(errno));
         exit(GW_FCGI_EXIT_START);
@@ -600,7 +600,7 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     }
 
     free(threads);
-    free(w.ready.c);
-    free(w.back.c);
+    free(w.ready.fd);
+    free(w.kept);
     exit(started > 0 ? 0 : GW_FCGI_EXIT_START);
 }
