@@ -100,13 +100,15 @@ def fcgi_params(params):
                     for k, v in params.items())
 
 
-def fcgi_request(sock_path, params, body=b""):
-    """One request over a new connection; returns (status, body)."""
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(30)
-    s.connect(sock_path)
+def fcgi_request(sock_path, params, body=b"", conn=None):
+    """One request over a new connection, or over conn, kept open after
+    the request (FCGI_KEEP_CONN); returns (status, body)."""
+    s = conn or socket.socket(socket.AF_UNIX)
+    if conn is None:
+        s.settimeout(30)
+        s.connect(sock_path)
     p = fcgi_params(params)
-    data = record(1, struct.pack(">HB5x", 1, 0))
+    data = record(1, struct.pack(">HB5x", 1, 1 if conn else 0))
     data += record(4, p) + record(4, b"")
     for i in range(0, len(body), 32768):
         data += record(5, body[i:i + 32768])
@@ -129,9 +131,11 @@ def fcgi_request(sock_path, params, body=b""):
                 out += buf[8:8 + clen]
             buf = buf[8 + clen + plen:]
             if rtype == 3:
-                s.close()
+                if conn is None:
+                    s.close()
                 return parse_cgi(out)
-    s.close()
+    if conn is None:
+        s.close()
     return parse_cgi(out)
 
 
@@ -410,6 +414,22 @@ def test_half_sent_params_do_not_block_other_requests(site):
     finally:
         for c in stalled:
             c.close()
+
+
+def test_idle_kept_connection_closed_after_idle_timeout(site):
+    s = site(workers=1, args=["--idle-timeout", "1"])
+    c = socket.socket(socket.AF_UNIX)
+    c.settimeout(30)
+    c.connect(s.sock)
+    try:
+        for _ in range(3):
+            got = fcgi_request(s.sock, base_params(CONTENT_LENGTH="2"), b"ab",
+                               conn=c)
+            assert got == (200, b"len=2 sum=195\n")
+        # kept between requests, then closed by the server once idle
+        assert c.recv(1) == b""
+    finally:
+        c.close()
 
 
 # ---- params ---------------------------------------------------------------------
