@@ -398,7 +398,7 @@ gw_fcgi_master(gw_fcgi_conf_t *conf, gw_loaded_app_t *app)
     gw_fcgi_master_t  m;
     struct pollfd     pfd;
     sigset_t          set;
-    int               i, alive;
+    int               i, alive, timeout;
 
     memset(&m, 0, sizeof(m));
     m.conf = conf;
@@ -437,10 +437,10 @@ gw_fcgi_master(gw_fcgi_conf_t *conf, gw_loaded_app_t *app)
                  conf->workers == 1 ? "" : "s", conf->threads,
                  conf->threads == 1 ? "" : "s");
 
-    for ( ;; ) {
+    for (timeout = 0; /* void */; timeout = 200) {
         pfd.fd = m.sigfd;
         pfd.events = POLLIN;
-        if (poll(&pfd, 1, 200) < 0 && errno != EINTR) {
+        if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
             gw_fcgi_logf(GW_LOG_ERR, "poll() failed: %s", strerror(errno));
             gw_fcgi_begin_stop(&m, 1);
         }

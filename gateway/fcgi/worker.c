@@ -42,7 +42,6 @@ typedef struct {
 typedef struct {
     gw_fcgi_conf_t   *conf;
     gw_loaded_app_t  *app;
-    gw_fcgi_board_t  *board;
 
     pthread_mutex_t   lock;
     pthread_cond_t    cond;
@@ -554,7 +553,6 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     memset(&w, 0, sizeof(w));
     w.conf = conf;
     w.app = app;
-    w.board = board;
     w.multiprocess = conf->workers > 1;
     w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     w.ep = epoll_create1(EPOLL_CLOEXEC);
