@@ -140,8 +140,9 @@ $(PGO_SRCS:%.c=$(BUILD)/obj/%.o): $(BUILD)/obj/%.o: %.c $(PGO)/trained
 	    -dumpbase-ext .c -MMD -MP -c -o $@ $<
 endif
 
-$(BUILD)/gateway-fcgi: $(BUILD)/obj/gateway/fcgi/gateway_fcgi.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) -lfcgi $(LIBS) \
+FCGI_SRCS  := $(wildcard gateway/fcgi/*.c)
+$(BUILD)/gateway-fcgi: $(FCGI_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) -lfcgi $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/gw-render: $(BUILD)/obj/gateway/render/gw_render.o $(LIB)
@@ -205,7 +206,13 @@ $(BUILD)/fuzz-obj/%.o: %.c
 
 $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_EXTRA) \
+	    $(FUZZ_OBJS) $(LIBS)
+
+# gateway-fcgi's params code is not in the library: its target links it.
+$(BUILD)/fuzz/fuzz_fcgi_params: $(BUILD)/fuzz-obj/gateway/fcgi/fcgi_environ.o
+$(BUILD)/fuzz/fuzz_fcgi_params: FUZZ_EXTRA = \
+    $(BUILD)/fuzz-obj/gateway/fcgi/fcgi_environ.o
 
 fuzz: $(FUZZ_BINS)
 

@@ -108,16 +108,18 @@ gw_arena_alloc(gw_arena_t *a, size_t size)
     size_t             need, bsize;
     char              *p;
 
+    /* gw_align() and the block header must not wrap a huge size round to
+     * a small block */
+    if (size > SIZE_MAX - GW_ARENA_ALIGN - GW_BLOCK_HEADER) {
+        return NULL;
+    }
+
     need = gw_align(size ? size : 1);
 
     if (a->pos != NULL && (size_t) (a->end - a->pos) >= need) {
         p = a->pos;
         a->pos += need;
         return p;
-    }
-
-    if (need > SIZE_MAX - GW_BLOCK_HEADER) {
-        return NULL;
     }
 
     bsize = need > a->block_size / 4 ? need : a->block_size;

@@ -142,15 +142,22 @@ http {
 
 
 class Fcgi:
-    """gateway-fcgi serving app on a unix socket."""
+    """gateway-fcgi serving app on a unix socket (sock, logging to
+    sock.log), or on listen="127.0.0.1:PORT" (logging to log_path); args:
+    more options, e.g. ["--timeout", "1"]."""
 
-    def __init__(self, app, sock, threads=1, config=()):
+    def __init__(self, app, sock, threads=1, config=(), workers=None,
+                 args=(), listen=None, log_path=None):
         self.sock = sock
-        self.log_path = sock + ".log"
+        self.listen = listen or "unix:" + sock
+        self.log_path = log_path or sock + ".log"
         self.args = [os.path.join(BUILD, "gateway-fcgi"), "--app", app,
-                     "--listen", "unix:" + sock, "--threads", str(threads)]
+                     "--listen", self.listen, "--threads", str(threads)]
+        if workers is not None:
+            self.args += ["--workers", str(workers)]
         for kv in config:
             self.args += ["--config", kv]
+        self.args += list(args)
         self.proc = None
 
     def start(self):
@@ -162,21 +169,65 @@ class Fcgi:
         self.proc = subprocess.Popen(self.args, stdout=self.log_out,
                                      stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 10
-        while not os.path.exists(self.sock):
+        while not self._listening():
             if self.proc.poll() is not None or time.time() > deadline:
+                self.stop()
                 raise RuntimeError("gateway-fcgi did not start:\n"
                                    + _read(self.log_path))
             time.sleep(0.05)
         return self
 
-    def stop(self):
-        rc = _stop(self.proc, signal.SIGTERM)
-        if self.proc is not None:
+    def _listening(self):
+        if self.sock is not None:
+            return os.path.exists(self.sock)
+        host, port = self.listen.rsplit(":", 1)
+        try:
+            socket.create_connection((host, int(port)), 0.2).close()
+            return True
+        except OSError:
+            return False
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def workers(self):
+        """The pids of the master's children (its workers)."""
+        try:
+            with open("/proc/%d/task/%d/children" % (self.pid, self.pid)) as f:
+                return [int(p) for p in f.read().split()]
+        except OSError:
+            return []
+
+    def kill(self, sig):
+        os.kill(self.proc.pid, sig)
+
+    def stop(self, sig=signal.SIGTERM):
+        children = self.workers() if self.proc is not None else []
+        rc = _stop(self.proc, sig)
+        # the master stops its workers; any it left behind go now
+        for pid in children:
+            if "gateway-fcgi" in _read("/proc/%d/cmdline" % pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        if self.proc is not None and not self.log_out.closed:
             self.log_out.close()
         return rc
 
     def log(self):
         return _read(self.log_path)
+
+
+def wait_for(cond, timeout=20, what="condition"):
+    """Polls cond() until true; fails after timeout seconds (a bound, not
+    a timing assertion)."""
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.05)
 
 
 def request(port, method, path, body=None, headers=(), timeout=30):

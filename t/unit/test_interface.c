@@ -56,6 +56,28 @@ test_arena_alignment_and_growth(void **state)
 }
 
 
+/* sizes near SIZE_MAX used to wrap in the alignment to a 0-byte block */
+static void
+test_arena_refuses_wrapping_sizes(void **state)
+{
+    gw_arena_t  *a;
+    size_t       i;
+
+    a = gw_arena_create(0);
+    assert_non_null(a);
+
+    /* the sizes gw_align() rounds up past SIZE_MAX (a larger size that is
+     * merely too big goes to malloc, which ASan would stop on) */
+    for (i = 0; i < 16; i++) {
+        assert_null(gw_arena_alloc(a, SIZE_MAX - i));
+        assert_null(gw_arena_calloc(a, SIZE_MAX - i));
+    }
+    assert_non_null(gw_arena_alloc(a, 100));
+
+    gw_arena_destroy(a);
+}
+
+
 static void
 test_arena_seed_then_heap(void **state)
 {
@@ -648,6 +670,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_alignment_and_growth),
+        cmocka_unit_test(test_arena_refuses_wrapping_sizes),
         cmocka_unit_test(test_arena_seed_then_heap),
         cmocka_unit_test(test_arena_cleanups_run_once),
         cmocka_unit_test(test_arena_strings),
