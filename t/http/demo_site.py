@@ -6,8 +6,6 @@ copy of the same data."""
 import json
 import os
 import re
-import shutil
-import tempfile
 import urllib.parse
 
 from harness import BUILD, ROOT, Pair, header, request
@@ -21,18 +19,6 @@ SECRET = "demo-tests"
 
 with open(os.path.join(ROOT, "data", "notes.json")) as f:
     NOTES = json.load(f)
-
-
-def site_root():
-    """A site root holding a copy of templates/ and data/notes.json; the
-    database is made there when the app first starts."""
-    root = tempfile.mkdtemp(prefix="gw-demo-")
-    shutil.copytree(os.path.join(ROOT, "templates"),
-                    os.path.join(root, "templates"))
-    os.mkdir(os.path.join(root, "data"))
-    shutil.copy(os.path.join(ROOT, "data", "notes.json"),
-                os.path.join(root, "data"))
-    return root
 
 
 def config(root):

@@ -270,9 +270,11 @@ class Pair:
 
 
 def demo_site_copy():
-    """A copy of the demo site's templates and data, for tests that edit
-    or break them."""
+    """A copy of the demo site's templates, static files and data (not
+    its database: the app makes one from data/notes.json), for tests that
+    write, edit or break them."""
     root = tempfile.mkdtemp(prefix="gw-site-")
-    for d in ("templates", "data"):
-        shutil.copytree(os.path.join(ROOT, d), os.path.join(root, d))
+    for d in ("templates", "static", "data"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(root, d),
+                        ignore=shutil.ignore_patterns("notes.db*"))
     return root

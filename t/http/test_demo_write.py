@@ -13,15 +13,16 @@ import tempfile
 import pytest
 
 from demo_site import (APP, NOTES, Client, TwinClient, config, masked,
-                       pair, site_root, twin)
-from harness import Fcgi, Nginx, fcgi_location, free_port, request
+                       pair, twin)
+from harness import (Fcgi, Nginx, demo_site_copy, fcgi_location, free_port,
+                     request)
 
 MODES = ["embedded", "fastcgi"]
 
 
 @pytest.fixture
 def root():
-    r = site_root()
+    r = demo_site_copy()
     yield r
     shutil.rmtree(r, ignore_errors=True)
 
@@ -35,7 +36,7 @@ def site(root):
 
 @pytest.fixture
 def flask_client():
-    r = site_root()
+    r = demo_site_copy()
     yield TwinClient(twin(r))
     shutil.rmtree(r, ignore_errors=True)
 
@@ -302,12 +303,14 @@ def test_notes_survive_a_restart(root):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_sqlite_error_is_a_500_with_the_cause_logged(site, root, mode):
+    # the worker has started and prepared its statements
+    assert request(site[mode], "GET", "/")[0] == 200
     db = sqlite3.connect(os.path.join(root, "data", "notes.db"))
     db.execute("ALTER TABLE notes RENAME TO gone")
     db.commit()
     db.close()
     status, _, body = request(site[mode], "GET", "/")
-    assert status == 500
+    assert status == 500, site.log(mode)
     assert b"sqlite" not in body
     status, _, body = request(site[mode], "GET", "/api/notes/3")
     assert status == 500 and json.loads(body)["error"]
