@@ -1,7 +1,8 @@
 /*
  * notes_sqlite.c: the notes in one SQLite file shared by every nginx worker
  * and gateway-fcgi: WAL (readers never wait for the writer), a busy timeout
- * for writers, statements prepared once per connection.
+ * for writers, statements prepared once per connection.  The tag list
+ * every page shows is kept per connection until the notes change.
  */
 
 #include "notes.h"
@@ -19,7 +20,8 @@
 #define NOTES_BUSY_MS  5000
 
 enum {
-    Q_LIST, Q_LIST_TAG, Q_FIND, Q_TAGS, Q_CREATE, Q_UPDATE, Q_DELETE, Q_N
+    Q_LIST, Q_LIST_TAG, Q_FIND, Q_TAGS, Q_CREATE, Q_UPDATE, Q_DELETE,
+    Q_VERSION, Q_N
 };
 
 /* Tags are a JSON array in their note's row: a note is one row, in the
@@ -38,6 +40,7 @@ static const char  *notes_sql[Q_N] = {
     "UPDATE notes SET title = coalesce(?1, title), body = coalesce(?2, body),"
     " tags = coalesce(?3, tags) WHERE id = ?4",
     "DELETE FROM notes WHERE id = ?1",
+    "PRAGMA data_version",
 };
 
 static const char  notes_schema[] =
@@ -53,6 +56,9 @@ struct notes_db_s {
     sqlite3          *conn;
     sqlite3_stmt     *q[Q_N];
     pthread_mutex_t   lock;         /* one statement runs at a time */
+    json_t           *tags;         /* the last tag list, valid while */
+    sqlite3_int64     version;      /* other connections commit nothing */
+    sqlite3_int64     changes;      /* and this one changes no row */
 };
 
 
@@ -275,6 +281,7 @@ notes_close(notes_db_t *db)
     for (i = 0; i < Q_N; i++) {
         sqlite3_finalize(db->q[i]);
     }
+    json_decref(db->tags);
     sqlite3_close(db->conn);
     pthread_mutex_destroy(&db->lock);
     free(db);
@@ -365,13 +372,43 @@ notes_list(notes_db_t *db, const char *tag, json_t **out, char *error)
 }
 
 
+/*
+ * PRAGMA data_version changes when another connection commits, and
+ * sqlite3_total_changes() when this one writes: while neither moves, the
+ * tags read last are still the tags (the query walks every note's tags).
+ */
 int
 notes_tags(notes_db_t *db, json_t **out, char *error)
 {
-    int  rc;
+    sqlite3_stmt   *v = db->q[Q_VERSION];
+    sqlite3_int64   version, changes;
+    int             rc;
 
     pthread_mutex_lock(&db->lock);
-    rc = notes_collect(db, db->q[Q_TAGS], 0, out, error);
+    rc = sqlite3_step(v);
+    version = sqlite3_column_int64(v, 0);
+    sqlite3_reset(v);
+    changes = sqlite3_total_changes64(db->conn);
+    if (rc != SQLITE_ROW) {
+        rc = notes_err(db->conn, "data_version", error);
+    } else if (db->tags != NULL && version == db->version
+               && changes == db->changes)
+    {
+        rc = NOTES_OK;
+    } else {
+        json_decref(db->tags);
+        db->tags = NULL;
+        rc = notes_collect(db, db->q[Q_TAGS], 0, &db->tags, error);
+        db->version = version;
+        db->changes = changes;
+    }
+    /* a copy: the caller's threads never share the cache's refcounts */
+    if (rc == NOTES_OK) {
+        *out = json_deep_copy(db->tags);
+        if (*out == NULL) {
+            rc = notes_err(NULL, "tags", error);
+        }
+    }
     pthread_mutex_unlock(&db->lock);
     return rc;
 }

@@ -273,6 +273,19 @@ def test_every_worker_and_gateway_fcgi_share_the_notes(root):
             status, _, body = request(p, "GET", "/api/notes/")
             assert [n["id"] for n in json.loads(body)] \
                 == [n["id"] for n in NOTES] + made
+        # each process keeps the nav's tags until another one writes
+        for i in range(10):
+            assert b"#shared" not in request(emb, "GET", "/")[2]
+            assert b"#shared" not in request(fcgi_port, "GET", "/")[2]
+        status, _, _ = request(
+            fcgi_port, "POST", "/api/notes/", json.dumps(
+                {"title": "t", "body": "b", "tags": ["shared"]}).encode(),
+            [("Content-Type", "application/json"),
+             ("Cookie", "session=" + writer[fcgi_port].cookies["session"])])
+        assert status == 201
+        for i in range(10):
+            assert b'<a href="/tags/shared">#shared</a>' \
+                in request(emb if i % 2 else fcgi_port, "GET", "/")[2]
     finally:
         nginx.stop()
         fcgi.stop()
