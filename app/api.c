@@ -112,7 +112,7 @@ api_echo(gw_request_t *req, gw_response_t *resp)
 static int
 api_login(gw_request_t *req, gw_response_t *resp)
 {
-    json_t      *body;
+    json_t      *body, *u, *p;
     const char  *user, *password;
     int          rc;
 
@@ -120,14 +120,19 @@ api_login(gw_request_t *req, gw_response_t *resp)
     if (body == NULL) {
         return GW_ABORT;
     }
-    user = json_string_value(json_object_get(body, "user"));
-    password = json_string_value(json_object_get(body, "password"));
+    u = json_object_get(body, "user");
+    p = json_object_get(body, "password");
+    user = json_string_value(u);
+    password = json_string_value(p);
     if (user == NULL || password == NULL) {
         return gw_abort(req, 400, "expected {\"user\": string, "
                         "\"password\": string}");
     }
-    if (!demo_check_password(gw_app_data(gw_request_app(req)), user,
-                             password))
+    /* "demo\u0000x" is not "demo" */
+    if (strlen(user) != json_string_length(u)
+        || strlen(password) != json_string_length(p)
+        || !demo_check_password(gw_app_data(gw_request_app(req)), user,
+                                password))
     {
         return gw_abort(req, 401, "wrong user or password");
     }

@@ -240,30 +240,32 @@ auth_field(gw_request_t *req, const gw_str_t *v)
 }
 
 
-/* Only a path on this site: "//host" or "/\\host" would leave it. */
+/* Only a path on this site ("//host" or "/\\host" would leave it) that
+ * fits in a Location header. */
 static int
 auth_next_ok(const char *next)
 {
+    const char  *p;
+
+    for (p = next; *p; p++) {
+        if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+            return 0;
+        }
+    }
     return next[0] == '/' && next[1] != '/' && next[1] != '\\';
 }
 
 
+/* A form page: the session's CSRF token made first. */
 static int
 auth_render(gw_request_t *req, gw_response_t *resp, const char *name,
     json_t *ctx)
 {
-    json_t  *tags = demo_tags(req);
-    int      rc;
-
-    if (ctx == NULL || tags == NULL || demo_csrf_token(req) == NULL) {
+    if (demo_csrf_token(req) == NULL) {
         json_decref(ctx);
-        json_decref(tags);
-        return tags ? gw_fail(req, "%s: out of memory", name) : GW_ERROR;
+        return gw_fail(req, "csrf: out of memory");
     }
-    json_object_set_new(ctx, "tags", tags);
-    rc = gw_render(req, resp, name, ctx);
-    json_decref(ctx);
-    return rc;
+    return demo_render(req, resp, name, ctx);
 }
 
 

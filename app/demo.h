@@ -24,6 +24,10 @@ typedef struct {
 notes_db_t *demo_db(gw_request_t *req);
 /* Every tag, for the nav of every page; NULL after gw_fail(). */
 json_t *demo_tags(gw_request_t *req);
+/* Renders name with ctx (stolen, NULL: out of memory) plus the nav's
+ * tags. */
+int demo_render(gw_request_t *req, gw_response_t *resp, const char *name,
+    json_t *ctx);
 
 /*
  * A note's fields from a form or a JSON body, checked and cleaned in

@@ -11,9 +11,8 @@
 #include <string.h>
 
 
-/* Renders name with ctx (stolen) plus the nav's tags. */
-static int
-pages_render(gw_request_t *req, gw_response_t *resp, const char *name,
+int
+demo_render(gw_request_t *req, gw_response_t *resp, const char *name,
     json_t *ctx)
 {
     json_t  *tags;
@@ -86,7 +85,7 @@ pages_index(gw_request_t *req, gw_response_t *resp)
     if (notes_list(demo_db(req), NULL, &notes, err) != NOTES_OK) {
         return gw_fail(req, "%s", err);
     }
-    return pages_render(req, resp, "index.html",
+    return demo_render(req, resp, "index.html",
                         json_pack("{so}", "notes", notes));
 }
 
@@ -102,7 +101,7 @@ pages_note(gw_request_t *req, gw_response_t *resp)
     if (rc != GW_OK) {
         return rc;
     }
-    return pages_render(req, resp, "note.html",
+    return demo_render(req, resp, "note.html",
                         json_pack("{so}", "note", note));
 }
 
@@ -130,7 +129,7 @@ pages_tag(gw_request_t *req, gw_response_t *resp)
     }
 
     heading = gw_arena_printf(gw_request_arena(req), "Notes tagged #%s", tag);
-    return pages_render(req, resp, "index.html",
+    return demo_render(req, resp, "index.html",
                         json_pack("{soss}", "notes", notes,
                                   "heading", heading ? heading : tag));
 }
@@ -271,7 +270,7 @@ pages_form(gw_request_t *req, gw_response_t *resp, json_t *note)
                       json_pack("{sI}", "id", id));
 
 show:
-    return pages_render(req, resp, "note_form.html",
+    return demo_render(req, resp, "note_form.html",
                         json_pack("{sososo*}", "form", form,
                                   "errors", errors, "note", note));
 }
@@ -346,7 +345,7 @@ demo_page_not_found(gw_request_t *req, gw_response_t *resp)
 {
     int  rc;
 
-    rc = pages_render(req, resp, "404.html", json_object());
+    rc = demo_render(req, resp, "404.html", json_object());
     gw_response_set_status(resp, 404);
     return rc;
 }

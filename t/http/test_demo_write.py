@@ -158,7 +158,8 @@ def test_post_without_csrf_token_is_refused(site, mode, flask_client):
 @pytest.mark.parametrize("mode", MODES)
 def test_login_goes_only_to_this_site(site, mode):
     c = Client(site[mode])
-    for bad in ("//evil.example/", "/\\evil.example", "http://evil/"):
+    for bad in ("//evil.example/", "/\\evil.example", "http://evil/",
+                "/ok\r\nX-Evil: 1"):
         c.cookies.clear()
         a = c.send("POST", "/login", form={
             "csrf_token": c.token(), "user": "demo", "password": "demo",

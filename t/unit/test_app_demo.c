@@ -325,6 +325,8 @@ test_login(void **state)
     const char       *cookie;
     const char       *wrong = "{\"user\": \"demo\", \"password\": \"Demo\"}";
     const char       *right = "{\"user\": \"demo\", \"password\": \"demo\"}";
+    const char       *nul = "{\"user\": \"demo\", \"password\": "
+                            "\"demo\\u0000x\"}";
     char              jar[1024];
     json_t           *notes;
 
@@ -337,6 +339,12 @@ test_login(void **state)
                 strlen(wrong));
     assert_int_equal(c->resp.status, 401);
     assert_null(fw_header(c, "Set-Cookie"));
+    fw_free(c);
+
+    /* a NUL does not end the password early */
+    c = fw_send(h->app, "POST", "/api/login", "application/json", nul,
+                strlen(nul));
+    assert_int_equal(c->resp.status, 401);
     fw_free(c);
 
     c = fw_send(h->app, "POST", "/api/login", "application/json", right,
