@@ -71,6 +71,15 @@ demo_check_note(json_t *note, size_t i, char *error, size_t n)
 }
 
 
+static int
+demo_id_cmp(const void *a, const void *b)
+{
+    json_int_t  x = *(const json_int_t *) a, y = *(const json_int_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+
 /* The notes a new database starts with, read and checked at load time. */
 static int
 demo_load_seed(gw_app_t *app, demo_t *d, char *error, size_t n)
@@ -78,7 +87,8 @@ demo_load_seed(gw_app_t *app, demo_t *d, char *error, size_t n)
     const char    *path;
     json_error_t   jerr;
     json_t        *note;
-    size_t         i, j;
+    json_int_t    *ids;
+    size_t         i;
     char           msg[256];
 
     path = gw_app_path(app, "data/notes.json");
@@ -103,17 +113,27 @@ demo_load_seed(gw_app_t *app, demo_t *d, char *error, size_t n)
             snprintf(error, n, "%s: %s", path, msg);
             return GW_ERROR;
         }
-        for (j = 0; j < i; j++) {
-            if (json_equal(json_object_get(note, "id"), json_object_get(
-                               json_array_get(d->seed, j), "id")))
-            {
-                snprintf(error, n, "%s: two notes have the id %"
-                         JSON_INTEGER_FORMAT, path, json_integer_value(
-                             json_object_get(note, "id")));
-                return GW_ERROR;
-            }
+    }
+
+    /* ids sorted: a twice-used id sits beside itself */
+    ids = calloc(json_array_size(d->seed) + 1, sizeof(json_int_t));
+    if (ids == NULL) {
+        snprintf(error, n, "out of memory");
+        return GW_ERROR;
+    }
+    json_array_foreach(d->seed, i, note) {
+        ids[i] = json_integer_value(json_object_get(note, "id"));
+    }
+    qsort(ids, json_array_size(d->seed), sizeof(json_int_t), demo_id_cmp);
+    for (i = 1; i < json_array_size(d->seed); i++) {
+        if (ids[i] == ids[i - 1]) {
+            snprintf(error, n, "%s: two notes have the id %"
+                     JSON_INTEGER_FORMAT, path, ids[i]);
+            free(ids);
+            return GW_ERROR;
         }
     }
+    free(ids);
     return GW_OK;
 }
 

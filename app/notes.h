@@ -31,7 +31,8 @@ int notes_check(const char *location, int *missing, char *error);
  * One connection per worker process, opened by its start-up hook; several
  * threads may share it (calls are serialised on it).  When the database
  * does not exist yet it is created from seed (an array of notes, borrowed;
- * may be NULL then only if it exists), safely if workers race to do it.
+ * NULL when notes_check() found the database), safely if workers race to
+ * do it.
  */
 notes_db_t *notes_open(const char *location, const json_t *seed,
     char *error);

@@ -230,9 +230,15 @@ notes_open(const char *path, const json_t *seed, char *error)
     notes_db_t  *db;
     int          i, missing;
 
-    if (notes_check(path, &missing, error) != NOTES_OK
-        || (missing && notes_create_file(path, seed, error) != NOTES_OK))
-    {
+    if (notes_check(path, &missing, error) != NOTES_OK) {
+        return NULL;
+    }
+    if (missing && seed == NULL) {
+        snprintf(error, NOTES_ERROR_SIZE, "%s: gone since the application "
+                 "was loaded (reload to make it again)", path);
+        return NULL;
+    }
+    if (missing && notes_create_file(path, seed, error) != NOTES_OK) {
         return NULL;
     }
 

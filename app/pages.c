@@ -86,7 +86,7 @@ pages_index(gw_request_t *req, gw_response_t *resp)
         return gw_fail(req, "%s", err);
     }
     return demo_render(req, resp, "index.html",
-                        json_pack("{so}", "notes", notes));
+                       json_pack("{so}", "notes", notes));
 }
 
 
@@ -102,7 +102,7 @@ pages_note(gw_request_t *req, gw_response_t *resp)
         return rc;
     }
     return demo_render(req, resp, "note.html",
-                        json_pack("{so}", "note", note));
+                       json_pack("{so}", "note", note));
 }
 
 
@@ -130,8 +130,8 @@ pages_tag(gw_request_t *req, gw_response_t *resp)
 
     heading = gw_arena_printf(gw_request_arena(req), "Notes tagged #%s", tag);
     return demo_render(req, resp, "index.html",
-                        json_pack("{soss}", "notes", notes,
-                                  "heading", heading ? heading : tag));
+                       json_pack("{soss}", "notes", notes,
+                                 "heading", heading ? heading : tag));
 }
 
 
@@ -251,11 +251,16 @@ pages_form(gw_request_t *req, gw_response_t *resp, json_t *note)
 
     if (note == NULL) {
         rc = notes_create(demo_db(req), fields, &id, err);
-    } else {
-        id = json_integer_value(json_object_get(note, "id"));
-        json_decref(note);
-        rc = notes_update(demo_db(req), id, fields, err);
+        json_decref(fields);
+        if (rc != NOTES_OK) {
+            return gw_fail(req, "%s", err);
+        }
+        return pages_done(req, resp, "Note created.", "pages.index", NULL);
     }
+
+    id = json_integer_value(json_object_get(note, "id"));
+    json_decref(note);
+    rc = notes_update(demo_db(req), id, fields, err);
     json_decref(fields);
     if (rc == NOTES_NOT_FOUND) {
         return gw_abort(req, 404, NULL);
@@ -263,16 +268,13 @@ pages_form(gw_request_t *req, gw_response_t *resp, json_t *note)
     if (rc != NOTES_OK) {
         return gw_fail(req, "%s", err);
     }
-    if (note == NULL) {
-        return pages_done(req, resp, "Note created.", "pages.index", NULL);
-    }
     return pages_done(req, resp, "Note saved.", "pages.note",
                       json_pack("{sI}", "id", id));
 
 show:
     return demo_render(req, resp, "note_form.html",
-                        json_pack("{sososo*}", "form", form,
-                                  "errors", errors, "note", note));
+                       json_pack("{sososo*}", "form", form,
+                                 "errors", errors, "note", note));
 }
 
 

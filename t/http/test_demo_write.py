@@ -335,16 +335,25 @@ def test_sqlite_error_is_a_500_with_the_cause_logged(site, root, mode):
     assert (status, body) == (200, b"[1]\n")
 
 
-def test_bad_database_file_stops_nginx_t(root):
-    with open(os.path.join(root, "data", "notes.db"), "w") as f:
-        f.write("not a database, but long enough to be read")
+@pytest.mark.parametrize("bad", ["database", "seed"])
+def test_bad_data_stops_nginx_t(root, bad):
+    """A file at the database's place that is not one, or (without a
+    database) a data/notes.json that would not make one."""
+    if bad == "database":
+        with open(os.path.join(root, "data", "notes.db"), "w") as f:
+            f.write("not a database, but long enough to be read")
+        want = "notes.db: not an SQLite database"
+    else:
+        with open(os.path.join(root, "data", "notes.json"), "w") as f:
+            json.dump([NOTES[0], NOTES[1], NOTES[0]], f)
+        want = "notes.json: two notes have the id 1"
     conf = "gateway_app %s;\n%s\nserver { listen 127.0.0.1:%d; }" % (
         APP, "\n".join("gateway_config %s %s;" % kv for kv in config(root)),
         free_port())
     n = Nginx(conf)
     rc, out = n.test_config()
     assert rc != 0
-    assert "notes.db: not an SQLite database" in out
+    assert want in out
     shutil.rmtree(n.dir, ignore_errors=True)
 
 

@@ -395,6 +395,27 @@ test_no_worker_init(void **state)
 }
 
 
+/* Loaded with the database there, started without it: the worker says
+ * so instead of making an empty one. */
+static void
+test_database_gone_at_worker_start(void **state)
+{
+    gw_loaded_app_t  *h = load_demo(0);
+    char              db[PATH_MAX + 32], away[PATH_MAX + 32], err[512];
+
+    snprintf(db, sizeof(db), "%s/data/notes.db", site);
+    snprintf(away, sizeof(away), "%s/data/notes.away", site);
+    assert_int_equal(rename(db, away), 0);
+    assert_int_equal(h->entry->worker_init(h->app, err, sizeof(err)),
+                     GW_ERROR);
+    assert_non_null(strstr(err, "notes.db: gone since the application was "
+                           "loaded"));
+    assert_int_equal(rename(away, db), 0);
+    gw_loader_close(h);
+    free(h);
+}
+
+
 static void
 test_bad_password_hash_fails_load(void **state)
 {
@@ -438,6 +459,7 @@ main(void)
         cmocka_unit_test(test_pages),
         cmocka_unit_test(test_login),
         cmocka_unit_test(test_no_worker_init),
+        cmocka_unit_test(test_database_gone_at_worker_start),
         cmocka_unit_test(test_bad_password_hash_fails_load),
         cmocka_unit_test(test_load_fails_without_data),
     };
