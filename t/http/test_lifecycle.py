@@ -148,7 +148,9 @@ def test_file_replaced_in_place_under_running_workers(tmp_path):
         for _ in range(50):
             assert get(port) == (200, b"build=a loads=1\n")
         os.kill(ngx.proc.pid, signal.SIGHUP)
-        wait_until(lambda: get(port)[1] == b"build=b loads=1\n")
+        # until the old worker has stopped accepting, both answer
+        wait_until(lambda: all(get(port)[1] == b"build=b loads=1\n"
+                               for _ in range(20)))
         # and the other way, a rebuild that truncates first
         with open(app, "wb") as f:
             f.write(open(COUNTER["a"], "rb").read())
