@@ -14,7 +14,8 @@ PORT       ?= 8080
 
 DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
                libssl-dev wrk python3 python3-jinja2 python3-flask \
-               python3-pytest clang libclang-rt-14-dev pkg-config curl
+               python3-pytest clang libclang-rt-14-dev pkg-config curl \
+               libsqlite3-dev chromium chromium-driver python3-selenium
 
 # -fno-plt: calls into jansson and libc go through the GOT directly; a page
 # makes hundreds of them, and the PLT's extra jump cost the template bench
@@ -165,7 +166,8 @@ $(BUILD)/obj/t/apps/counter_b.o: t/apps/counter.c
 	$(CC) $(CFLAGS) -DCOUNTER_BUILD='"b"' -MMD -MP -c -o $@ $<
 
 $(BUILD)/app.so: $(APP_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
-	$(CC) -shared $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) $(LIBS) \
+	$(CC) -shared $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) -lsqlite3 \
+	    $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN'
 
 # The module is built by nginx's own build system from Debian's sources,

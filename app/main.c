@@ -1,7 +1,7 @@
 /*
- * main.c: the demo site's app object: its config, the notes it serves
- * (read and checked at load time, so a bad data file stops `nginx -t`),
- * and the registration of its blueprints.
+ * main.c: the demo site's app object: where its notes live (checked at
+ * load time, so a bad data file stops `nginx -t`), each worker's
+ * connection to them, and the registration of its blueprints.
  */
 
 #include "demo.h"
@@ -11,39 +11,34 @@
 #include <string.h>
 
 
-static int
-demo_note_cmp(const void *a, const void *b)
+notes_db_t *
+demo_db(gw_request_t *req)
 {
-    json_int_t  x = ((const demo_note_t *) a)->id;
-    json_int_t  y = ((const demo_note_t *) b)->id;
-
-    return x < y ? -1 : x > y;
+    return ((demo_t *) gw_app_data(gw_request_app(req)))->db;
 }
 
 
-const demo_note_t *
-demo_note_find(const demo_data_t *d, json_int_t id)
+json_t *
+demo_tags(gw_request_t *req)
 {
-    demo_note_t  key;
+    json_t  *tags;
+    char     err[NOTES_ERROR_SIZE];
 
-    key.id = id;
-    return bsearch(&key, d->byid, d->n, sizeof(demo_note_t), demo_note_cmp);
+    if (notes_tags(demo_db(req), &tags, err) != NOTES_OK) {
+        gw_fail(req, "%s", err);
+        return NULL;
+    }
+    return tags;
 }
 
 
 static void
-demo_data_free(void *p)
+demo_free(void *p)
 {
-    demo_data_t  *d = p;
-    size_t        i;
+    demo_t  *d = p;
 
-    for (i = 0; i < d->n; i++) {
-        free((char *) d->byid[i].json.data);
-    }
-    free((char *) d->list_json.data);
-    free(d->byid);
-    gw_json_thaw_decref(d->notes);
-    gw_json_thaw_decref(d->tags);
+    notes_close(d->db);
+    json_decref(d->seed);
     free(d);
 }
 
@@ -77,60 +72,22 @@ demo_check_note(json_t *note, size_t i, char *error, size_t n)
 
 
 static int
-demo_tag_cmp(const void *a, const void *b)
+demo_id_cmp(const void *a, const void *b)
 {
-    return strcmp(*(const char **) a, *(const char **) b);
+    json_int_t  x = *(const json_int_t *) a, y = *(const json_int_t *) b;
+
+    return x < y ? -1 : x > y;
 }
 
 
+/* The notes a new database starts with, read and checked at load time. */
 static int
-demo_collect_tags(demo_data_t *d)
+demo_load_seed(gw_app_t *app, demo_t *d, char *error, size_t n)
 {
-    const char  **all;
-    json_t       *tags, *t;
-    size_t        i, j, n, cap;
-
-    cap = 0;
-    for (i = 0; i < d->n; i++) {
-        cap += json_array_size(json_object_get(d->byid[i].note, "tags"));
-    }
-
-    all = calloc(cap + 1, sizeof(char *));
-    d->tags = json_array();
-    if (all == NULL || d->tags == NULL) {
-        free(all);
-        return GW_ERROR;
-    }
-
-    n = 0;
-    for (i = 0; i < d->n; i++) {
-        tags = json_object_get(d->byid[i].note, "tags");
-        json_array_foreach(tags, j, t) {
-            all[n++] = json_string_value(t);
-        }
-    }
-    qsort(all, n, sizeof(char *), demo_tag_cmp);
-
-    for (i = 0; i < n; i++) {
-        if ((i == 0 || strcmp(all[i], all[i - 1]) != 0)
-            && json_array_append_new(d->tags, json_string(all[i])) != 0)
-        {
-            free(all);
-            return GW_ERROR;
-        }
-    }
-    free(all);
-    return GW_OK;
-}
-
-
-static int
-demo_load_notes(gw_app_t *app, char *error, size_t n)
-{
-    demo_data_t   *d;
     const char    *path;
     json_error_t   jerr;
     json_t        *note;
+    json_int_t    *ids;
     size_t         i;
     char           msg[256];
 
@@ -140,68 +97,109 @@ demo_load_notes(gw_app_t *app, char *error, size_t n)
         return GW_ERROR;
     }
 
-    d = calloc(1, sizeof(demo_data_t));
-    if (d == NULL) {
-        snprintf(error, n, "out of memory");
-        return GW_ERROR;
-    }
-    gw_app_set_data(app, d, demo_data_free);
-
-    d->notes = json_load_file(path, 0, &jerr);
-    if (d->notes == NULL) {
+    d->seed = json_load_file(path, 0, &jerr);
+    if (d->seed == NULL) {
         snprintf(error, n, "%s:%d:%d: %s", path, jerr.line, jerr.column,
                  jerr.text);
         return GW_ERROR;
     }
-    if (!json_is_array(d->notes)) {
+    if (!json_is_array(d->seed)) {
         snprintf(error, n, "%s: expected an array of notes", path);
         return GW_ERROR;
     }
 
-    d->byid = calloc(json_array_size(d->notes) + 1, sizeof(demo_note_t));
-    if (d->byid == NULL) {
-        snprintf(error, n, "out of memory");
-        return GW_ERROR;
-    }
-
-    json_array_foreach(d->notes, i, note) {
+    json_array_foreach(d->seed, i, note) {
         if (demo_check_note(note, i, msg, sizeof(msg)) != GW_OK) {
             snprintf(error, n, "%s: %s", path, msg);
             return GW_ERROR;
         }
-        d->byid[i].id = json_integer_value(json_object_get(note, "id"));
-        d->byid[i].note = note;
-        d->byid[i].json.data = gw_json_dumps(note, &d->byid[i].json.len);
-        d->n = i + 1;
-        if (d->byid[i].json.data == NULL) {
-            snprintf(error, n, "out of memory");
-            return GW_ERROR;
-        }
     }
 
-    qsort(d->byid, d->n, sizeof(demo_note_t), demo_note_cmp);
-    for (i = 1; i < d->n; i++) {
-        if (d->byid[i].id == d->byid[i - 1].id) {
+    /* ids sorted: a twice-used id sits beside itself */
+    ids = calloc(json_array_size(d->seed) + 1, sizeof(json_int_t));
+    if (ids == NULL) {
+        snprintf(error, n, "out of memory");
+        return GW_ERROR;
+    }
+    json_array_foreach(d->seed, i, note) {
+        ids[i] = json_integer_value(json_object_get(note, "id"));
+    }
+    qsort(ids, json_array_size(d->seed), sizeof(json_int_t), demo_id_cmp);
+    for (i = 1; i < json_array_size(d->seed); i++) {
+        if (ids[i] == ids[i - 1]) {
             snprintf(error, n, "%s: two notes have the id %"
-                     JSON_INTEGER_FORMAT, path, d->byid[i].id);
+                     JSON_INTEGER_FORMAT, path, ids[i]);
+            free(ids);
             return GW_ERROR;
         }
     }
+    free(ids);
+    return GW_OK;
+}
 
-    if (demo_collect_tags(d) != GW_OK) {
+
+/*
+ * Load time runs in nginx's master (as root) and in `nginx -t`: it only
+ * reads.  The database is created, when missing, by the first worker to
+ * start (as the workers' user, so they can write it).
+ */
+static int
+demo_load(gw_app_t *app, char *error, size_t n)
+{
+    demo_t      *d;
+    const char  *db;
+    int          missing;
+    char         msg[NOTES_ERROR_SIZE];
+
+    d = calloc(1, sizeof(demo_t));
+    if (d == NULL) {
+        snprintf(error, n, "out of memory");
+        return GW_ERROR;
+    }
+    gw_app_set_data(app, d, demo_free);
+
+    db = gw_app_config_get(app, "DEMO_DATABASE");
+    d->db_path = db && db[0] == '/' ? db
+                 : gw_app_path(app, db ? db : "data/notes.db");
+    if (d->db_path == NULL) {
         snprintf(error, n, "out of memory");
         return GW_ERROR;
     }
 
-    d->list_json.data = gw_json_dumps(d->notes, &d->list_json.len);
-    if (d->list_json.data == NULL) {
-        snprintf(error, n, "out of memory");
+    if (notes_check(d->db_path, &missing, msg) != NOTES_OK) {
+        snprintf(error, n, "%s", msg);
         return GW_ERROR;
     }
+    if (missing) {
+        return demo_load_seed(app, d, error, n);
+    }
+    return GW_OK;
+}
 
-    /* read by every thread from now on */
-    gw_json_freeze(d->notes);
-    gw_json_freeze(d->tags);
+
+static int
+demo_worker_init(gw_app_t *app, char *error, size_t n)
+{
+    demo_t  *d = gw_app_data(app);
+    char     msg[NOTES_ERROR_SIZE];
+
+    d->db = notes_open(d->db_path, d->seed, msg);
+    if (d->db == NULL) {
+        snprintf(error, n, "%s", msg);
+        return GW_ERROR;
+    }
+    return GW_OK;
+}
+
+
+/* A process that never ran the worker hook answers 500, not a crash. */
+static int
+demo_need_db(gw_request_t *req, gw_response_t *resp)
+{
+    if (demo_db(req) == NULL) {
+        return gw_fail(req, "demo: no database connection in this process "
+                       "(the worker start-up hook did not run)");
+    }
     return GW_OK;
 }
 
@@ -219,7 +217,7 @@ demo_app_error(gw_request_t *req, gw_response_t *resp,
     {
         return demo_json_error(req, resp, err);
     }
-    if (err->status == 404) {
+    if (err->status == 404 && demo_db(req) != NULL) {
         return demo_page_not_found(req, resp);
     }
     return gw_error_page(req, resp, err);
@@ -229,13 +227,22 @@ demo_app_error(gw_request_t *req, gw_response_t *resp,
 static int
 demo_setup(gw_app_t *app, char *error, size_t n)
 {
-    if (demo_load_notes(app, error, n) != GW_OK
+    demo_t  *d;
+
+    if (demo_load(app, error, n) != GW_OK) {
+        return GW_ERROR;
+    }
+    d = gw_app_data(app);
+    if (demo_auth_setup(app, d, error, n) != GW_OK
         || demo_api_register(app, error, n) != GW_OK
-        || demo_pages_register(app, error, n) != GW_OK)
+        || demo_pages_register(app, error, n) != GW_OK
+        || demo_auth_register(app, error, n) != GW_OK)
     {
         return GW_ERROR;
     }
 
+    gw_app_worker_init(app, demo_worker_init);
+    gw_app_before_request(app, demo_need_db);
     gw_app_errorhandler(app, 404, demo_app_error);
     gw_app_errorhandler(app, 405, demo_app_error);
     return GW_OK;

@@ -7,7 +7,8 @@
  *     template_bench TEMPLATE_DIR NAME CONTEXT.json --print
  *
  * The context file holds the template's variables plus "_endpoint" (what
- * request.endpoint says).  url_for() is a fixed table, as in the Python
+ * request.endpoint says); the session is empty, as a visitor's who has
+ * not logged in.  url_for() is a fixed table, as in the Python
  * twin, so that both time the engine rather than URL building.  Time is
  * the process's CPU time, which a busy neighbour disturbs least, of the
  * cheapest of BENCH_BATCHES batches of ITERATIONS / BENCH_BATCHES renders.
@@ -41,6 +42,7 @@ static const struct {
     { BENCH_S("pages.tag"), BENCH_S("/tags/"), "tag" },
     { BENCH_S("api.list_notes"), BENCH_S("/api/notes/"), NULL },
     { BENCH_S("api.get_note"), BENCH_S("/api/notes/"), "id" },
+    { BENCH_S("auth.login"), BENCH_S("/login"), NULL },
 };
 
 
@@ -174,6 +176,8 @@ main(int argc, char **argv)
     if (env == NULL || a == NULL || request == NULL
         || gw_tmpl_env_add_path(env, argv[1]) != GW_OK
         || gw_tmpl_env_add_global_new(env, "request", request) != GW_OK
+        || gw_tmpl_env_add_global_new(env, "session", json_object())
+           != GW_OK
         || gw_tmpl_env_add_function_args(env, "url_for", bench_url_for,
                                          NULL) != GW_OK
         || gw_tmpl_env_add_function(env, "get_flashed_messages",

@@ -22,6 +22,7 @@ URLS = {
     "pages.tag": ("/tags/", "tag"),
     "api.list_notes": ("/api/notes/", None),
     "api.get_note": ("/api/notes/", "id"),
+    "auth.login": ("/login", None),
 }
 
 
@@ -42,7 +43,7 @@ def main():
             ["html", "htm", "xml", "xhtml"]))
     env.globals.update(url_for=url_for,
                        get_flashed_messages=lambda *a, **k: [],
-                       request={"endpoint": endpoint})
+                       request={"endpoint": endpoint}, session={})
     t = env.get_template(name)
     if n == "--print":
         sys.stdout.write(t.render(ctx))

@@ -76,12 +76,14 @@ def _stop(proc, sig=signal.SIGTERM, timeout=10):
 
 
 class Nginx:
-    """One nginx master + one worker, with http {} body given by the test."""
+    """One nginx master + its workers (one unless told), with http {} body
+    given by the test."""
 
-    def __init__(self, http_conf, workdir=None, main_conf=""):
+    def __init__(self, http_conf, workdir=None, main_conf="", workers=1):
         self.dir = workdir or tempfile.mkdtemp(prefix="gw-nginx-")
         self.http_conf = http_conf
         self.main_conf = main_conf
+        self.workers = workers
         self.conf = os.path.join(self.dir, "nginx.conf")
         self.error_log = os.path.join(self.dir, "error.log")
         self.proc = None
@@ -94,7 +96,7 @@ class Nginx:
 load_module %(module)s;
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes %(workers)d;
 %(user)s
 pid %(dir)s/nginx.pid;
 error_log %(dir)s/error.log info;
@@ -111,7 +113,7 @@ http {
 }
 """ % {"module": os.path.join(BUILD, "ngx_http_gateway_module.so"),
        "dir": self.dir, "user": user, "http": self.http_conf,
-       "main": self.main_conf})
+       "main": self.main_conf, "workers": self.workers})
 
     def test_config(self):
         """Runs `nginx -t`; returns (exit code, output)."""
@@ -278,10 +280,11 @@ class Pair:
 
     locations: [(prefix, extra directives)]; config: [(KEY, VALUE)] given
     to the app as gateway_config and --config; http: more http{} lines;
-    server: lines for both server{} blocks (e.g. a static location)."""
+    server: lines for both server{} blocks (e.g. a static location);
+    workers: nginx's worker_processes."""
 
     def __init__(self, app, locations=(("/", ""),), config=(), http="",
-                 server="", threads=1):
+                 server="", threads=1, workers=1):
         self.work = tempfile.mkdtemp(prefix="gw-pair-")
         sock = os.path.join(self.work, "app.sock")
         self.embedded, self.fastcgi = free_port(), free_port()
@@ -297,7 +300,8 @@ class Pair:
         self.fcgi = Fcgi(app, sock, threads=threads,
                          config=["%s=%s" % kv for kv in config]).start()
         try:
-            self.nginx = Nginx("\n".join(conf), workdir=self.work)
+            self.nginx = Nginx("\n".join(conf), workdir=self.work,
+                               workers=workers)
             self.nginx.start(self.embedded)
         except Exception:
             self.fcgi.stop()
@@ -317,9 +321,11 @@ class Pair:
 
 
 def demo_site_copy():
-    """A copy of the demo site's templates and data, for tests that edit
-    or break them."""
+    """A copy of the demo site's templates, static files and data (not
+    its database: the app makes one from data/notes.json), for tests that
+    write, edit or break them."""
     root = tempfile.mkdtemp(prefix="gw-site-")
-    for d in ("templates", "data"):
-        shutil.copytree(os.path.join(ROOT, d), os.path.join(root, d))
+    for d in ("templates", "static", "data"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(root, d),
+                        ignore=shutil.ignore_patterns("notes.db*"))
     return root

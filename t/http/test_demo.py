@@ -1,30 +1,33 @@
 """The demo site, as `make run` serves it, through real nginx (embedded and
-behind gateway-fcgi): its JSON API, its pages, and its static files."""
+behind gateway-fcgi): its JSON API, its pages, and its static files, on a
+copy of the site root (the writes are in test_demo_write.py)."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
 
 import pytest
 
-from harness import (BUILD, ROOT, Pair, _sanitizer_env, _wait_port,
+from demo_site import NOTES, pair, twin
+from harness import (BUILD, ROOT, _sanitizer_env, _wait_port, demo_site_copy,
                      free_port, header, request)
-
-APP = os.path.join(BUILD, "app.so")
-
-with open(os.path.join(ROOT, "data", "notes.json")) as f:
-    NOTES = json.load(f)
 
 
 @pytest.fixture(scope="module")
-def servers():
-    pair = Pair(APP, config=[("ROOT_PATH", ROOT)],
-                http="include /etc/nginx/mime.types;",
-                server="location /static/ { alias %s/static/; }" % ROOT)
-    yield pair
-    pair.stop()
+def root():
+    r = demo_site_copy()
+    yield r
+    shutil.rmtree(r, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def servers(root):
+    p = pair(root)
+    yield p
+    p.stop()
 
 
 @pytest.fixture(params=["embedded", "fastcgi"])
@@ -81,9 +84,10 @@ def test_note_id_must_be_int(port):
 
 
 def test_wrong_method_is_405_json(port):
-    status, hdrs, body = request(port, "DELETE", "/api/notes/1")
+    status, hdrs, body = request(port, "POST", "/api/notes/1")
     assert status == 405
-    assert "GET" in header(hdrs, "Allow")[0]
+    assert header(hdrs, "Allow")[0] == \
+        "GET, HEAD, PUT, DELETE, PATCH, OPTIONS"
     assert "error" in json.loads(body)
 
 
@@ -155,12 +159,14 @@ def test_stylesheet_served_by_nginx(port):
 
 def test_serve_demo_script():
     """t/serve-demo is what `make run` starts: nginx in the foreground with
-    the demo app and the static files."""
+    the demo app and the static files; the user demo/demo may write."""
     port = free_port()
+    site = demo_site_copy()
     log = tempfile.NamedTemporaryFile(prefix="gw-serve-", delete=False)
     proc = subprocess.Popen([os.path.join(ROOT, "t", "serve-demo"),
                              str(port)], stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(_sanitizer_env(), GW_BUILD=BUILD))
+                            env=dict(_sanitizer_env(), GW_BUILD=BUILD,
+                                     DEMO_ROOT=site))
     try:
         _wait_port(port, proc, "serve-demo", log.name)
         status, _, body = get(port, "/api/notes/1")
@@ -170,18 +176,26 @@ def test_serve_demo_script():
         assert status == 200
         status, _, body = get(port, "/")
         assert status == 200
+        status, hdrs, body = request(port, "POST", "/api/login", json.dumps(
+            {"user": "demo", "password": "demo"}).encode(),
+            [("Content-Type", "application/json")])
+        assert (status, json.loads(body)) == (200, {"user": "demo"})
+        assert header(hdrs, "Set-Cookie")[0].startswith("session=")
+        assert os.path.exists(os.path.join(site, "data", "notes.db"))
     finally:
         proc.send_signal(signal.SIGQUIT)
         proc.wait(10)
         os.unlink(log.name)
+        shutil.rmtree(site, ignore_errors=True)
 
 
 # ---- the pages, byte for byte against Flask + Jinja2 -----------------------
 
 @pytest.fixture(scope="module")
 def flask_demo():
-    import flask_demo
-    return flask_demo.make_app().test_client()
+    r = demo_site_copy()
+    yield twin(r)
+    shutil.rmtree(r, ignore_errors=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/notes/1", "/notes/7",

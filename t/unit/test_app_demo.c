@@ -1,16 +1,25 @@
 /*
  * test_app_demo.c: the demo site's API, loaded from build/app.so through
- * the server's loader exactly as nginx and gateway-fcgi load it.
+ * the server's loader exactly as nginx and gateway-fcgi load it, on a
+ * site root of its own (a fresh database made from data/notes.json).
  */
 
 #include "fw_test.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char  so_path[PATH_MAX];
 static char  root[PATH_MAX];
+static char  site[PATH_MAX];
+
+/* generate_password_hash("demo", "pbkdf2:sha256:1000") from Werkzeug */
+#define DEMO_HASH  "pbkdf2:sha256:1000$qI32muFevakmIrNB$ad142890837016c0a2" \
+                   "2de9548094ccbf1a24969d554f160e4839f7c1a24c1c55"
 
 
 /* build/t/test_app_demo -> build/app.so, and the repository above build/ */
@@ -33,22 +42,73 @@ find_paths(void)
 }
 
 
-static int
-open_app(void **state)
+/* site/templates and site/data/notes.json lead to the repository's */
+static void
+make_site(void)
+{
+    char  from[PATH_MAX + 32], to[PATH_MAX + 32];
+
+    snprintf(site, sizeof(site), "/tmp/gw-demo-unit-XXXXXX");
+    assert_non_null(mkdtemp(site));
+    snprintf(from, sizeof(from), "%s/templates", root);
+    snprintf(to, sizeof(to), "%s/templates", site);
+    assert_int_equal(symlink(from, to), 0);
+    snprintf(to, sizeof(to), "%s/data", site);
+    assert_int_equal(mkdir(to, 0755), 0);
+    snprintf(from, sizeof(from), "%s/data/notes.json", root);
+    snprintf(to, sizeof(to), "%s/data/notes.json", site);
+    assert_int_equal(symlink(from, to), 0);
+}
+
+
+static void
+remove_site(void)
+{
+    static const char  *files[] = { "templates", "data/notes.json",
+        "data/notes.db", "data/notes.db-wal", "data/notes.db-shm", "data",
+        "" };
+    char                path[PATH_MAX + 32];
+    size_t              i;
+
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", site, files[i]);
+        if (remove(path) != 0 && errno != ENOENT) {
+            fail_msg("%s: %s", path, strerror(errno));
+        }
+    }
+}
+
+
+static gw_loaded_app_t *
+load_demo(int worker)
 {
     gw_loaded_app_t   *h;
-    gw_config_item_t   cfg[] = { { "ROOT_PATH", root } };
+    gw_config_item_t   cfg[] = { { "ROOT_PATH", site },
+                                 { "SECRET_KEY", "unit" },
+                                 { "DEMO_USER", "demo" },
+                                 { "DEMO_PASSWORD_HASH", DEMO_HASH } };
     char               err[512];
 
-    find_paths();
     h = calloc(1, sizeof(gw_loaded_app_t));
     assert_non_null(h);
-    if (gw_loader_open(h, so_path, cfg, 1, "test", err, sizeof(err))
+    if (gw_loader_open(h, so_path, cfg, 4, "test", err, sizeof(err))
         != GW_OK)
     {
         fail_msg("load: %s", err);
     }
-    *state = h;
+    if (worker && h->entry->worker_init(h->app, err, sizeof(err)) != GW_OK) {
+        fail_msg("worker_init: %s", err);
+    }
+    return h;
+}
+
+
+static int
+open_app(void **state)
+{
+    find_paths();
+    make_site();
+    *state = load_demo(1);
     return 0;
 }
 
@@ -58,6 +118,7 @@ close_app(void **state)
 {
     gw_loader_close(*state);
     free(*state);
+    remove_site();
     return 0;
 }
 
@@ -159,7 +220,7 @@ test_errors_in_json(void **state)
         "your spelling and try again.\"}\n");
     fw_free(c);
 
-    c = req(state, "DELETE", "/api/notes/1", NULL);
+    c = req(state, "POST", "/api/notes/1", NULL);
     assert_int_equal(c->resp.status, 405);
     assert_string_equal(c->body, "{\"error\":\"The method is not allowed for "
         "the requested URL.\"}\n");
@@ -255,6 +316,123 @@ test_echo(void **state)
 }
 
 
+/* Writes need the login; the password is checked as Werkzeug checks it. */
+static void
+test_login(void **state)
+{
+    gw_loaded_app_t  *h = *state;
+    fw_call_t        *c;
+    const char       *cookie;
+    const char       *wrong = "{\"user\": \"demo\", \"password\": \"Demo\"}";
+    const char       *right = "{\"user\": \"demo\", \"password\": \"demo\"}";
+    const char       *nul = "{\"user\": \"demo\", \"password\": "
+                            "\"demo\\u0000x\"}";
+    char              jar[1024];
+    json_t           *notes;
+
+    c = fw_send(h->app, "DELETE", "/api/notes/1", NULL, "", 0);
+    assert_int_equal(c->resp.status, 401);
+    assert_string_equal(c->body, "{\"error\":\"login required\"}\n");
+    fw_free(c);
+
+    c = fw_send(h->app, "POST", "/api/login", "application/json", wrong,
+                strlen(wrong));
+    assert_int_equal(c->resp.status, 401);
+    assert_null(fw_header(c, "Set-Cookie"));
+    fw_free(c);
+
+    /* a NUL does not end the password early */
+    c = fw_send(h->app, "POST", "/api/login", "application/json", nul,
+                strlen(nul));
+    assert_int_equal(c->resp.status, 401);
+    fw_free(c);
+
+    c = fw_send(h->app, "POST", "/api/login", "application/json", right,
+                strlen(right));
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "{\"user\":\"demo\"}\n");
+    cookie = fw_header(c, "Set-Cookie");
+    assert_non_null(cookie);
+    snprintf(jar, sizeof(jar), "%.*s", (int) strcspn(cookie, ";"), cookie);
+    fw_free(c);
+
+    /* the session's CSRF token is in the form; a post without it is not */
+    c = fw_get_cookie(h->app, "/notes/new", jar);
+    assert_int_equal(c->resp.status, 200);
+    assert_non_null(strstr(c->body, "name=\"csrf_token\" value=\""));
+    fw_free(c);
+
+    c = fw_new("POST", "/notes/new", NULL);
+    fw_add(c, "HTTP_COOKIE", jar);
+    fw_body(c, "application/x-www-form-urlencoded", "title=t&body=b", 14);
+    fw_run(h->app, c);
+    assert_int_equal(c->resp.status, 400);
+    assert_non_null(strstr(c->body, "The CSRF token is missing."));
+    fw_free(c);
+
+    c = fw_get(h->app, "GET", "/api/notes/", NULL);
+    notes = json_loads(c->body, 0, NULL);
+    assert_int_equal(json_array_size(notes), 20);
+    json_decref(notes);
+    fw_free(c);
+}
+
+
+/* A process whose worker start-up hook never ran answers 500, and says
+ * why in the log. */
+static void
+test_no_worker_init(void **state)
+{
+    gw_loaded_app_t  *h = load_demo(0);
+    fw_call_t        *c;
+
+    c = fw_get(h->app, "GET", "/", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_non_null(strstr(c->log, "no database connection"));
+    fw_free(c);
+    gw_loader_close(h);
+    free(h);
+}
+
+
+/* Loaded with the database there, started without it: the worker says
+ * so instead of making an empty one. */
+static void
+test_database_gone_at_worker_start(void **state)
+{
+    gw_loaded_app_t  *h = load_demo(0);
+    char              db[PATH_MAX + 32], away[PATH_MAX + 32], err[512];
+
+    snprintf(db, sizeof(db), "%s/data/notes.db", site);
+    snprintf(away, sizeof(away), "%s/data/notes.away", site);
+    assert_int_equal(rename(db, away), 0);
+    assert_int_equal(h->entry->worker_init(h->app, err, sizeof(err)),
+                     GW_ERROR);
+    assert_non_null(strstr(err, "notes.db: gone since the application was "
+                           "loaded"));
+    assert_int_equal(rename(away, db), 0);
+    gw_loader_close(h);
+    free(h);
+}
+
+
+static void
+test_bad_password_hash_fails_load(void **state)
+{
+    gw_loaded_app_t   h;
+    gw_config_item_t  cfg[] = { { "ROOT_PATH", site },
+                                { "DEMO_USER", "demo" },
+                                { "DEMO_PASSWORD_HASH", "md5$x$y" } };
+    char              err[512];
+
+    assert_int_equal(gw_loader_open(&h, so_path, cfg, 3, "test", err,
+                                    sizeof(err)), GW_ERROR);
+    if (strstr(err, "DEMO_PASSWORD_HASH") == NULL) {
+        fail_msg("unclear error: %s", err);
+    }
+}
+
+
 static void
 test_load_fails_without_data(void **state)
 {
@@ -279,6 +457,10 @@ main(void)
         cmocka_unit_test(test_errors_in_json),
         cmocka_unit_test(test_echo),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_login),
+        cmocka_unit_test(test_no_worker_init),
+        cmocka_unit_test(test_database_gone_at_worker_start),
+        cmocka_unit_test(test_bad_password_hash_fails_load),
         cmocka_unit_test(test_load_fails_without_data),
     };
 
