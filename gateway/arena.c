@@ -99,6 +99,20 @@ gw_arena_destroy(gw_arena_t *a)
 }
 
 
+size_t
+gw_arena_size(const gw_arena_t *a)
+{
+    gw_arena_block_t  *b;
+    size_t             n;
+
+    n = 0;
+    for (b = a->blocks; b != NULL; b = b->next) {
+        n += b->size;
+    }
+    return n;
+}
+
+
 void *
 gw_arena_alloc(gw_arena_t *a, size_t size)
 {
