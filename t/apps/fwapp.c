@@ -445,6 +445,7 @@ setup(gw_app_t *app, char *error, size_t error_size)
     gw_app_route(app, "/urlfor/missing", 0, urlfor_missing_view,
                  "urlfor_missing");
     gw_app_route(app, "/fail", 0, fail_view, "fail");
+    gw_app_route(app, "/fail/<p>", 0, fail_view, "fail_path");
     gw_app_route(app, "/teapot", 0, teapot_view, "teapot");
 
     gw_app_after_request(app, app_after);

@@ -130,7 +130,8 @@ def make_app():
         return text(url_for("conv_int"))
 
     @app.route("/fail")
-    def fail():
+    @app.route("/fail/<p>")
+    def fail(p=None):
         raise RuntimeError("the database is on fire (fwapp)")
 
     @app.after_request

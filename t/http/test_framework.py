@@ -346,6 +346,23 @@ def test_500_cause_in_log_not_page(servers, mode):
     assert "the database is on fire (fwapp)" in servers.log(mode)
 
 
+def test_log_lines_cannot_be_forged(servers, flask_client):
+    """The decoded path in gw_fail's message cannot start a line of its
+    own in nginx's error log: control characters are escaped (issue 12,
+    finding 7).  Embedded only: fastcgi_split_path_info's "." stops at a
+    newline, so behind gateway-fcgi such a path never reaches this view
+    (gateway-fcgi's log goes through the same gw_log, tested in
+    test_interface.c)."""
+    mode = "embedded"
+    forged = "2026-01-01 00:00:00 [emerg] 1#1: forged"
+    path = "/fail/x%0a" + urllib.parse.quote(forged) + "%0d%1b%7f"
+    same(servers, mode, flask_client, "GET", path, compare=())
+    time.sleep(0.1)
+    log = servers.log(mode)
+    assert "x\\n" + forged + "\\r\\x1b\\x7f: the database is on fire" in log
+    assert not any(line.startswith(forged) for line in log.splitlines())
+
+
 # ---- sessions -------------------------------------------------------------
 
 def session_cookie(answer):
