@@ -86,7 +86,8 @@ gw_slash_redirect(gw_request_t *req, gw_response_t *resp, gw_str_t path)
 
     loc = gw_request_url_to(req, path);
     if (loc == NULL) {
-        return gw_fail(req, "redirect: out of memory");
+        return req->has_error ? GW_ABORT
+                              : gw_fail(req, "redirect: out of memory");
     }
     return gw_redirect(req, resp, loc, 308);
 }
@@ -214,7 +215,12 @@ gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
         req->view_args = m.args;
     }
 
-    rc = gw_dispatch(req, resp, ms, &m);
+    /* Flask 3.1 checks TRUSTED_HOSTS before routing: 400 for any other */
+    if (app->ntrusted_hosts && !gw_request_host_trusted(req)) {
+        rc = gw_http_error_set(req, 400, NULL);
+    } else {
+        rc = gw_dispatch(req, resp, ms, &m);
+    }
 
     /* a parse error recorded on the way wins, as Flask's exception would */
     if (req->has_error) {

@@ -3,6 +3,7 @@ to Flask: t/apps/fwapp.c and t/http/flask_twin.py are the same app, and
 each test sends both the same request and compares what matters (status,
 the headers Flask sets, the body)."""
 
+import http.client
 import json
 import logging
 import os
@@ -156,6 +157,28 @@ def test_strict_slash_redirect(servers, mode, flask_client, root):
     slash URL, keeping SCRIPT_NAME and the query string."""
     same(servers, mode, flask_client, "GET", "/slash?x=1&y=%20",
          compare=("Location",), script_root=root)
+
+
+@pytest.mark.parametrize("host", ["trusted.example@evil.com",
+                                  "evil.com#trusted.example",
+                                  "trusted.example:80@evil.com"])
+def test_slash_redirect_refuses_bad_host(servers, mode, host):
+    """A Host that is not a host name makes no absolute URL: 400, where
+    Flask 2.2 answers 308 to http://trusted.example@evil.com/slash/ (issue
+    12, finding 10; Werkzeug 3.1 no longer accepts such a host)."""
+    def get(host):
+        c = http.client.HTTPConnection("127.0.0.1", servers[mode], timeout=30)
+        c.putrequest("GET", "/slash?x=1", skip_host=True)
+        c.putheader("Host", host)
+        c.endheaders()
+        r = c.getresponse()
+        r.read()
+        c.close()
+        return r.status, r.getheader("Location")
+
+    assert get(host) == (400, None)
+    assert get("trusted.example:8080") \
+        == (308, "http://trusted.example:8080/slash/?x=1")
 
 
 def test_slash_rule_matches(servers, mode, flask_client):
