@@ -191,6 +191,18 @@ def test_url_for(servers, mode, flask_client):
     same(servers, mode, flask_client, "GET", "/urlfor")
 
 
+@pytest.mark.parametrize("value", ["/evil.example", "//evil.example",
+                                   "", "ok", "/"])
+def test_url_for_never_protocol_relative(servers, mode, flask_client,
+                                          value):
+    """Flask: the built path is "/" + path.lstrip("/"), so a value that
+    starts with a slash, or an empty first value, cannot make //host
+    (issue 12, finding 9)."""
+    a, _ = same(servers, mode, flask_client, "GET",
+                "/urlfor/lead?v=" + urllib.parse.quote(value))
+    assert not a.body.startswith(b"//")
+
+
 def test_url_for_under_script_name(servers, mode):
     a = ours(servers, mode, "GET", "/mnt/urlfor")
     assert a.status == 200
