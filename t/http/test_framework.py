@@ -159,6 +159,18 @@ def test_strict_slash_redirect(servers, mode, flask_client, root):
          compare=("Location",), script_root=root)
 
 
+def get_with_host(port, path, host):
+    """GET with exactly this Host header: (status, Location)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.putrequest("GET", path, skip_host=True)
+    c.putheader("Host", host)
+    c.endheaders()
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status, r.getheader("Location")
+
+
 @pytest.mark.parametrize("host", ["trusted.example@evil.com",
                                   "evil.com#trusted.example",
                                   "trusted.example:80@evil.com"])
@@ -166,19 +178,28 @@ def test_slash_redirect_refuses_bad_host(servers, mode, host):
     """A Host that is not a host name makes no absolute URL: 400, where
     Flask 2.2 answers 308 to http://trusted.example@evil.com/slash/ (issue
     12, finding 10; Werkzeug 3.1 no longer accepts such a host)."""
-    def get(host):
-        c = http.client.HTTPConnection("127.0.0.1", servers[mode], timeout=30)
-        c.putrequest("GET", "/slash?x=1", skip_host=True)
-        c.putheader("Host", host)
-        c.endheaders()
-        r = c.getresponse()
-        r.read()
-        c.close()
-        return r.status, r.getheader("Location")
-
-    assert get(host) == (400, None)
-    assert get("trusted.example:8080") \
+    assert get_with_host(servers[mode], "/slash?x=1", host) == (400, None)
+    assert get_with_host(servers[mode], "/slash?x=1", "trusted.example:8080") \
         == (308, "http://trusted.example:8080/slash/?x=1")
+
+
+def test_trusted_hosts():
+    """TRUSTED_HOSTS from gateway_config and --config: a host not listed is
+    a 400 in both modes, a listed one (or a subdomain of a dotted entry)
+    is served."""
+    pair = Pair(FWAPP, config=[("SECRET_KEY", SECRET),
+                               ("TRUSTED_HOSTS",
+                                "good.example,.corp.example")])
+    try:
+        for mode in ("embedded", "fastcgi"):
+            for host, status in (("good.example", 200),
+                                 ("a.corp.example:8080", 200),
+                                 ("evil.example", 400),
+                                 ("good.example.evil", 400)):
+                assert get_with_host(pair[mode], "/args?x=1", host) \
+                    == (status, None), (mode, host)
+    finally:
+        pair.stop()
 
 
 def test_slash_rule_matches(servers, mode, flask_client):
