@@ -22,8 +22,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&d, 0, sizeof(d));
     if (gw_parse_query(a, in, &d) == GW_OK) {
+        /* one lookup, not one per pair: the harness stays linear */
+        (void) gw_multidict_get(&d, "a");
         for (i = 0; i < d.n; i++) {
-            (void) gw_multidict_get(&d, "a");
             if (d.items[i].key.len > size || d.items[i].value.len > size) {
                 __builtin_trap();
             }

@@ -101,6 +101,13 @@ gw_arena_destroy(gw_arena_t *a)
 }
 
 
+size_t
+gw_arena_size(const gw_arena_t *a)
+{
+    return a->allocated;
+}
+
+
 void *
 gw_arena_alloc(gw_arena_t *a, size_t size)
 {

@@ -1,13 +1,16 @@
 /*
  * environ.c: the request dict a server hands to an application, an ordered
  * array of string pairs.  Environs hold a few dozen keys, so a linear scan
- * that compares lengths first beats hashing.
+ * that compares lengths first beats hashing for lookups; only the servers'
+ * adding of headers, up to a thousand from a client, goes through an index.
  */
 
 #include "gw_core.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 
 void
@@ -80,40 +83,209 @@ gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value)
 }
 
 
+/*
+ * The index of gw_environ_add_header: an open-addressing table from key to
+ * entry, over entries[from..upto), extended lazily to the entries added
+ * since (by either add function).  A slot also remembers the buffer it
+ * joined a repeated header into and its capacity, so each repeat appends
+ * in place and the buffer doubles when full: n repeats copy O(n) bytes.
+ */
+typedef struct {
+    size_t     entry;       /* entries[entry - 1]; 0 for an empty slot */
+    uint64_t   hash;
+    char      *buf;         /* the joined value, when we built it */
+    size_t     cap;
+} gw_env_slot_t;
+
+struct gw_env_index_s {
+    gw_env_slot_t  *slots;
+    size_t          mask;
+    size_t          used;
+    size_t          from;
+    size_t          upto;
+    uint64_t        seed;
+};
+
+#define GW_ENV_INDEX_MIN  64
+
+
+/* FNV-1a from a seed the kernel chose at exec (AT_RANDOM), so that header
+ * names colliding in every process are hard to pick */
+static uint64_t
+gw_env_hash(uint64_t seed, const char *key, size_t len)
+{
+    uint64_t  h;
+    size_t    i;
+
+    h = seed;
+    for (i = 0; i < len; i++) {
+        h = (h ^ (unsigned char) key[i]) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+
+static gw_env_slot_t *
+gw_env_index_find(const gw_environ_t *env, const struct gw_env_index_s *x,
+    uint64_t h, gw_str_t key)
+{
+    gw_env_slot_t   *s;
+    gw_env_entry_t  *e;
+    size_t           i;
+
+    for (i = h & x->mask; ; i = (i + 1) & x->mask) {
+        s = &x->slots[i];
+        if (s->entry == 0) {
+            return s;
+        }
+        e = &env->entries[s->entry - 1];
+        if (s->hash == h && e->key.len == key.len
+            && memcmp(e->key.data, key.data, key.len) == 0)
+        {
+            return s;
+        }
+    }
+}
+
+
+static int
+gw_env_index_grow(gw_environ_t *env, struct gw_env_index_s *x)
+{
+    gw_env_slot_t  *old, *s;
+    size_t          i, n, mask;
+
+    old = x->slots;
+    n = old ? (x->mask + 1) * 2 : GW_ENV_INDEX_MIN;
+    x->slots = gw_arena_calloc(env->arena, n * sizeof(gw_env_slot_t));
+    if (x->slots == NULL) {
+        x->slots = old;
+        return GW_ERROR;
+    }
+    mask = x->mask;
+    x->mask = n - 1;
+
+    for (i = 0; old != NULL && i <= mask; i++) {
+        if (old[i].entry == 0) {
+            continue;
+        }
+        for (n = old[i].hash & x->mask; ; n = (n + 1) & x->mask) {
+            s = &x->slots[n];
+            if (s->entry == 0) {
+                *s = old[i];
+                break;
+            }
+        }
+    }
+    return GW_OK;
+}
+
+
+/* The index over entries[from..], up to date. */
+static struct gw_env_index_s *
+gw_env_index(gw_environ_t *env, size_t from)
+{
+    struct gw_env_index_s  *x;
+    const unsigned char    *r;
+    gw_env_slot_t          *s;
+    gw_env_entry_t         *e;
+    uint64_t                h;
+
+    x = env->index;
+    if (x == NULL || x->from != from) {
+        if (x == NULL) {
+            x = gw_arena_calloc(env->arena, sizeof(*x));
+            if (x == NULL) {
+                return NULL;
+            }
+            x->seed = 0xcbf29ce484222325ULL;
+            r = (const unsigned char *) getauxval(AT_RANDOM);
+            if (r != NULL) {
+                memcpy(&h, r, sizeof(h));
+                x->seed ^= h;
+            }
+            env->index = x;
+        } else if (x->slots != NULL) {
+            memset(x->slots, 0, (x->mask + 1) * sizeof(gw_env_slot_t));
+        }
+        x->used = 0;
+        x->from = from;
+        x->upto = from;
+    }
+
+    if (x->slots == NULL && gw_env_index_grow(env, x) != GW_OK) {
+        return NULL;
+    }
+
+    for ( /* void */ ; x->upto < env->nentries; x->upto++) {
+        if ((x->used + 1) * 2 > x->mask + 1
+            && gw_env_index_grow(env, x) != GW_OK)
+        {
+            return NULL;
+        }
+        e = &env->entries[x->upto];
+        h = gw_env_hash(x->seed, e->key.data, e->key.len);
+        s = gw_env_index_find(env, x, h, e->key);
+        if (s->entry == 0) {
+            /* a key seen twice stays with its first entry */
+            s->entry = x->upto + 1;
+            s->hash = h;
+            x->used++;
+        }
+    }
+    return x;
+}
+
+
 int
 gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
     gw_str_t value)
 {
-    gw_env_entry_t  *e, *last;
-    size_t           len;
-    char            *p;
+    struct gw_env_index_s  *x;
+    gw_env_slot_t          *s;
+    gw_env_entry_t         *e;
+    size_t                  need, cap;
+    char                   *p;
 
-    last = env->entries + env->nentries;
-    for (e = env->entries + from; e < last; e++) {
-        if (e->key.len == key.len
-            && memcmp(e->key.data, key.data, key.len) == 0)
-        {
-            break;
-        }
-    }
-
-    if (e == last) {
-        return gw_environ_add(env, key, value);
-    }
-
-    len = e->value.len + 2 + value.len;
-    p = gw_arena_alloc(env->arena, len);
-    if (p == NULL) {
+    x = gw_env_index(env, from);
+    if (x == NULL) {
         return GW_ERROR;
     }
 
-    memcpy(p, e->value.data, e->value.len);
-    p[e->value.len] = gw_str_eq(key, "HTTP_COOKIE") ? ';' : ',';
-    p[e->value.len + 1] = ' ';
-    memcpy(p + e->value.len + 2, value.data, value.len);
+    s = gw_env_index_find(env, x, gw_env_hash(x->seed, key.data, key.len),
+                          key);
+    if (s->entry == 0) {
+        /* indexed on the next call */
+        return gw_environ_add(env, key, value);
+    }
 
-    e->value.data = p;
-    e->value.len = len;
+    e = &env->entries[s->entry - 1];
+    need = e->value.len + 2 + value.len;
+
+    /* a value the server handed us, or one gw_environ_set replaced, is
+     * copied into a buffer of our own first */
+    cap = s->buf == e->value.data ? s->cap : 0;
+    if (need > cap) {
+        cap = cap * 2 > need ? cap * 2 : need * 2;
+        p = gw_arena_alloc(env->arena, cap);
+        if (p == NULL) {
+            return GW_ERROR;
+        }
+        if (e->value.len) {
+            memcpy(p, e->value.data, e->value.len);
+        }
+        s->buf = p;
+        s->cap = cap;
+    }
+
+    p = s->buf + e->value.len;
+    p[0] = gw_str_eq(key, "HTTP_COOKIE") ? ';' : ',';
+    p[1] = ' ';
+    if (value.len) {
+        memcpy(p + 2, value.data, value.len);
+    }
+
+    e->value.data = s->buf;
+    e->value.len = need;
     return GW_OK;
 }
 
@@ -182,11 +354,52 @@ gw_environ_header_key(gw_arena_t *a, const char *name, size_t len,
 }
 
 
+/*
+ * Control characters of msg[0..n) as \n, \r, \t or \xNN into out (4n bytes
+ * at most), so that a message carrying request data (a decoded path, a
+ * header) cannot forge or split lines in the log.  Returns out's length.
+ */
+static size_t
+gw_log_escape(const char *msg, size_t n, char *out)
+{
+    static const char     hex[] = "0123456789abcdef";
+    const unsigned char  *p, *end;
+    char                 *d;
+
+    d = out;
+    end = (const unsigned char *) msg + n;
+    for (p = (const unsigned char *) msg; p < end; p++) {
+        if (*p >= 0x20 && *p != 0x7f) {
+            *d++ = (char) *p;
+            continue;
+        }
+        *d++ = '\\';
+        switch (*p) {
+        case '\n':
+            *d++ = 'n';
+            break;
+        case '\r':
+            *d++ = 'r';
+            break;
+        case '\t':
+            *d++ = 't';
+            break;
+        default:
+            *d++ = 'x';
+            *d++ = hex[*p >> 4];
+            *d++ = hex[*p & 0xf];
+        }
+    }
+    return d - out;
+}
+
+
 void
 gw_log(const gw_environ_t *env, gw_log_level_t level, const char *fmt, ...)
 {
     va_list  ap;
-    char     msg[2048];
+    char     msg[2048], esc[4 * sizeof(msg)];
+    size_t   len;
     int      n;
 
     va_start(ap, fmt);
@@ -196,13 +409,12 @@ gw_log(const gw_environ_t *env, gw_log_level_t level, const char *fmt, ...)
     if (n < 0) {
         return;
     }
-    if ((size_t) n >= sizeof(msg)) {
-        n = sizeof(msg) - 1;
-    }
+    len = (size_t) n < sizeof(msg) ? (size_t) n : sizeof(msg) - 1;
+    len = gw_log_escape(msg, len, esc);
 
     if (env != NULL && env->log != NULL) {
-        env->log(env->log_ctx, level, msg, (size_t) n);
+        env->log(env->log_ctx, level, esc, len);
     } else {
-        fprintf(stderr, "gateway: %.*s\n", n, msg);
+        fprintf(stderr, "gateway: %.*s\n", (int) len, esc);
     }
 }

@@ -85,6 +85,9 @@ void gw_arena_destroy(gw_arena_t *a);
 void gw_arena_init(gw_arena_t *a, void *buf, size_t size, size_t block_size);
 /* Run cleanups and free every block; the arena stays usable. */
 void gw_arena_reset(gw_arena_t *a);
+/* Bytes of the blocks the arena took from malloc so far (its footprint
+ * beyond the seed): what tests of linear cost measure. */
+size_t gw_arena_size(const gw_arena_t *a);
 
 /* Aligned for any type; NULL when out of memory. */
 void *gw_arena_alloc(gw_arena_t *a, size_t size);
@@ -163,6 +166,9 @@ struct gw_environ_s {
     void           (*log)(void *ctx, gw_log_level_t level,
                           const char *msg, size_t len);
     void            *log_ctx;
+
+    /* gw_environ_add_header's index of header keys, private to environ.c */
+    struct gw_env_index_s  *index;
 };
 
 void gw_environ_init(gw_environ_t *env, gw_arena_t *a, size_t hint);
@@ -173,7 +179,8 @@ int gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value);
 /*
  * Add a request header's entry; when entries[from..] already hold key, the
  * value joins it as CGI servers join repeated headers: ", " between values,
- * "; " for HTTP_COOKIE, as browsers send cookies.
+ * "; " for HTTP_COOKIE, as browsers send cookies.  Keys are found through a
+ * hash index and joined values grow by doubling, so n headers cost O(n).
  */
 int gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
     gw_str_t value);

@@ -68,7 +68,11 @@ ngx_http_gateway_body(ngx_http_request_t *r, gw_str_t *body)
             continue;
         }
 
-        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        /* a chunked body ends with an empty buffer whose pos may be NULL,
+         * and memcpy from NULL is undefined even for no bytes */
+        if (b->last != b->pos) {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
     }
 
     return NGX_OK;

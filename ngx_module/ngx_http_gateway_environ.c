@@ -156,6 +156,21 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    /* a chunked body's length is known once read: CONTENT_LENGTH, as
+     * nginx's $content_length gives fastcgi */
+    if (r->headers_in.chunked && r->headers_in.content_length == NULL
+        && r->request_body != NULL)
+    {
+        p = (u_char *) gw_arena_printf(&ctx->arena, "%zu", body.len);
+        if (p == NULL
+            || ngx_http_gateway_add_const(env, "CONTENT_LENGTH", p,
+                                          ngx_strlen(p))
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
 #if (NGX_THREADS)
     p = (u_char *) (ctx->conf->thread_pool ? "true" : "false");
 #else

@@ -300,6 +300,52 @@ gw_app_session_options(gw_app_t *app, char *error, size_t n)
 }
 
 
+/* TRUSTED_HOSTS: names separated by commas or spaces, as Flask's list;
+ * ".example.com" stands for the name and its subdomains. */
+static int
+gw_app_trusted_hosts(gw_app_t *app, char *error, size_t n)
+{
+    const char  *v, *p, *e, *colon;
+    gw_str_t     h;
+    size_t       max;
+
+    v = gw_app_config_get(app, "TRUSTED_HOSTS");
+    if (v == NULL) {
+        return GW_OK;
+    }
+
+    max = strlen(v) / 2 + 1;
+    app->trusted_hosts = gw_arena_alloc(app->arena, max * sizeof(gw_str_t));
+    if (app->trusted_hosts == NULL) {
+        snprintf(error, n, "app '%s': out of memory", app->name);
+        return GW_ERROR;
+    }
+
+    for (p = v; *p; p = e) {
+        p += strspn(p, ", \t");
+        e = p + strcspn(p, ", \t");
+        if (e == p) {
+            break;
+        }
+        h.data = p;
+        h.len = e - p;
+        if (!gw_host_valid(h.data[0] == '.' ? (gw_str_t) { p + 1, h.len - 1 }
+                                            : h))
+        {
+            snprintf(error, n, "app '%s': TRUSTED_HOSTS: '%.*s' is not a "
+                     "host name", app->name, (int) h.len, h.data);
+            return GW_ERROR;
+        }
+        colon = memrchr(h.data, ':', h.len);
+        if (colon != NULL && h.data[h.len - 1] != ']') {
+            h.len = colon - h.data;
+        }
+        app->trusted_hosts[app->ntrusted_hosts++] = h;
+    }
+    return GW_OK;
+}
+
+
 /* Read what the request path needs from the config once, after setup(). */
 static int
 gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
@@ -313,7 +359,9 @@ gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
         app->secret_key = NULL;
     }
     app->session_cookie = gw_app_config_get(app, "SESSION_COOKIE_NAME");
-    if (gw_app_session_options(app, error, n) != GW_OK) {
+    if (gw_app_session_options(app, error, n) != GW_OK
+        || gw_app_trusted_hosts(app, error, n) != GW_OK)
+    {
         return GW_ERROR;
     }
 

@@ -86,7 +86,8 @@ gw_slash_redirect(gw_request_t *req, gw_response_t *resp, gw_str_t path)
 
     loc = gw_request_url_to(req, path);
     if (loc == NULL) {
-        return gw_fail(req, "redirect: out of memory");
+        return req->has_error ? GW_ABORT
+                              : gw_fail(req, "redirect: out of memory");
     }
     return gw_redirect(req, resp, loc, 308);
 }
@@ -152,7 +153,7 @@ gw_handle_error(gw_request_t *req, gw_response_t *resp)
 
 static int
 gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
-    const gw_match_t *m)
+    const gw_match_t *m, int trusted)
 {
     const gw_route_t  *r;
     int                rc;
@@ -163,6 +164,12 @@ gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
     }
     if (rc != GW_OK) {
         return rc;
+    }
+
+    /* Flask 3.1 fails TRUSTED_HOSTS where it routes: after the app's
+     * before_request hooks (no route, so no blueprint's), a 400 */
+    if (!trusted) {
+        return gw_http_error_set(req, 400, NULL);
     }
 
     switch (ms) {
@@ -196,7 +203,7 @@ gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
     gw_request_t       *req;
     gw_match_t          m;
     gw_match_status_t   ms;
-    int                 rc;
+    int                 rc, trusted;
 
     req = gw_arena_alloc(env->arena, sizeof(gw_request_t));
     if (req == NULL) {
@@ -209,12 +216,13 @@ gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
     if (m.args != NULL && gw_json_arena_own(req->arena, m.args) != GW_OK) {
         return GW_ERROR;
     }
-    if (ms == GW_MATCH_OK) {
+    trusted = app->ntrusted_hosts == 0 || gw_request_host_trusted(req);
+    if (ms == GW_MATCH_OK && trusted) {
         req->route = m.data;
         req->view_args = m.args;
     }
 
-    rc = gw_dispatch(req, resp, ms, &m);
+    rc = gw_dispatch(req, resp, ms, &m, trusted);
 
     /* a parse error recorded on the way wins, as Flask's exception would */
     if (req->has_error) {

@@ -43,22 +43,38 @@ gw_header_mimetype(gw_str_t header)
 
 /* A quoted-string from p (at the opening quote) to end: backslash escapes
  * any byte.  Browsers percent-encode quotes in names, so unterminated
- * strings simply run to the end. */
+ * strings simply run to the end.  Returns the closing quote, or end; the
+ * caller unquotes only the parameter it wants, so a header of many quoted
+ * parameters costs its length once, not once per parameter. */
+static const char *
+gw_header_skip_quoted(const char *p, const char *end)
+{
+    for (p++; p < end && *p != '"'; p++) {
+        if (*p == '\\' && end - p >= 2) {
+            p++;
+        }
+    }
+    return p;
+}
+
+
+/* The content of the quoted-string from q to its closing quote qe. */
 static int
-gw_header_unquote(gw_arena_t *a, const char **pp, const char *end,
+gw_header_unquote(gw_arena_t *a, const char *q, const char *qe,
     gw_str_t *out)
 {
-    const char  *p;
+    const char  *p, *end;
     char        *d;
 
-    p = *pp + 1;
+    p = q + 1;
+    end = qe;
     d = gw_arena_alloc(a, end - p + 1);
     if (d == NULL) {
         return GW_ERROR;
     }
     out->data = d;
 
-    while (p < end && *p != '"') {
+    while (p < end) {
         if (*p == '\\' && end - p >= 2) {
             p++;
         }
@@ -66,8 +82,6 @@ gw_header_unquote(gw_arena_t *a, const char **pp, const char *end,
     }
     *d = '\0';
     out->len = d - out->data;
-
-    *pp = p < end ? p + 1 : end;
     return GW_OK;
 }
 
@@ -76,7 +90,7 @@ int
 gw_header_param(gw_arena_t *a, gw_str_t header, const char *name,
     gw_str_t *out)
 {
-    const char  *p, *end, *ns, *ne;
+    const char  *p, *end, *ns, *ne, *q, *qe;
     gw_str_t     v;
     size_t       len;
 
@@ -109,6 +123,7 @@ gw_header_param(gw_arena_t *a, gw_str_t header, const char *name,
 
         v.data = p;
         v.len = 0;
+        q = qe = NULL;
 
         if (p < end && *p == '=') {
             p++;
@@ -117,9 +132,9 @@ gw_header_param(gw_arena_t *a, gw_str_t header, const char *name,
             }
 
             if (p < end && *p == '"') {
-                if (gw_header_unquote(a, &p, end, &v) != GW_OK) {
-                    return GW_ERROR;
-                }
+                q = p;
+                qe = gw_header_skip_quoted(p, end);
+                p = qe < end ? qe + 1 : end;
                 /* whatever follows the closing quote up to ';' is junk */
                 while (p < end && *p != ';') {
                     p++;
@@ -138,6 +153,9 @@ gw_header_param(gw_arena_t *a, gw_str_t header, const char *name,
         }
 
         if ((size_t) (ne - ns) == len && strncasecmp(ns, name, len) == 0) {
+            if (q != NULL && gw_header_unquote(a, q, qe, &v) != GW_OK) {
+                return GW_ERROR;
+            }
             *out = v;
             return 1;
         }

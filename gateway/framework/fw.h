@@ -85,6 +85,8 @@ struct gw_app_s {
     int64_t            session_lifetime;
     const char        *session_cookie;
     gw_cookie_t        session_opt;     /* SESSION_COOKIE_* */
+    gw_str_t          *trusted_hosts;   /* TRUSTED_HOSTS, ports dropped */
+    size_t             ntrusted_hosts;  /* 0: every valid host is served */
 
     int                failed;      /* first registration error kept */
     char               error[GW_FW_ERROR_SIZE];
@@ -173,7 +175,12 @@ int gw_app_templates_load(gw_app_t *app, char *error, size_t n);
 void gw_request_init(gw_request_t *req, gw_app_t *app, gw_environ_t *env);
 /* The absolute URL of path (percent-encoded here) under SCRIPT_NAME, with
  * the request's query string: request.url, and the target of a slash
- * redirect.  NULL when out of memory. */
+ * redirect.  NULL when out of memory, or with a 400 recorded when the Host
+ * header is not a valid host. */
 char *gw_request_url_to(gw_request_t *req, gw_str_t path);
+/* Whether host is a host name or IP literal with an optional port. */
+int gw_host_valid(gw_str_t host);
+/* Whether the request's host is one of TRUSTED_HOSTS (Werkzeug's rule). */
+int gw_request_host_trusted(const gw_request_t *req);
 
 #endif /* GW_FW_H */

@@ -177,6 +177,68 @@ gw_request_header(const gw_request_t *req, const char *name)
 }
 
 
+/*
+ * A Host is a name or an IPv4 address of letters, digits, '-', '.' and '_',
+ * or an IPv6 literal in brackets, and an optional port: what Werkzeug 3.1
+ * accepts (it answers "" for the rest).  Anything else ('@', '/', '\\',
+ * spaces, controls) would change what an absolute URL built on it means.
+ */
+static int
+gw_host_char(char c, int literal)
+{
+    if ((c >= '0' && c <= '9') || c == '.' || (c >= 'a' && c <= 'f')
+        || (c >= 'A' && c <= 'F'))
+    {
+        return 1;
+    }
+    if (literal) {
+        return c == ':';
+    }
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'
+           || c == '_';
+}
+
+
+int
+gw_host_valid(gw_str_t host)
+{
+    const char  *p, *end;
+    size_t       n;
+
+    p = host.data;
+    end = p + host.len;
+
+    if (p < end && *p == '[') {
+        for (p++, n = 0; p < end && gw_host_char(*p, 1); p++, n++) {
+            /* void */
+        }
+        if (n == 0 || p == end || *p++ != ']') {
+            return 0;
+        }
+
+    } else {
+        for (n = 0; p < end && gw_host_char(*p, 0); p++, n++) {
+            /* void */
+        }
+        if (n == 0) {
+            return 0;
+        }
+    }
+
+    if (p < end && *p++ == ':') {
+        for (n = 0; p < end && *p >= '0' && *p <= '9'; p++, n++) {
+            /* void */
+        }
+        if (n == 0 || n > 5) {
+            return 0;
+        }
+    }
+    return p == end;
+}
+
+
+/* The Host header, else SERVER_NAME with the port unless it is the
+ * scheme's; "" when the header is not a valid host. */
 gw_str_t
 gw_request_host(const gw_request_t *req)
 {
@@ -186,6 +248,9 @@ gw_request_host(const gw_request_t *req)
 
     host = gw_environ_get(req->env, "HTTP_HOST");
     if (host != NULL && host->len) {
+        if (!gw_host_valid(*host)) {
+            return (gw_str_t) gw_string("");
+        }
         return *host;
     }
 
@@ -208,6 +273,50 @@ gw_request_host(const gw_request_t *req)
         out.len = strlen(p);
     }
     return out;
+}
+
+
+/*
+ * Werkzeug's host_is_trusted: the host without its port equals an entry of
+ * TRUSTED_HOSTS, or ends in ".entry" when the entry starts with a dot;
+ * letters compare without case.  An invalid host is never trusted.
+ */
+int
+gw_request_host_trusted(const gw_request_t *req)
+{
+    const gw_app_t  *app = req->app;
+    gw_str_t         host, t;
+    const char      *colon;
+    size_t           i;
+
+    host = gw_request_host(req);
+    if (host.len == 0) {
+        return 0;
+    }
+    colon = memrchr(host.data, ':', host.len);
+    if (colon != NULL && host.data[host.len - 1] != ']') {
+        host.len = colon - host.data;
+    }
+
+    for (i = 0; i < app->ntrusted_hosts; i++) {
+        t = app->trusted_hosts[i];
+        if (t.len && t.data[0] == '.') {
+            t.data++;
+            t.len--;
+            if (host.len > t.len
+                && host.data[host.len - t.len - 1] == '.'
+                && strncasecmp(host.data + host.len - t.len, t.data, t.len)
+                   == 0)
+            {
+                return 1;
+            }
+        }
+        if (host.len == t.len && strncasecmp(host.data, t.data, t.len) == 0)
+        {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 
@@ -235,6 +344,11 @@ gw_request_url_to(gw_request_t *req, gw_str_t path)
         scheme.len = 4;
     }
     host = gw_request_host(req);
+    if (host.len == 0) {
+        /* no absolute URL on a Host we cannot trust to mean one site */
+        gw_http_error_set(req, 400, NULL);
+        return NULL;
+    }
 
     if (gw_url_encode(req->arena, path, "/!$&'()*+,;=:@", &enc) != GW_OK) {
         return NULL;

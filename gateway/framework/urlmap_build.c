@@ -163,6 +163,24 @@ invalid:
 }
 
 
+/* Werkzeug builds "/" + path.lstrip("/"): a value starting with '/', or
+ * an empty leading one, must not make "//host/..", a protocol-relative URL
+ * that would send redirect(url_for(..)) to another site. */
+static void
+gw_build_one_slash(gw_buf_t *b, size_t start)
+{
+    size_t  n;
+
+    for (n = start; n < b->len && b->data[n] == '/'; n++) {
+        /* void */
+    }
+    if (n > start + 1) {
+        memmove(b->data + start + 1, b->data + n, b->len - n);
+        b->len -= n - start - 1;
+    }
+}
+
+
 int
 gw_urlmap_build(const gw_urlmap_t *m, gw_arena_t *a, const char *endpoint,
     json_t *values, gw_str_t *out, char *error, size_t error_size)
@@ -242,6 +260,8 @@ gw_urlmap_build(const gw_urlmap_t *m, gw_arena_t *a, const char *endpoint,
             goto failed;
         }
     }
+
+    gw_build_one_slash(&b, 0);
 
     if (gw_build_query(m, r, values, &q, msg, sizeof(msg)) != GW_OK) {
         goto failed;
@@ -619,6 +639,8 @@ gw_urlmap_build_args(const gw_urlmap_t *m, const char *endpoint,
             goto failed;
         }
     }
+
+    gw_build_one_slash(out, start);
 
     /* the other values, in the order they were given; the names are
      * distinct, so each converter took the one argument val[] holds */

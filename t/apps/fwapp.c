@@ -320,6 +320,26 @@ urlfor_missing_view(gw_request_t *req, gw_response_t *resp)
 }
 
 
+/* url_for of a rule that starts with a value: never "//host" */
+static int
+urlfor_lead_view(gw_request_t *req, gw_response_t *resp)
+{
+    const gw_str_t  *v;
+    json_t          *vals;
+    gw_str_t         u;
+    int              rc;
+
+    v = gw_request_arg(req, "v");
+    vals = json_pack("{s:s%}", "lead", v ? v->data : "", v ? v->len : 0);
+    rc = gw_url_for(req, "lead", vals, &u);
+    json_decref(vals);
+    if (rc != GW_OK) {
+        return GW_ERROR;
+    }
+    return gw_response_write(resp, u.data, u.len);
+}
+
+
 static int
 fail_view(gw_request_t *req, gw_response_t *resp)
 {
@@ -444,7 +464,10 @@ setup(gw_app_t *app, char *error, size_t error_size)
     gw_app_route(app, "/urlfor", 0, urlfor_view, "urlfor");
     gw_app_route(app, "/urlfor/missing", 0, urlfor_missing_view,
                  "urlfor_missing");
+    gw_app_route(app, "/urlfor/lead", 0, urlfor_lead_view, "urlfor_lead");
+    gw_app_route(app, "/<lead>/lead-end", 0, urlfor_lead_view, "lead");
     gw_app_route(app, "/fail", 0, fail_view, "fail");
+    gw_app_route(app, "/fail/<p>", 0, fail_view, "fail_path");
     gw_app_route(app, "/teapot", 0, teapot_view, "teapot");
 
     gw_app_after_request(app, app_after);

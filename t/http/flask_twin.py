@@ -129,8 +129,17 @@ def make_app():
     def urlfor_missing():
         return text(url_for("conv_int"))
 
+    @app.route("/urlfor/lead")
+    def urlfor_lead():
+        return url_for("lead", lead=request.args.get("v", ""))
+
+    @app.route("/<lead>/lead-end")
+    def lead(lead):
+        return url_for("lead", lead=lead)
+
     @app.route("/fail")
-    def fail():
+    @app.route("/fail/<p>")
+    def fail(p=None):
         raise RuntimeError("the database is on fire (fwapp)")
 
     @app.after_request

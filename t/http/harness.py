@@ -7,6 +7,7 @@ directory, and is stopped by its pid when the test is done.
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -62,6 +63,23 @@ def _read(path):
             return f.read()
     except OSError:
         return ""
+
+
+SANITIZER_REPORT = re.compile(r"runtime error:|ERROR: (?:Address|Leak)"
+                              r"Sanitizer|SUMMARY: \w+Sanitizer")
+
+
+def _no_sanitizer_report(*logs):
+    """Under ASan+UBSan a report in a server's output fails the test that
+    started the server, even when the request it broke went unchecked."""
+    if not SANITIZED:
+        return
+    for path in logs:
+        text = _read(path)
+        m = SANITIZER_REPORT.search(text)
+        if m:
+            raise AssertionError("sanitizer report in %s:\n%s" % (
+                path, text[max(0, m.start() - 2000):m.start() + 6000]))
 
 
 def _stop(proc, sig=signal.SIGTERM, timeout=10):
@@ -136,6 +154,8 @@ http {
         rc = _stop(self.proc, signal.SIGQUIT)
         if self.proc is not None:
             self.log_out.close()
+        _no_sanitizer_report(self.error_log,
+                             os.path.join(self.dir, "stderr.log"))
         return rc
 
     def log(self):
@@ -216,6 +236,7 @@ class Fcgi:
                     pass
         if self.proc is not None and not self.log_out.closed:
             self.log_out.close()
+        _no_sanitizer_report(self.log_path)
         return rc
 
     def log(self):
@@ -315,9 +336,13 @@ class Pair:
         return self.nginx.log() if mode == "embedded" else self.fcgi.log()
 
     def stop(self):
-        self.nginx.stop()
-        self.fcgi.stop()
-        shutil.rmtree(self.work, ignore_errors=True)
+        try:
+            self.nginx.stop()
+        finally:
+            try:
+                self.fcgi.stop()
+            finally:
+                shutil.rmtree(self.work, ignore_errors=True)
 
 
 def demo_site_copy():

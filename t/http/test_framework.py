@@ -3,6 +3,7 @@ to Flask: t/apps/fwapp.c and t/http/flask_twin.py are the same app, and
 each test sends both the same request and compares what matters (status,
 the headers Flask sets, the body)."""
 
+import http.client
 import json
 import logging
 import os
@@ -158,6 +159,49 @@ def test_strict_slash_redirect(servers, mode, flask_client, root):
          compare=("Location",), script_root=root)
 
 
+def get_with_host(port, path, host):
+    """GET with exactly this Host header: (status, Location)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.putrequest("GET", path, skip_host=True)
+    c.putheader("Host", host)
+    c.endheaders()
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status, r.getheader("Location")
+
+
+@pytest.mark.parametrize("host", ["trusted.example@evil.com",
+                                  "evil.com#trusted.example",
+                                  "trusted.example:80@evil.com"])
+def test_slash_redirect_refuses_bad_host(servers, mode, host):
+    """A Host that is not a host name makes no absolute URL: 400, where
+    Flask 2.2 answers 308 to http://trusted.example@evil.com/slash/ (issue
+    12, finding 10; Werkzeug 3.1 no longer accepts such a host)."""
+    assert get_with_host(servers[mode], "/slash?x=1", host) == (400, None)
+    assert get_with_host(servers[mode], "/slash?x=1", "trusted.example:8080") \
+        == (308, "http://trusted.example:8080/slash/?x=1")
+
+
+def test_trusted_hosts():
+    """TRUSTED_HOSTS from gateway_config and --config: a host not listed is
+    a 400 in both modes, a listed one (or a subdomain of a dotted entry)
+    is served."""
+    pair = Pair(FWAPP, config=[("SECRET_KEY", SECRET),
+                               ("TRUSTED_HOSTS",
+                                "good.example,.corp.example")])
+    try:
+        for mode in ("embedded", "fastcgi"):
+            for host, status in (("good.example", 200),
+                                 ("a.corp.example:8080", 200),
+                                 ("evil.example", 400),
+                                 ("good.example.evil", 400)):
+                assert get_with_host(pair[mode], "/args?x=1", host) \
+                    == (status, None), (mode, host)
+    finally:
+        pair.stop()
+
+
 def test_slash_rule_matches(servers, mode, flask_client):
     same(servers, mode, flask_client, "GET", "/slash/")
 
@@ -166,6 +210,18 @@ def test_url_for(servers, mode, flask_client):
     """Flask: url_for fills the rule, percent-encodes, and turns unused
     values into the query string."""
     same(servers, mode, flask_client, "GET", "/urlfor")
+
+
+@pytest.mark.parametrize("value", ["/evil.example", "//evil.example",
+                                   "", "ok", "/"])
+def test_url_for_never_protocol_relative(servers, mode, flask_client,
+                                          value):
+    """Flask: the built path is "/" + path.lstrip("/"), so a value that
+    starts with a slash, or an empty first value, cannot make //host
+    (issue 12, finding 9)."""
+    a, _ = same(servers, mode, flask_client, "GET",
+                "/urlfor/lead?v=" + urllib.parse.quote(value))
+    assert not a.body.startswith(b"//")
 
 
 def test_url_for_under_script_name(servers, mode):
@@ -344,6 +400,23 @@ def test_500_cause_in_log_not_page(servers, mode):
     assert b"fire" not in a.body
     time.sleep(0.1)
     assert "the database is on fire (fwapp)" in servers.log(mode)
+
+
+def test_log_lines_cannot_be_forged(servers, flask_client):
+    """The decoded path in gw_fail's message cannot start a line of its
+    own in nginx's error log: control characters are escaped (issue 12,
+    finding 7).  Embedded only: fastcgi_split_path_info's "." stops at a
+    newline, so behind gateway-fcgi such a path never reaches this view
+    (gateway-fcgi's log goes through the same gw_log, tested in
+    test_interface.c)."""
+    mode = "embedded"
+    forged = "2026-01-01 00:00:00 [emerg] 1#1: forged"
+    path = "/fail/x%0a" + urllib.parse.quote(forged) + "%0d%1b%7f"
+    same(servers, mode, flask_client, "GET", path, compare=())
+    time.sleep(0.1)
+    log = servers.log(mode)
+    assert "x\\n" + forged + "\\r\\x1b\\x7f: the database is on fire" in log
+    assert not any(line.startswith(forged) for line in log.splitlines())
 
 
 # ---- sessions -------------------------------------------------------------

@@ -271,6 +271,49 @@ test_environ_add_header_joins(void **state)
 }
 
 
+/* Joins grow a buffer of their own in place; a value gw_environ_set put in
+ * between is joined onto, not overwritten; many distinct keys stay apart. */
+static void
+test_environ_add_header_many(void **state)
+{
+    gw_arena_t      *a;
+    gw_environ_t     env;
+    gw_str_t         xf = gw_string("HTTP_X_F");
+    const gw_str_t  *v;
+    char             expect[4096], key[32];
+    size_t           i, n, len;
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 0);
+
+    n = 0;
+    for (i = 0; i < 500; i++) {
+        assert_int_equal(gw_environ_add_header(&env, 0, xf,
+                         (gw_str_t) { "ab" + i % 2, 2 - i % 2 }), GW_OK);
+        n += snprintf(expect + n, sizeof(expect) - n, "%s%s",
+                      i ? ", " : "", "ab" + i % 2);
+        if (i == 100) {
+            gw_environ_set(&env, xf, (gw_str_t) gw_string("reset"));
+            n = snprintf(expect, sizeof(expect), "reset");
+        }
+    }
+    v = gw_environ_get(&env, "HTTP_X_F");
+    assert_int_equal(v->len, n);
+    assert_memory_equal(v->data, expect, n);
+
+    for (i = 0; i < 3000; i++) {
+        len = snprintf(key, sizeof(key), "HTTP_K%zu", i % 1000);
+        assert_int_equal(gw_environ_add_header(&env, 0,
+                         (gw_str_t) { gw_arena_strdup(a, key), len },
+                         (gw_str_t) gw_string("v")), GW_OK);
+    }
+    assert_int_equal(env.nentries, 1001);
+    assert_true(gw_str_eq(*gw_environ_get(&env, "HTTP_K999"), "v, v, v"));
+
+    gw_arena_destroy(a);
+}
+
+
 static char  logged[256];
 static int   logged_level;
 
@@ -297,6 +340,11 @@ test_environ_log(void **state)
     gw_log(&env, GW_LOG_WARN, "%s failed: %d", "thing", 3);
     assert_string_equal(logged, "ctx:thing failed: 3");
     assert_int_equal(logged_level, GW_LOG_WARN);
+
+    /* request data cannot start a line of its own in the log */
+    gw_log(&env, GW_LOG_ERR, "path /a%sb", "\n2026/01/01 [emerg] x\r\t\x01\x7f");
+    assert_string_equal(logged, "ctx:path /a\\n2026/01/01 [emerg] "
+                        "x\\r\\t\\x01\\x7fb");
 
     gw_arena_destroy(a);
 }
@@ -678,6 +726,7 @@ main(void)
         cmocka_unit_test(test_environ_add_get_set),
         cmocka_unit_test(test_environ_header_keys),
         cmocka_unit_test(test_environ_add_header_joins),
+        cmocka_unit_test(test_environ_add_header_many),
         cmocka_unit_test(test_environ_log),
         cmocka_unit_test(test_response_headers),
         cmocka_unit_test(test_response_refuses_splitting),

@@ -57,6 +57,13 @@ v_args(gw_request_t *q, gw_response_t *r)
 }
 
 
+static int
+v_ok(gw_request_t *q, gw_response_t *r)
+{
+    return out(q, r, "ok");
+}
+
+
 /* Ignores the parse error: the 400 must still win. */
 static int
 v_args_careless(gw_request_t *q, gw_response_t *r)
@@ -135,6 +142,7 @@ setup(gw_app_t *app, char *err, size_t n)
     gw_app_route(app, "/form", GW_METHOD_POST, v_form, "form");
     gw_app_route(app, "/cookies", GW_METHOD_GET, v_cookies, "cookies");
     gw_app_route(app, "/data", GW_METHOD_PUT, v_data, "data");
+    gw_app_route(app, "/dir/", GW_METHOD_GET, v_ok, "dir");
 
     bp = gw_blueprint_create(app, "api", "/api");
     gw_blueprint_route(bp, "/echo", GW_METHOD_POST, v_json, "echo");
@@ -172,6 +180,109 @@ test_url_parts(void **state)
     fw_free(c);
 
     gw_framework_unload(app);
+}
+
+
+/* status and Location (or body) of a GET with Host: host */
+static const char *
+with_host(void *app, const char *path, const char *host)
+{
+    static char   res[512];
+    fw_call_t    *c;
+    const char   *loc;
+
+    c = fw_new("GET", path, "a=1");
+    if (host != NULL) {
+        fw_add(c, "HTTP_HOST", host);
+    }
+    fw_run(app, c);
+    loc = fw_header(c, "Location");
+    snprintf(res, sizeof(res), "%d %s", c->resp.status,
+             loc ? loc : c->resp.status == 200 ? c->body : "");
+    fw_free(c);
+    return res;
+}
+
+
+/* A Host that is not a host name never makes an absolute URL: the slash
+ * redirect and request.url answer 400 (issue 12, finding 10). */
+static void
+test_host_validated(void **state)
+{
+    void        *app = fw_load(setup, NULL, 0);
+    const char  *ok[] = { "example.org", "EXAMPLE.org:8080", "127.0.0.1:80",
+                          "[::1]:8080", "[fe80::1]", "a_b-c.example" };
+    const char  *bad[] = { "trusted.example@evil.com", "evil.com/x",
+                           "a b", "evil.com\\x", "x:80:80", "x:", "[::1",
+                           "[]", "x:123456", "x\ty", ":80", "e\xc3\xa9.com",
+                           "x#y", "x?y" };
+    char         want[256];
+    size_t       i;
+
+    for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        snprintf(want, sizeof(want), "308 http://%s/dir/?a=1", ok[i]);
+        assert_string_equal(with_host(app, "/dir", ok[i]), want);
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (strcmp(with_host(app, "/dir", bad[i]), "400 ") != 0) {
+            fail_msg("Host: %s gave %s", bad[i], with_host(app, "/dir",
+                                                           bad[i]));
+        }
+        assert_string_equal(with_host(app, "/info/x", bad[i]), "400 ");
+        /* nothing absolute is needed here */
+        assert_string_equal(with_host(app, "/dir/", bad[i]), "200 ok");
+    }
+    /* without a Host, SERVER_NAME */
+    assert_string_equal(with_host(app, "/dir", NULL),
+                        "308 http://localhost/dir/?a=1");
+
+    gw_framework_unload(app);
+}
+
+
+/* Flask 3.1's TRUSTED_HOSTS: any other host is a 400 before routing. */
+static void
+test_trusted_hosts(void **state)
+{
+    static const gw_config_item_t  cfg[] = {
+        { "TRUSTED_HOSTS", "example.org, .example.com:8080 [::1]" },
+    };
+    static const gw_config_item_t  bad[] = {
+        { "TRUSTED_HOSTS", "example.org, evil@x" },
+    };
+    void           *app = fw_load(setup, cfg, 1);
+    gw_load_ctx_t   ctx;
+    char            err[256];
+    void           *none;
+    size_t          i;
+    const char     *yes[] = { "example.org", "Example.ORG:80",
+                              "example.com", "a.b.example.com:1", "[::1]:80" };
+    const char     *no[] = { "evil.org", "xexample.com", "example.org.evil",
+                             "org", "example.org@evil", "[::2]" };
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        assert_string_equal(with_host(app, "/dir/", yes[i]), "200 ok");
+    }
+    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        assert_string_equal(with_host(app, "/dir/", no[i]), "400 ");
+        assert_string_equal(with_host(app, "/nowhere", no[i]), "400 ");
+    }
+    /* without a Host header, SERVER_NAME (localhost) is the host */
+    assert_string_equal(with_host(app, "/dir/", NULL), "400 ");
+    gw_framework_unload(app);
+
+    /* an entry that is no host name stops the load */
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.path = "/srv/site/app.so";
+    ctx.config = bad;
+    ctx.nconfig = 1;
+    ctx.server = "test";
+    ctx.error = err;
+    ctx.error_size = sizeof(err);
+    none = NULL;
+    assert_int_equal(gw_framework_load(&ctx, "test", setup, &none),
+                     GW_ERROR);
+    assert_non_null(strstr(err, "TRUSTED_HOSTS: 'evil@x' is not a host"));
 }
 
 
@@ -315,6 +426,8 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_url_parts),
+        cmocka_unit_test(test_host_validated),
+        cmocka_unit_test(test_trusted_hosts),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_form),
         cmocka_unit_test(test_json_body),

@@ -59,6 +59,8 @@ setup(void **state)
     add("/a b/<x>", "space", 0);
     add("/v/<int:a>", "v", 0);
     add("/v/<int:a>/<int:b>", "v", 0);
+    add("/<path:p>", "root", 0);
+    add("/<a>/<b>", "two", 0);
     return 0;
 }
 
@@ -107,6 +109,26 @@ test_encoding(void **state)
     /* values that are not strings print as Python's str() would */
     assert_string_equal(build("str", "{\"s\": 12}"), "/s/12");
     assert_string_equal(build("str", "{\"s\": false}"), "/s/False");
+}
+
+
+/* Never "//host": Werkzeug builds "/" + path.lstrip("/") (issue 12,
+ * finding 9); expectations from Flask 2.2's url_for. */
+static void
+test_no_protocol_relative(void **state)
+{
+    assert_string_equal(build("root", "{\"p\": \"/evil.example\"}"),
+                        "/evil.example");
+    assert_string_equal(build("root", "{\"p\": \"//evil.example/x\"}"),
+                        "/evil.example/x");
+    assert_string_equal(build("root", "{\"p\": \"/\", \"q\": \"/x\"}"),
+                        "/?q=%2Fx");
+    assert_string_equal(build("two", "{\"a\": \"\", \"b\": \"x\"}"),
+                        "/x");
+    assert_string_equal(build("two", "{\"a\": \"/x\", \"b\": \"y\"}"),
+                        "/x/y");
+    /* slashes after the first segment are the value's own */
+    assert_string_equal(build("files", "{\"p\": \"/x\"}"), "/files//x");
 }
 
 
@@ -196,6 +218,7 @@ main(void)
         cmocka_unit_test(test_simple),
         cmocka_unit_test(test_query_string),
         cmocka_unit_test(test_encoding),
+        cmocka_unit_test(test_no_protocol_relative),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_uuid_and_any),
         cmocka_unit_test(test_rule_choice),

@@ -44,6 +44,9 @@ static const struct {
     { "i", NULL, "" },
     /* static text on both sides of a converter, over several segments */
     { "deep", "{\"x\": \"v w\", \"y\": 5}", ", x='v w', y=5" },
+    /* never "//host" (issue 12, finding 9) */
+    { "top", "{\"p\": \"/evil.example\"}", ", p='/evil.example'" },
+    { "two", "{\"a\": \"\", \"b\": \"x\"}", ", a='', b='x'" },
 };
 
 #define NCASES  (sizeof(cases) / sizeof(cases[0]))
@@ -154,6 +157,8 @@ setup(gw_app_t *app, char *err, size_t n)
     gw_app_route(app, "/i/", GW_METHOD_GET, v_index, "i");
     gw_app_route(app, "/a/b c/<x>/d/e-<int:y>/f/", GW_METHOD_GET, v_index,
                  "deep");
+    gw_app_route(app, "/<path:p>", GW_METHOD_GET, v_index, "top");
+    gw_app_route(app, "/<a>/<b>/x", GW_METHOD_GET, v_index, "two");
     bp = gw_blueprint_create(app, "shop", "/shop");
     gw_blueprint_route(bp, "/items/<int:id>", GW_METHOD_GET, v_index,
                        "item");
@@ -205,7 +210,7 @@ test_same_urls(void **state)
     assert_non_null(strstr(c->body, "|/p/a/b%20c%25|/s/True?t=False|"));
     assert_non_null(strstr(c->body, "|/s/0?l=1&l=two&l=False|"));
     assert_non_null(strstr(c->body, "|/in|/index2|/index-a?z=1|/i/|"
-                           "/a/b%20c/v%20w/d/e-5/f/"));
+                           "/a/b%20c/v%20w/d/e-5/f/|/evil.example|/x/x"));
     fw_free(c);
     c = fw_get(app, "GET", "/bad", "t=nul.txt");
     assert_int_equal(c->resp.status, 200);
