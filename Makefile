@@ -114,7 +114,7 @@ $(PGO)/libgateway.so: $(PGO_SRCS:%.c=$(PGO)/obj/%.o) \
                       $(filter-out $(PGO_SRCS:%.c=$(BUILD)/obj/%.o),$(LIB_OBJS))
 	$(CC) -shared -Wl,-soname,libgateway.so $(PGO_GEN) -o $@ $^ $(LIBS)
 
-$(PGO)/gw-render: $(PGO)/obj/gateway/render/gw_render.o $(PGO)/libgateway.so
+$(PGO)/gw-render: $(PGO)/obj/programs/gw-render/gw_render.o $(PGO)/libgateway.so
 	$(CC) $(PGO_GEN) -o $@ $< -L$(PGO) -lgateway $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN'
 
@@ -126,7 +126,7 @@ $(PGO)/template_bench: bench/template_bench.c $(PGO)/libgateway.so
 # drive it are only needed to exist (order-only), so a change elsewhere in
 # the library, which relinks them, costs no new training.
 $(PGO)/trained: $(PGO_SRCS:%.c=$(PGO)/obj/%.o) bench/pgo-train \
-                bench/template_bench.c gateway/render/gw_render.c \
+                bench/template_bench.c programs/gw-render/gw_render.c \
                 $(wildcard data/notes.json templates/*.html) \
               | $(PGO)/gw-render $(PGO)/template_bench
 	find $(PGO) -name '*.gcda' -delete
@@ -143,12 +143,12 @@ $(PGO_SRCS:%.c=$(BUILD)/obj/%.o): $(BUILD)/obj/%.o: %.c $(PGO)/trained
 	    -dumpbase-ext .c -MMD -MP -c -o $@ $<
 endif
 
-FCGI_SRCS  := $(wildcard gateway/fcgi/*.c)
+FCGI_SRCS  := $(wildcard programs/gateway-fcgi/*.c)
 $(BUILD)/gateway-fcgi: $(FCGI_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) -lfcgi $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN'
 
-$(BUILD)/gw-render: $(BUILD)/obj/gateway/render/gw_render.o $(LIB)
+$(BUILD)/gw-render: $(BUILD)/obj/programs/gw-render/gw_render.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/examples/%.so: $(BUILD)/obj/examples/%.o $(LIB)
@@ -215,9 +215,9 @@ $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_OBJS)
 	    $(FUZZ_OBJS) $(LIBS)
 
 # gateway-fcgi's params code is not in the library: its target links it.
-$(BUILD)/fuzz/fuzz_fcgi_params: $(BUILD)/fuzz-obj/gateway/fcgi/fcgi_environ.o
+$(BUILD)/fuzz/fuzz_fcgi_params: $(BUILD)/fuzz-obj/programs/gateway-fcgi/fcgi_environ.o
 $(BUILD)/fuzz/fuzz_fcgi_params: FUZZ_EXTRA = \
-    $(BUILD)/fuzz-obj/gateway/fcgi/fcgi_environ.o
+    $(BUILD)/fuzz-obj/programs/gateway-fcgi/fcgi_environ.o
 
 fuzz: $(FUZZ_BINS)
 

@@ -6,7 +6,7 @@
  */
 
 #include "gateway.h"
-#include "fcgi/fcgi_environ.h"
+#include "../programs/gateway-fcgi/fcgi_environ.h"
 
 #include <stdlib.h>
 #include <string.h>

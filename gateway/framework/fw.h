@@ -168,7 +168,7 @@ int gw_json_arena_own(gw_arena_t *a, json_t *v);
 /* session.c: write the cookie back at the end of the request */
 int gw_session_save(gw_request_t *req, gw_response_t *resp);
 
-/* render_glue.c: search paths, functions and compilation, after setup() */
+/* templating.c: search paths, functions and compilation, after setup() */
 int gw_app_templates_load(gw_app_t *app, char *error, size_t n);
 
 /* request.c */

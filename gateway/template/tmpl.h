@@ -374,7 +374,7 @@ tmpl_t *tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
     size_t len, char *err, size_t errsz);
 const char *tmpl_intern(gw_tmpl_env_t *env, const char *s, size_t len);
 
-/* loader.c: the template called name, compiled on first use.  NULL with
+/* environment.c: the template called name, compiled on first use.  NULL with
  * *missing set when no such file exists, or with a compile error. */
 tmpl_t *tmpl_env_get(gw_tmpl_env_t *env, const char *name, size_t len,
     int *missing, char *err, size_t errsz);

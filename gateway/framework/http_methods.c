@@ -1,5 +1,5 @@
 /*
- * methods.c: HTTP method names to the bits rules are matched with, and back
+ * http_methods.c: HTTP method names to the bits rules are matched with, and back
  * to text for Allow headers.
  */
 

@@ -1,5 +1,5 @@
 /*
- * render_glue.c: the framework side of templates, Flask's render_template:
+ * templating.c: the framework side of templates, Flask's render_template:
  * the search path (ROOT_PATH/templates, then each blueprint's folder), the
  * url_for() and get_flashed_messages() functions, and the context every
  * template sees (request, session, config).

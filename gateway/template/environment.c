@@ -1,5 +1,5 @@
 /*
- * loader.c: the template environment: an ordered search path, globals and
+ * environment.c: the template environment: an ordered search path, globals and
  * C functions, and the compiled templates.  load_all() compiles everything
  * at start-up so that a syntax error stops the server; a template asked for
  * later is compiled on first use under a lock and published with a release
