@@ -154,6 +154,11 @@ void gw_response_reset(gw_response_t *resp);
 /* json_response.c: Flask's compact, sorted, ASCII-only dump */
 int gw_json_dump_buf(gw_buf_t *b, const json_t *value);
 
+/* json_parse.c: what json_loadb(buf, len, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+ * err) gives, read faster; a new reference, or NULL with err filled when
+ * err is not NULL. */
+json_t *gw_json_loadb(const char *buf, size_t len, json_error_t *err);
+
 /* multidict.c: grow an arena array of n items of size to hold one more;
  * the old array stays in the arena, doubling bounds the waste. */
 int gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
