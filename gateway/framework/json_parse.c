@@ -41,7 +41,9 @@ typedef struct {
     const unsigned char  *start;
     const unsigned char  *p;
     const unsigned char  *end;
-    char                 *scratch;     /* decoded escapes, long numbers */
+    char                 *buf;         /* decoded escapes, long numbers */
+    size_t                cap;
+    int                   heap;        /* buf was malloc'ed */
     json_error_t         *err;
     const char           *msg;         /* the first error, if any */
     const unsigned char  *at;          /* where it was found */
@@ -172,31 +174,38 @@ gw_jp_special8(const unsigned char *p)
 }
 
 
-/* Scratch room for what is decoded from the body's bytes at p on: a
- * string's escapes, a number's copy.  What is decoded is never longer than
- * its source, so each gets the scratch bytes facing its own in the body
- * (a key stays intact while its value is read) from one allocation of the
- * body's size (and one for a number's final NUL). */
+/* Room for n bytes in jp->buf, whose contents are not kept.  It starts
+ * on the stack and grows to the longest string with escapes: no large
+ * allocation for a large body (glibc would first consolidate every small
+ * chunk that the last body's values freed). */
 static char *
-gw_jp_scratch(gw_jp_t *jp, const unsigned char *p)
+gw_jp_room(gw_jp_t *jp, size_t n)
 {
-    if (jp->scratch == NULL) {
-        jp->scratch = malloc(jp->end - jp->start + 1);
-        if (jp->scratch == NULL) {
+    char  *p;
+
+    if (n > jp->cap) {
+        p = malloc(n);
+        if (p == NULL) {
             return NULL;
         }
+        if (jp->heap) {
+            free(jp->buf);
+        }
+        jp->buf = p;
+        jp->cap = n;
+        jp->heap = 1;
     }
-    return jp->scratch + (p - jp->start);
+    return jp->buf;
 }
 
 
 /* The string whose opening quote is at jp->p: its bytes in *s and *len,
- * pointing into the body when it has no escapes, else into the scratch
- * buffer; *nul is set when a \u0000 was decoded. */
+ * pointing into the body when it has no escapes, else into jp->buf (until
+ * the next string with escapes); *nul is set when a \u0000 was decoded. */
 static int
 gw_jp_string(gw_jp_t *jp, const char **s, size_t *len, int *nul)
 {
-    const unsigned char  *p = jp->p + 1, *end = jp->end, *from;
+    const unsigned char  *p = jp->p + 1, *end = jp->end, *from, *q;
     char                 *t, *t0;
     unsigned              cp, lo;
     size_t                n;
@@ -239,8 +248,12 @@ gw_jp_string(gw_jp_t *jp, const char **s, size_t *len, int *nul)
         }
     }
 
-    /* escapes: decode into the scratch buffer from here on */
-    t0 = gw_jp_scratch(jp, from);
+    /* escapes: decode into jp->buf, no longer than the source up to the
+     * closing quote */
+    for (q = p; q < end && *q != '"'; q += *q == '\\' ? 2 : 1) {
+        /* void */
+    }
+    t0 = gw_jp_room(jp, (q < end ? q : end) - from);
     if (t0 == NULL) {
         gw_jp_fail(jp, p, "out of memory");
         return GW_ERROR;
@@ -439,7 +452,7 @@ gw_jp_number(gw_jp_t *jp)
     }
 
     /* the rest as jansson reads it, with strtod in the C locale */
-    copy = gw_jp_scratch(jp, s);
+    copy = gw_jp_room(jp, p - s + 1);
     if (copy == NULL) {
         return gw_jp_fail(jp, s, "out of memory");
     }
@@ -511,8 +524,9 @@ gw_jp_object(gw_jp_t *jp, int depth)
 {
     json_t      *o, *v;
     const char  *key;
+    char        *kcopy, kbuf[64];
     size_t       klen;
-    int          nul;
+    int          nul, rc;
 
     o = json_object();
     if (o == NULL) {
@@ -543,9 +557,21 @@ gw_jp_object(gw_jp_t *jp, int depth)
         }
         jp->p = gw_jp_ws(jp->p + 1, jp->end);
 
+        /* a key decoded in jp->buf is kept out of the value's way */
+        kcopy = NULL;
+        if (key == jp->buf) {
+            kcopy = klen <= sizeof(kbuf) ? kbuf : malloc(klen);
+            if (kcopy == NULL) {
+                break;
+            }
+            key = memcpy(kcopy, key, klen);
+        }
         v = gw_jp_value(jp, depth + 1);
-        if (v == NULL || json_object_setn_new_nocheck(o, key, klen, v) != 0)
-        {
+        rc = v ? json_object_setn_new_nocheck(o, key, klen, v) : -1;
+        if (kcopy != kbuf) {
+            free(kcopy);
+        }
+        if (rc != 0) {
             break;
         }
 
@@ -580,7 +606,7 @@ gw_jp_value(gw_jp_t *jp, int depth)
         return gw_jp_fail(jp, jp->p, "maximum parsing depth reached");
     }
     if (jp->p == jp->end) {
-        return gw_jp_fail(jp, jp->p, "unexpected end of input");
+        return gw_jp_fail(jp, jp->p, "unexpected token");
     }
 
     switch (*jp->p) {
@@ -654,10 +680,13 @@ gw_json_loadb(const char *buf, size_t len, json_error_t *err)
 {
     gw_jp_t  jp;
     json_t  *v;
+    char     small[512];
 
     jp.start = (const unsigned char *) (buf ? buf : "");
     jp.end = jp.start + (buf ? len : 0);
-    jp.scratch = NULL;
+    jp.buf = small;
+    jp.cap = sizeof(small);
+    jp.heap = 0;
     jp.msg = NULL;
     jp.at = NULL;
     jp.err = err;
@@ -671,7 +700,9 @@ gw_json_loadb(const char *buf, size_t len, json_error_t *err)
             v = gw_jp_fail(&jp, jp.p, "end of file expected");
         }
     }
-    free(jp.scratch);
+    if (jp.heap) {
+        free(jp.buf);
+    }
 
     if (v == NULL && err != NULL) {
         if (jp.msg == NULL) {
