@@ -157,23 +157,6 @@ gw_jp_put_utf8(char *t, unsigned cp)
 }
 
 
-/* Any byte of the eight that a string must look at: a control character,
- * '"', '\\' or one past ASCII (the usual zero-byte trick on each test). */
-static inline int
-gw_jp_special8(const unsigned char *p)
-{
-    uint64_t  x, q, b, lt;
-
-    memcpy(&x, p, 8);
-    q = x ^ 0x2222222222222222ULL;
-    b = x ^ 0x5c5c5c5c5c5c5c5cULL;
-    lt = (x - 0x2020202020202020ULL) & ~x;
-    q = (q - 0x0101010101010101ULL) & ~q;
-    b = (b - 0x0101010101010101ULL) & ~b;
-    return ((lt | q | b | x) & 0x8080808080808080ULL) != 0;
-}
-
-
 /* Room for n bytes in jp->buf, whose contents are not kept.  It starts
  * on the stack and grows to the longest string with escapes: no large
  * allocation for a large body (glibc would first consolidate every small
@@ -214,7 +197,7 @@ gw_jp_string(gw_jp_t *jp, const char **s, size_t *len, int *nul)
     *nul = 0;
     from = p;
     for ( ;; ) {
-        while (end - p >= 8 && !gw_jp_special8(p)) {
+        while (end - p >= 8 && !gw_json_special8(p, 0)) {
             p += 8;
         }
         if (p == end) {
@@ -481,38 +464,63 @@ gw_jp_word(gw_jp_t *jp, const char *word, size_t n, json_t *v)
 }
 
 
+/* The opening bracket at jp->p and the whitespace after it: skipped; 1
+ * when the closing one follows at once (then skipped too). */
+static int
+gw_jp_open(gw_jp_t *jp, int close)
+{
+    jp->p = gw_jp_ws(jp->p + 1, jp->end);
+    if (jp->p < jp->end && *jp->p == close) {
+        jp->p++;
+        return 1;
+    }
+    return 0;
+}
+
+
+/* After an element or a member: 1 for ',' (and the whitespace after it),
+ * 0 for the closing bracket, -1 (an error) for anything else. */
+static int
+gw_jp_next(gw_jp_t *jp, int close, const char *expected)
+{
+    jp->p = gw_jp_ws(jp->p, jp->end);
+    if (jp->p < jp->end && *jp->p == ',') {
+        jp->p = gw_jp_ws(jp->p + 1, jp->end);
+        return 1;
+    }
+    if (jp->p < jp->end && *jp->p == close) {
+        jp->p++;
+        return 0;
+    }
+    gw_jp_fail(jp, jp->p, expected);
+    return -1;
+}
+
+
 static json_t *
 gw_jp_array(gw_jp_t *jp, int depth)
 {
     json_t  *a, *v;
+    int      rc;
 
     a = json_array();
     if (a == NULL) {
         return gw_jp_fail(jp, jp->p, "out of memory");
     }
-    jp->p = gw_jp_ws(jp->p + 1, jp->end);
-    if (jp->p < jp->end && *jp->p == ']') {
-        jp->p++;
+    if (gw_jp_open(jp, ']')) {
         return a;
     }
 
-    for ( ;; ) {
+    do {
         v = gw_jp_value(jp, depth + 1);
         if (v == NULL || json_array_append_new(a, v) != 0) {
             break;
         }
-        jp->p = gw_jp_ws(jp->p, jp->end);
-        if (jp->p < jp->end && *jp->p == ',') {
-            jp->p = gw_jp_ws(jp->p + 1, jp->end);
-            continue;
-        }
-        if (jp->p < jp->end && *jp->p == ']') {
-            jp->p++;
+        rc = gw_jp_next(jp, ']', "']' expected");
+        if (rc == 0) {
             return a;
         }
-        gw_jp_fail(jp, jp->p, "']' expected");
-        break;
-    }
+    } while (rc > 0);
 
     json_decref(a);
     return gw_jp_fail(jp, jp->p, "out of memory");
@@ -532,13 +540,11 @@ gw_jp_object(gw_jp_t *jp, int depth)
     if (o == NULL) {
         return gw_jp_fail(jp, jp->p, "out of memory");
     }
-    jp->p = gw_jp_ws(jp->p + 1, jp->end);
-    if (jp->p < jp->end && *jp->p == '}') {
-        jp->p++;
+    if (gw_jp_open(jp, '}')) {
         return o;
     }
 
-    for ( ;; ) {
+    do {
         if (jp->p == jp->end || *jp->p != '"') {
             gw_jp_fail(jp, jp->p, "string or '}' expected");
             break;
@@ -574,19 +580,11 @@ gw_jp_object(gw_jp_t *jp, int depth)
         if (rc != 0) {
             break;
         }
-
-        jp->p = gw_jp_ws(jp->p, jp->end);
-        if (jp->p < jp->end && *jp->p == ',') {
-            jp->p = gw_jp_ws(jp->p + 1, jp->end);
-            continue;
-        }
-        if (jp->p < jp->end && *jp->p == '}') {
-            jp->p++;
+        rc = gw_jp_next(jp, '}', "'}' expected");
+        if (rc == 0) {
             return o;
         }
-        gw_jp_fail(jp, jp->p, "'}' expected");
-        break;
-    }
+    } while (rc > 0);
 
     json_decref(o);
     return gw_jp_fail(jp, jp->p, "out of memory");

@@ -35,24 +35,6 @@ gw_jw_putc(gw_buf_t *b, char c)
 }
 
 
-/* Any of the eight bytes that cannot go out as it is: a control
- * character, '"', '\\', DEL or one past ASCII (the zero-byte trick). */
-static inline int
-gw_jw_special8(const unsigned char *p)
-{
-    uint64_t  x, q, bs, lt;
-
-    memcpy(&x, p, 8);
-    q = x ^ 0x2222222222222222ULL;
-    bs = x ^ 0x5c5c5c5c5c5c5c5cULL;
-    lt = (x - 0x2020202020202020ULL) & ~x;
-    q = (q - 0x0101010101010101ULL) & ~q;
-    bs = (bs - 0x0101010101010101ULL) & ~bs;
-    return ((lt | q | bs | x | (x + 0x0101010101010101ULL))
-            & 0x8080808080808080ULL) != 0;
-}
-
-
 /* One code point from the UTF-8 at s (len > 0 bytes); its length.  The
  * parser validated request bodies, but an app may have made a string of
  * anything: a cut sequence gives U+FFFD and never reads past len. */
@@ -114,7 +96,7 @@ gw_jw_string(gw_buf_t *b, const char *str, size_t len)
     *o++ = '"';
 
     for (i = 0; ; ) {
-        while (len - i >= 8 && !gw_jw_special8(s + i)) {
+        while (len - i >= 8 && !gw_json_special8(s + i, 1)) {
             memcpy(o, s + i, 8);
             o += 8;
             i += 8;
