@@ -16,6 +16,7 @@ DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
                libssl-dev wrk python3 python3-jinja2 python3-flask \
                python3-pytest clang libclang-rt-14-dev pkg-config curl \
                libsqlite3-dev chromium chromium-driver python3-selenium
+BENCH_PACKAGES = libnginx-mod-http-lua lua-cjson
 
 # -fno-plt: calls into jansson and libc go through the GOT directly; a page
 # makes hundreds of them, and the PLT's extra jump cost the template bench
@@ -57,14 +58,14 @@ ifneq ($(APP_SRCS),)
 PROGRAMS   += $(BUILD)/app.so
 endif
 
-.PHONY: all deps run test fuzz bench soak clean
+.PHONY: all deps bench-deps run test fuzz bench soak clean
 all: $(PROGRAMS) $(TEST_APPS)
 
 # ---- packages ---------------------------------------------------------------
 
 # apt-get update once, and only when something is missing.
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+define install_missing
+@missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	        | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -74,6 +75,15 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	        --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
+
+# OpenResty for the JSON rows of `make bench` only (nginx's lua module and
+# lua-cjson, loaded by the bench's own nginx configuration)
+bench-deps:
+	$(call install_missing,$(BENCH_PACKAGES))
 
 # ---- the library and the programs --------------------------------------------
 
@@ -233,7 +243,7 @@ run: deps
 	@$(MAKE) -s -j$$(nproc) all
 	@t/serve-demo $(PORT)
 
-bench: deps
+bench: deps bench-deps
 	@$(MAKE) -s -j$$(nproc) all
 	@bench/run
 

@@ -354,6 +354,16 @@ int gw_jsonify_new(gw_request_t *req, gw_response_t *resp, json_t *value);
 int gw_json_send(gw_request_t *req, gw_response_t *resp, gw_str_t json);
 /* Flask's jsonify bytes for value, malloc'ed (free()); NULL on failure. */
 char *gw_json_dumps(const json_t *value, size_t *len);
+/* The same bytes appended to b. */
+int gw_json_dump_buf(gw_buf_t *b, const json_t *value);
+/*
+ * Parse JSON as request bodies and sessions are parsed: what
+ * json_loadb(buf, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, err) gives (UTF-8
+ * checked, depth capped at 2048, no NaN or Infinity, integers within 64
+ * bits, the last of duplicate keys), read several times faster.  A new
+ * reference, or NULL with err filled when err is not NULL.
+ */
+json_t *gw_json_loadb(const char *buf, size_t len, json_error_t *err);
 /*
  * Data built at load time and read by every thread (the FastCGI daemon has
  * several): freeze makes value and all it holds immortal, as json_true()

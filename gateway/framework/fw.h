@@ -8,6 +8,8 @@
 
 #include "gateway.h"
 
+#include <string.h>
+
 #define GW_FW_ERROR_SIZE  512
 
 typedef struct gw_hook_item_s  gw_hook_item_t;
@@ -153,8 +155,23 @@ int gw_http_error_set(gw_request_t *req, int status, const char *message);
 /* Empty resp's headers and body, for an error answer. */
 void gw_response_reset(gw_response_t *resp);
 
-/* json_response.c: Flask's compact, sorted, ASCII-only dump */
-int gw_json_dump_buf(gw_buf_t *b, const json_t *value);
+/* json_parse.c, json_response.c: whether one of the eight bytes at p needs
+ * a closer look in a JSON string: a control character, '"', '\\', one past
+ * ASCII, and DEL too when del (the zero-byte trick on each test). */
+static inline int
+gw_json_special8(const unsigned char *p, int del)
+{
+    uint64_t  x, q, bs, lt;
+
+    memcpy(&x, p, 8);
+    q = x ^ 0x2222222222222222ULL;
+    bs = x ^ 0x5c5c5c5c5c5c5c5cULL;
+    lt = (x - 0x2020202020202020ULL) & ~x;
+    q = (q - 0x0101010101010101ULL) & ~q;
+    bs = (bs - 0x0101010101010101ULL) & ~bs;
+    return ((lt | q | bs | x | (del ? x + 0x0101010101010101ULL : 0))
+            & 0x8080808080808080ULL) != 0;
+}
 
 /* multidict.c: grow an arena array of n items of size to hold one more;
  * the old array stays in the arena, doubling bounds the waste. */

@@ -2,39 +2,47 @@
  * json_response.c: JSON out, byte for byte as Flask 2.2's jsonify writes it
  * (json.dumps with separators (",", ":"), sort_keys, ensure_ascii, and a
  * trailing newline).  jansson's own dump differs (upper-case \u escapes,
- * %.17g reals), hence this writer; it fills an arena buffer, no malloc.
+ * %.17g reals), hence this writer; it fills an arena buffer, no malloc,
+ * copying runs of plain string bytes eight at a time.
  */
 
 #include "fw.h"
+#include "template/tmpl.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char  gw_hex[] = "0123456789abcdef";
 
+typedef struct {
+    const char  *key;
+    size_t       len;
+    json_t      *value;
+} gw_json_kv_t;
 
-static int
-gw_json_put_u(gw_buf_t *b, unsigned cp)
+
+/* Most writes are a byte or a few into room already reserved: the
+ * buffer's bounds are checked inline and grown out of line. */
+static inline int
+gw_jw_putc(gw_buf_t *b, char c)
 {
-    char  e[6] = { '\\', 'u', gw_hex[(cp >> 12) & 15], gw_hex[(cp >> 8) & 15],
-                   gw_hex[(cp >> 4) & 15], gw_hex[cp & 15] };
-
-    return gw_buf_append(b, e, 6);
+    if (b->len < b->cap) {
+        b->data[b->len++] = c;
+        return GW_OK;
+    }
+    return gw_buf_putc(b, c);
 }
 
 
-/* Decode one UTF-8 sequence (jansson has validated it); returns its length. */
+/* One code point from the UTF-8 at s (len > 0 bytes); its length.  The
+ * parser validated request bodies, but an app may have made a string of
+ * anything: a cut sequence gives U+FFFD and never reads past len. */
 static size_t
 gw_utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
 {
     size_t  n, i;
 
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
     if ((s[0] & 0xe0) == 0xc0) {
         n = 2;
         *cp = s[0] & 0x1f;
@@ -56,190 +64,241 @@ gw_utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
 }
 
 
+static char *
+gw_jw_u(char *o, unsigned cp)
+{
+    o[0] = '\\';
+    o[1] = 'u';
+    o[2] = gw_hex[(cp >> 12) & 15];
+    o[3] = gw_hex[(cp >> 8) & 15];
+    o[4] = gw_hex[(cp >> 4) & 15];
+    o[5] = gw_hex[cp & 15];
+    return o + 6;
+}
+
+
+/* str as Python's json.dumps(ensure_ascii=True) quotes it.  Room for the
+ * string as it is is reserved once; an escape reserves room for the rest
+ * at its worst (12 bytes for a code point past U+FFFF). */
 static int
-gw_json_put_string(gw_buf_t *b, const char *str, size_t len)
+gw_jw_string(gw_buf_t *b, const char *str, size_t len)
 {
     const unsigned char  *s = (const unsigned char *) str;
-    size_t                i, start, n;
+    size_t                i, n;
     unsigned              cp;
-    const char           *rep;
+    char                 *o;
+    int                   c;
 
-    if (gw_buf_putc(b, '"') != GW_OK) {
+    if (gw_buf_reserve(b, len + 2) != GW_OK) {
         return GW_ERROR;
     }
+    o = b->data + b->len;
+    *o++ = '"';
 
-    start = 0;
-    for (i = 0; i < len; /* void */) {
-        if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\') {
+    for (i = 0; ; ) {
+        while (len - i >= 8 && !gw_json_special8(s + i, 1)) {
+            memcpy(o, s + i, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i == len) {
+            break;
+        }
+        c = s[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            *o++ = c;
             i++;
             continue;
         }
-        if (gw_buf_append(b, str + start, i - start) != GW_OK) {
+
+        b->len = o - b->data;
+        if (gw_buf_reserve(b, (len - i) * 6 + 13) != GW_OK) {
             return GW_ERROR;
         }
-
-        rep = NULL;
-        switch (s[i]) {
-        case '"':  rep = "\\\""; break;
-        case '\\': rep = "\\\\"; break;
-        case '\n': rep = "\\n"; break;
-        case '\r': rep = "\\r"; break;
-        case '\t': rep = "\\t"; break;
-        case '\b': rep = "\\b"; break;
-        case '\f': rep = "\\f"; break;
-        }
-
-        if (rep != NULL) {
-            if (gw_buf_appends(b, rep) != GW_OK) {
-                return GW_ERROR;
+        o = b->data + b->len;
+        *o++ = '\\';
+        switch (c) {
+        case '"':  *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        default:
+            o--;
+            if (c < 0x80) {
+                o = gw_jw_u(o, c);
+                i++;
+                continue;
             }
-            i++;
-
-        } else {
             n = gw_utf8_decode(s + i, len - i, &cp);
             i += n;
             if (cp >= 0x10000) {
                 cp -= 0x10000;
-                if (gw_json_put_u(b, 0xd800 | (cp >> 10)) != GW_OK
-                    || gw_json_put_u(b, 0xdc00 | (cp & 0x3ff)) != GW_OK)
-                {
-                    return GW_ERROR;
-                }
-            } else if (gw_json_put_u(b, cp) != GW_OK) {
-                return GW_ERROR;
+                o = gw_jw_u(o, 0xd800 | (cp >> 10));
+                o = gw_jw_u(o, 0xdc00 | (cp & 0x3ff));
+            } else {
+                o = gw_jw_u(o, cp);
             }
+            continue;
         }
-        start = i;
+        i++;
     }
 
-    if (gw_buf_append(b, str + start, len - start) != GW_OK) {
-        return GW_ERROR;
-    }
-    return gw_buf_putc(b, '"');
+    *o++ = '"';
+    b->len = o - b->data;
+    return GW_OK;
 }
 
 
-/* Python's repr(float): the shortest digits that read back the same, with
- * ".0" on integral values and exponents as 1e+16 / 1e-05. */
 static int
-gw_json_put_real(gw_buf_t *b, double v)
+gw_jw_integer(gw_buf_t *b, json_int_t v)
 {
-    char   tmp[64], *e;
-    int    prec, exp10;
+    char      tmp[24], *p = tmp + sizeof(tmp);
+    uint64_t  u = v < 0 ? 0 - (uint64_t) v : (uint64_t) v;
 
-    if (isnan(v) || isinf(v)) {
+    do {
+        *--p = '0' + u % 10;
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        *--p = '-';
+    }
+    return gw_buf_append(b, p, tmp + sizeof(tmp) - p);
+}
+
+
+/* Python's repr(float), the project's one copy (template/repr.c) */
+static int
+gw_jw_real(gw_buf_t *b, double v)
+{
+    char  tmp[40];
+
+    if (!isfinite(v)) {
         /* what Python writes; jansson cannot hold these anyway */
         return gw_buf_appends(b, isnan(v) ? "NaN"
                                  : v > 0 ? "Infinity" : "-Infinity");
     }
-
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
-        if (strtod(tmp, NULL) == v) {
-            break;
-        }
-    }
-
-    /* tmp is d.ddde±XX; Python uses fixed notation for -4 <= exp < 16 */
-    e = strchr(tmp, 'e');
-    exp10 = atoi(e + 1);
-    if (exp10 >= -4 && exp10 < 16) {
-        snprintf(tmp, sizeof(tmp), "%.*f",
-                 prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);
-        if (strchr(tmp, '.') == NULL) {
-            strcat(tmp, ".0");
-        }
-        return gw_buf_appends(b, tmp);
-    }
-
-    /* "1.5e-07": Python pads the exponent to 2 digits, as C does */
-    snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
+    tmpl_float_repr(v, tmp, sizeof(tmp));
     return gw_buf_appends(b, tmp);
 }
 
 
-typedef struct {
-    const char  *key;
-    json_t      *value;
-} gw_json_kv_t;
+/* Python sorts keys by code point, which is UTF-8's byte order. */
+static inline int
+gw_jw_key_less(const gw_json_kv_t *a, const gw_json_kv_t *b)
+{
+    int  c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+
+    return c < 0 || (c == 0 && a->len < b->len);
+}
 
 
 static int
-gw_json_kv_cmp(const void *a, const void *b)
+gw_jw_kv_cmp(const void *a, const void *b)
 {
-    return strcmp(((const gw_json_kv_t *) a)->key,
-                  ((const gw_json_kv_t *) b)->key);
+    return gw_jw_key_less(b, a) - gw_jw_key_less(a, b);
+}
+
+
+/* Objects are mostly small, and often in order already (echoed bodies,
+ * data written sorted): insertion sort then costs a compare a key. */
+static void
+gw_jw_sort(gw_json_kv_t *kv, size_t n)
+{
+    gw_json_kv_t  t;
+    size_t        i, j;
+
+    if (n > 16) {
+        qsort(kv, n, sizeof(gw_json_kv_t), gw_jw_kv_cmp);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        if (!gw_jw_key_less(&kv[i], &kv[i - 1])) {
+            continue;
+        }
+        t = kv[i];
+        for (j = i; j > 0 && gw_jw_key_less(&t, &kv[j - 1]); j--) {
+            kv[j] = kv[j - 1];
+        }
+        kv[j] = t;
+    }
+}
+
+
+static int
+gw_jw_object(gw_buf_t *b, const json_t *value)
+{
+    gw_json_kv_t  *kv;
+    const char    *key;
+    size_t         i, n, klen;
+    json_t        *v;
+
+    n = json_object_size(value);
+    if (n == 0) {
+        return gw_buf_append(b, "{}", 2);
+    }
+    kv = gw_arena_alloc(b->arena, n * sizeof(gw_json_kv_t));
+    if (kv == NULL) {
+        return GW_ERROR;
+    }
+    i = 0;
+    json_object_keylen_foreach((json_t *) value, key, klen, v) {
+        kv[i].key = key;
+        kv[i].len = klen;
+        kv[i].value = v;
+        i++;
+    }
+    gw_jw_sort(kv, n);
+
+    for (i = 0; i < n; i++) {
+        if (gw_jw_putc(b, i ? ',' : '{') != GW_OK
+            || gw_jw_string(b, kv[i].key, kv[i].len) != GW_OK
+            || gw_jw_putc(b, ':') != GW_OK
+            || gw_json_dump_buf(b, kv[i].value) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    return gw_jw_putc(b, '}');
 }
 
 
 int
 gw_json_dump_buf(gw_buf_t *b, const json_t *value)
 {
-    gw_json_kv_t  *kv;
-    const char    *key;
-    json_t        *v;
-    size_t         i, n;
-    char           tmp[32];
+    size_t  i, n;
 
     switch (json_typeof(value)) {
-    case JSON_NULL:
-        return gw_buf_appends(b, "null");
-    case JSON_TRUE:
-        return gw_buf_appends(b, "true");
-    case JSON_FALSE:
-        return gw_buf_appends(b, "false");
-    case JSON_INTEGER:
-        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT,
-                 json_integer_value(value));
-        return gw_buf_appends(b, tmp);
-    case JSON_REAL:
-        return gw_json_put_real(b, json_real_value(value));
     case JSON_STRING:
-        return gw_json_put_string(b, json_string_value(value),
-                                  json_string_length(value));
-
+        return gw_jw_string(b, json_string_value(value),
+                            json_string_length(value));
+    case JSON_INTEGER:
+        return gw_jw_integer(b, json_integer_value(value));
+    case JSON_OBJECT:
+        return gw_jw_object(b, value);
     case JSON_ARRAY:
-        if (gw_buf_putc(b, '[') != GW_OK) {
-            return GW_ERROR;
-        }
         n = json_array_size(value);
+        if (n == 0) {
+            return gw_buf_append(b, "[]", 2);
+        }
         for (i = 0; i < n; i++) {
-            if ((i && gw_buf_putc(b, ',') != GW_OK)
+            if (gw_jw_putc(b, i ? ',' : '[') != GW_OK
                 || gw_json_dump_buf(b, json_array_get(value, i)) != GW_OK)
             {
                 return GW_ERROR;
             }
         }
-        return gw_buf_putc(b, ']');
-
-    case JSON_OBJECT:
-        n = json_object_size(value);
-        kv = gw_arena_alloc(b->arena, (n ? n : 1) * sizeof(gw_json_kv_t));
-        if (kv == NULL) {
-            return GW_ERROR;
-        }
-        i = 0;
-        json_object_foreach((json_t *) value, key, v) {
-            kv[i].key = key;
-            kv[i].value = v;
-            i++;
-        }
-        qsort(kv, n, sizeof(gw_json_kv_t), gw_json_kv_cmp);
-
-        if (gw_buf_putc(b, '{') != GW_OK) {
-            return GW_ERROR;
-        }
-        for (i = 0; i < n; i++) {
-            if ((i && gw_buf_putc(b, ',') != GW_OK)
-                || gw_json_put_string(b, kv[i].key, strlen(kv[i].key))
-                   != GW_OK
-                || gw_buf_putc(b, ':') != GW_OK
-                || gw_json_dump_buf(b, kv[i].value) != GW_OK)
-            {
-                return GW_ERROR;
-            }
-        }
-        return gw_buf_putc(b, '}');
+        return gw_jw_putc(b, ']');
+    case JSON_REAL:
+        return gw_jw_real(b, json_real_value(value));
+    case JSON_TRUE:
+        return gw_buf_append(b, "true", 4);
+    case JSON_FALSE:
+        return gw_buf_append(b, "false", 5);
+    case JSON_NULL:
+        return gw_buf_append(b, "null", 4);
     }
 
     return GW_ERROR;

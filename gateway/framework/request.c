@@ -497,7 +497,7 @@ gw_request_json(gw_request_t *req)
     json_error_t  jerr;
     gw_str_t      body;
     json_t       *v;
-    char         *msg, *p;
+    char         *msg;
 
     if (req->json_done) {
         return req->json;
@@ -516,16 +516,8 @@ gw_request_json(gw_request_t *req)
     }
 
     body = gw_request_data(req);
-    v = json_loadb(body.data ? body.data : "", body.len,
-                   JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+    v = gw_json_loadb(body.data, body.len, &jerr);
     if (v == NULL) {
-        /* jansson quotes the offending bytes, which may not be UTF-8: keep
-         * the message ASCII so that a JSON error body can carry it */
-        for (p = jerr.text; *p; p++) {
-            if ((unsigned char) *p >= 0x80 || (unsigned char) *p < 0x20) {
-                *p = '?';
-            }
-        }
         msg = gw_arena_printf(req->arena, "Failed to decode JSON object: %s "
                               "(line %d, column %d)", jerr.text, jerr.line,
                               jerr.column);

@@ -235,7 +235,7 @@ gw_session_decode(const char *secret, gw_str_t cookie, int64_t now,
         return NULL;
     }
     n = gw_b64url_decode(cookie.data, n, payload);
-    v = n < 0 ? NULL : json_loadb((char *) payload, n, JSON_ALLOW_NUL, NULL);
+    v = n < 0 ? NULL : gw_json_loadb((char *) payload, n, NULL);
     free(payload);
 
     if (v != NULL && !json_is_object(v)) {

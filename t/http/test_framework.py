@@ -283,6 +283,45 @@ def test_json_body(servers, mode, flask_client):
          [("Content-Type", "application/json")])
 
 
+JSON_BODIES = [
+    b'{"b": [1e16, 0.1, -0.0, 1.5e-7, 123456789012345678, -9223372036854775808'
+    b'], "a": "\\ud83d\\ude00 caf\\u00e9 \\u2028 \\u0000 \x7f", "a": "last"}',
+    b' {"x": {"y": [true, false, null, {}, []]}, "\xc3\xa9": "\xe2\x82\xac"} ',
+    b'"a string"', b"-0", b"1.0", b"1E2",
+    b"[1e22, 1e-5, 5e-324, 2.5e+300, 3.141592653589793238462643383279]",
+    b'["\\"\\\\\\/\\b\\f\\n\\r\\t", "\\u001f"]',
+    b"[1,]", b"{", b"", b'["\\x"]', b"[01]", b'["\t"]', b'["\xc0\xaf"]',
+    b"[1 2]",
+]
+
+
+@pytest.mark.parametrize("body", JSON_BODIES)
+def test_json_body_bytes_as_flask(servers, mode, flask_client, body):
+    """The body parsed and sent back by jsonify: Flask's status and, when
+    it parses, Flask's bytes."""
+    h = [("Content-Type", "application/json")]
+    a = ours(servers, mode, "POST", "/json", body, h)
+    b = theirs(flask_client, "POST", "/json", body, h)
+    assert a.status == b.status, (a.status, a.body)
+    if b.status == 200:
+        assert a.body == b.body
+
+
+@pytest.mark.parametrize("body", [b"[NaN]", b"[Infinity]", b"[1e400]",
+                                  b'["\\ud800"]', b"[18446744073709551616]",
+                                  b"\xef\xbb\xbf{}", b'{"\\u0000": 1}'])
+def test_json_body_flask_takes_but_we_refuse(servers, mode, flask_client,
+                                             body):
+    """Python reads these (NaN and infinities, lone surrogates, integers of
+    any size, a UTF-8 BOM, NUL in keys); a json_t cannot hold them, so we
+    answer 400 as jansson did, with the reason."""
+    h = [("Content-Type", "application/json")]
+    assert theirs(flask_client, "POST", "/json", body, h).status == 200
+    a = ours(servers, mode, "POST", "/json", body, h)
+    assert a.status == 400
+    assert a.json()["error"].startswith("Failed to decode JSON object: ")
+
+
 def test_malformed_json_is_400_with_json_error(servers, mode):
     """Flask answers 400 for a body that does not parse; ours says why, as
     JSON."""
