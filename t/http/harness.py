@@ -284,8 +284,9 @@ PARAMS = os.path.join(ROOT, "conf", "gateway_fastcgi_params")
 def fcgi_location(prefix, sock, extra=""):
     """A location that passes prefix to gateway-fcgi on sock, split into
     SCRIPT_NAME and PATH_INFO as the module splits it."""
-    split = "^(%s)(/.*)$" % prefix.rstrip("/") if prefix != "/" \
-        else "^()(.*)$"
+    # (?s): a path may hold a decoded newline, which "." alone stops at
+    split = "^(%s)((?s)/.*)$" % prefix.rstrip("/") if prefix != "/" \
+        else "^()((?s).*)$"
     return """
         location %s {
             %s
