@@ -15,7 +15,8 @@ PORT       ?= 8080
 DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
                libssl-dev wrk python3 python3-jinja2 python3-flask \
                python3-pytest clang libclang-rt-14-dev pkg-config curl \
-               libsqlite3-dev chromium chromium-driver python3-selenium
+               libsqlite3-dev chromium chromium-driver python3-selenium \
+               locales
 BENCH_PACKAGES = libnginx-mod-http-lua lua-cjson
 
 # -fno-plt: calls into jansson and libc go through the GOT directly; a page
@@ -205,6 +206,16 @@ $(BUILD)/t/%: t/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) -lcmocka $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN/..'
+
+# A comma-decimal locale for test_locale, made here: a fresh machine has
+# only C and POSIX.
+$(BUILD)/locale/de_DE.UTF-8/LC_NUMERIC:
+	@mkdir -p $(BUILD)/locale
+	localedef -i de_DE -f UTF-8 $(BUILD)/locale/de_DE.UTF-8 || \
+	    test -f $@
+
+$(BUILD)/t/test_locale: $(BUILD)/t/apps/numbers.so \
+                        $(BUILD)/locale/de_DE.UTF-8/LC_NUMERIC
 
 # The demo's unit test loads the demo app itself.
 $(BUILD)/t/test_app_demo: $(BUILD)/app.so

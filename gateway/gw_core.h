@@ -330,6 +330,14 @@ typedef struct {
 int gw_loader_open(gw_loaded_app_t *h, const char *path,
     const gw_config_item_t *config, size_t nconfig, const char *server,
     char *error, size_t error_size);
+/*
+ * Run the app's worker_init() in this worker process (GW_OK when it has
+ * none).  On failure error reads "application \"PATH\" failed to start in
+ * worker: REASON".  Apps' load(), worker_init() and call() run in the C
+ * locale for numbers, whatever setlocale() the process made.
+ */
+int gw_loader_worker_init(gw_loaded_app_t *h, char *error,
+    size_t error_size);
 void gw_loader_close(gw_loaded_app_t *h);
 
 /*

@@ -21,6 +21,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,25 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+
+/*
+ * Apps run in the C locale for numbers, whatever the process's own: Python
+ * prints 1.5 in every locale, and so must jsonify, templates and url_for,
+ * whose printf and strtod would follow an LC_NUMERIC that the app (or a
+ * library it uses) set with setlocale().  uselocale() changes only the
+ * calling thread's locale, for the length of the call.  The locale object
+ * is made once, at the first load.
+ */
+static locale_t        gw_loader_c_locale;
+static pthread_once_t  gw_loader_c_locale_once = PTHREAD_ONCE_INIT;
+
+
+static void
+gw_loader_c_locale_init(void)
+{
+    gw_loader_c_locale = newlocale(LC_ALL_MASK, "C", (locale_t) 0);
+}
 
 
 /* Copy every byte of in to out; the file may not change size under us. */
@@ -138,10 +159,14 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
     gw_load_ctx_t  ctx;
     const char    *err;
     char           copy[4096];
+    locale_t       old;
+    int            rc;
 
     memset(h, 0, sizeof(*h));
     h->path = path;
     h->memfd = -1;
+
+    pthread_once(&gw_loader_c_locale_once, gw_loader_c_locale_init);
 
     if (access(path, R_OK) != 0
         || gw_loader_copy(path, copy, sizeof(copy), &h->memfd) != 0)
@@ -208,7 +233,11 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
         ctx.error_size = error_size;
         error[0] = '\0';
 
-        if (h->entry->load(&ctx, &h->app) != GW_OK) {
+        old = uselocale(gw_loader_c_locale);
+        rc = h->entry->load(&ctx, &h->app);
+        uselocale(old);
+
+        if (rc != GW_OK) {
             if (error[0] == '\0') {
                 snprintf(error, error_size, "failed without a message");
             }
@@ -238,6 +267,33 @@ failed:
     }
     h->entry = NULL;
     return GW_ERROR;
+}
+
+
+int
+gw_loader_worker_init(gw_loaded_app_t *h, char *error, size_t error_size)
+{
+    char      msg[1024];
+    locale_t  old;
+    int       rc;
+
+    if (h->entry->worker_init == NULL) {
+        return GW_OK;
+    }
+
+    msg[0] = '\0';
+    old = uselocale(gw_loader_c_locale);
+    rc = h->entry->worker_init(h->app, msg, sizeof(msg));
+    uselocale(old);
+
+    if (rc != GW_OK) {
+        snprintf(error, error_size, "application \"%s\" failed to start in "
+                 "worker: %s", h->path,
+                 msg[0] ? msg : "failed without a message");
+        return GW_ERROR;
+    }
+
+    return GW_OK;
 }
 
 
@@ -306,10 +362,13 @@ gw_loader_hop_header(const gw_str_t *name)
 void
 gw_loader_call(gw_loaded_app_t *h, gw_environ_t *env, gw_response_t *resp)
 {
-    size_t  i, j;
-    int     rc;
+    size_t    i, j;
+    locale_t  old;
+    int       rc;
 
+    old = uselocale(gw_loader_c_locale);
     rc = h->entry->call(h->app, env, resp);
+    uselocale(old);
 
     if (rc != GW_OK) {
         gw_log(env, GW_LOG_ERR, "application \"%s\" failed the request",

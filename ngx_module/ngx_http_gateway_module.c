@@ -473,27 +473,17 @@ ngx_http_gateway_init_process(ngx_cycle_t *cycle)
 
     apps = gmcf->apps.elts;
 
+    /*
+     * A worker that returned an error here would exit for good ("fatal
+     * code 2 and cannot be respawned"), leaving the master with no one to
+     * answer and every request hanging.  The worker stays, and the app's
+     * requests get a 503 that points at this line.
+     */
     for (i = 0; i < gmcf->apps.nelts; i++) {
-        if (apps[i]->loaded.entry->worker_init == NULL) {
-            continue;
-        }
-
-        error[0] = '\0';
-
-        /*
-         * A worker that returned an error here would exit for good ("fatal
-         * code 2 and cannot be respawned"), leaving the master with no one
-         * to answer and every request hanging.  The worker stays, and the
-         * app's requests get a 503 that points at this line.
-         */
-        if (apps[i]->loaded.entry->worker_init(apps[i]->loaded.app, error,
-                                               sizeof(error))
+        if (gw_loader_worker_init(&apps[i]->loaded, error, sizeof(error))
             != GW_OK)
         {
-            ngx_log_error(NGX_LOG_EMERG, cycle->log, 0,
-                          "application \"%V\" failed to start in worker: %s",
-                          &apps[i]->path,
-                          error[0] ? error : "failed without a message");
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "%s", error);
             apps[i]->failed = 1;
         }
     }

@@ -6,6 +6,7 @@
  */
 
 #include "urlmap_internal.h"
+#include "template/tmpl.h"         /* tmpl_float_repr() */
 
 #include <errno.h>
 #include <math.h>
@@ -615,80 +616,14 @@ gw_conv_to_json(const gw_urlmap_t *m, const gw_conv_t *c, gw_str_t text)
 }
 
 
-/* Python's repr() of a float: the shortest digits that read back the
- * same, fixed notation for exponents -4..15, else d.ddde+XX. */
+/* Python's repr() of a float: the project's one copy, in the engine. */
 static int
-gw_format_double(const gw_urlmap_t *m, double v, gw_buf_t *b)
+gw_format_double(double v, gw_buf_t *b)
 {
-    char    tmp[40], digits[24], *end;
-    int     prec, exp, ndig, i;
-    size_t  k;
+    char  num[40];
 
-    if (isnan(v)) {
-        return gw_buf_appends(b, "nan");
-    }
-    if (isinf(v)) {
-        return gw_buf_appends(b, v < 0 ? "-inf" : "inf");
-    }
-
-    for (prec = 0; prec < 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec, v);
-        if (strtod_l(tmp, &end, m->c_locale) == v) {
-            break;
-        }
-    }
-
-    /* tmp is "-d.ddde+XX"; the decimal point may be localised, so take
-     * the digits and the exponent and nothing else */
-    ndig = 0;
-    for (k = 0; tmp[k] && tmp[k] != 'e'; k++) {
-        if (tmp[k] >= '0' && tmp[k] <= '9') {
-            digits[ndig++] = tmp[k];
-        }
-    }
-    exp = atoi(tmp + k + 1);
-    while (ndig > 1 && digits[ndig - 1] == '0') {
-        ndig--;
-    }
-
-    if (v < 0 && gw_buf_putc(b, '-') != GW_OK) {
-        return GW_ERROR;
-    }
-
-    if (exp >= -4 && exp < 16) {
-        if (exp < 0) {
-            if (gw_buf_append(b, "0.", 2) != GW_OK) {
-                return GW_ERROR;
-            }
-            for (i = exp + 1; i < 0; i++) {
-                if (gw_buf_putc(b, '0') != GW_OK) {
-                    return GW_ERROR;
-                }
-            }
-            return gw_buf_append(b, digits, ndig);
-        }
-
-        for (i = 0; i <= exp; i++) {
-            if (gw_buf_putc(b, i < ndig ? digits[i] : '0') != GW_OK) {
-                return GW_ERROR;
-            }
-        }
-        if (gw_buf_putc(b, '.') != GW_OK) {
-            return GW_ERROR;
-        }
-        if (ndig <= exp + 1) {
-            return gw_buf_putc(b, '0');
-        }
-        return gw_buf_append(b, digits + exp + 1, ndig - exp - 1);
-    }
-
-    if (gw_buf_putc(b, digits[0]) != GW_OK
-        || (ndig > 1 && (gw_buf_putc(b, '.') != GW_OK
-                         || gw_buf_append(b, digits + 1, ndig - 1) != GW_OK)))
-    {
-        return GW_ERROR;
-    }
-    return gw_buf_printf(b, "e%c%02d", exp < 0 ? '-' : '+', abs(exp));
+    tmpl_float_repr(v, num, sizeof(num));
+    return gw_buf_appends(b, num);
 }
 
 
@@ -703,7 +638,7 @@ gw_json_to_text(const gw_urlmap_t *m, json_t *value, gw_buf_t *b)
         return gw_buf_printf(b, "%" JSON_INTEGER_FORMAT,
                              json_integer_value(value));
     case JSON_REAL:
-        return gw_format_double(m, json_real_value(value), b);
+        return gw_format_double(json_real_value(value), b);
     case JSON_TRUE:
         return gw_buf_appends(b, "True");
     case JSON_FALSE:
@@ -777,7 +712,7 @@ gw_conv_number(const gw_urlmap_t *m, const gw_conv_t *c, json_t *value,
     }
 
     if (c->type == GW_CONV_FLOAT) {
-        return gw_format_double(m, d, b);
+        return gw_format_double(d, b);
     }
 
     /* zfill: zeros go after the sign */

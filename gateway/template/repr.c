@@ -99,13 +99,11 @@ tmpl_float_repr(double f, char *buf, size_t size)
     if (prec == 17) {
         snprintf(tmp, sizeof(tmp), "%.16e", f);
     }
-    /* tmp is [-]d.ddde[+-]XX: split into digits and exponent */
+    /* tmp is [-]d.ddde[+-]XX, its point as the locale spells it: take the
+     * digits and the exponent and nothing else */
     p = tmp;
-    if (*p == '-') {
-        p++;
-    }
     for (nd = 0; *p && *p != 'e'; p++) {
-        if (*p != '.') {
+        if (*p >= '0' && *p <= '9') {
             digits[nd++] = *p;
         }
     }

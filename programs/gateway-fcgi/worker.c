@@ -538,16 +538,9 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     sigaddset(&set, SIGINT);
     sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 
-    if (app->entry->worker_init != NULL) {
-        error[0] = '\0';
-        if (app->entry->worker_init(app->app, error, sizeof(error))
-            != GW_OK)
-        {
-            gw_fcgi_logf(GW_LOG_ERR, "application \"%s\" failed to start in "
-                         "a worker (worker_init): %s", conf->app_path,
-                         error[0] ? error : "no reason given");
-            exit(GW_FCGI_EXIT_START);
-        }
+    if (gw_loader_worker_init(app, error, sizeof(error)) != GW_OK) {
+        gw_fcgi_logf(GW_LOG_ERR, "%s", error);
+        exit(GW_FCGI_EXIT_START);
     }
 
     memset(&w, 0, sizeof(w));

@@ -245,7 +245,7 @@ def test_failing_worker_init_stops_start_without_fork_loop(tmp_path):
                         "--config", "FAIL_INIT=1"],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 1
-    assert "failed to start in a worker (worker_init): FAIL_INIT is set" \
+    assert "failed to start in worker: FAIL_INIT is set" \
         in p.stderr
     assert "giving up" in p.stderr
     # backs off and gives up: a handful of attempts, not a fork loop
