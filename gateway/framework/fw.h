@@ -150,7 +150,9 @@ int gw_config_put(gw_app_t *app, const char *key, const char *value,
 const char *gw_http_error_name(int status);
 const char *gw_http_error_description(int status);
 int gw_html_escape(gw_buf_t *b, const char *s, size_t len);
-/* An HTTP error by status, with the default texts; NULL when unknown. */
+/* Record the HTTP error for status (message NULL: the default text, which
+ * is kept, not copied) and return GW_ABORT; a status that is not an HTTP
+ * error is logged and recorded as a 500. */
 int gw_http_error_set(gw_request_t *req, int status, const char *message);
 /* Empty resp's headers and body, for an error answer. */
 void gw_response_reset(gw_response_t *resp);

@@ -113,7 +113,7 @@ typedef enum {
     /* statements */
     N_TEXT, N_OUTPUT, N_IF, N_FOR, N_SET, N_SETBLOCK, N_WITH, N_MACRO,
     N_CALLBLOCK, N_INCLUDE, N_IMPORT, N_FROMIMPORT, N_EXTENDS, N_BLOCK,
-    N_AUTOESCAPE, N_FILTERBLOCK, N_DO
+    N_AUTOESCAPE, N_FILTERBLOCK
 } tmpl_node_type_t;
 
 /* binary / unary / compare operators */
@@ -185,7 +185,6 @@ struct tmpl_node_s {
 #define NF_CALLER          0x40
 #define NF_VARARGS         0x80
 #define NF_KWARGS          0x100    /* also: format's keyword arguments */
-#define NF_CTX_SET         0x200
 #define NF_ARGERR          0x400    /* bad filter/test arguments: n->val */
 #define NF_PLAIN_ARGS      0x800    /* a call without * or **, and with no
                                        more than TMPL_PLAIN_ARGS arguments */
@@ -355,7 +354,7 @@ struct tmpl_rs_s {
 /* builtin callables */
 enum {
     B_RANGE = 1, B_DICT, B_NAMESPACE, B_CYCLER, B_JOINER, B_LIPSUM,
-    B_LOOP_CYCLE, B_LOOP_CHANGED, B_LOOP_CALL, B_SUPER, B_SELF_BLOCK,
+    B_LOOP_CYCLE, B_LOOP_CHANGED, B_SUPER, B_SELF_BLOCK,
     B_METHOD, B_CYCLER_NEXT, B_CYCLER_RESET, B_JOINER_CALL
 };
 
@@ -406,6 +405,9 @@ int tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
 /* filters.c, tests.c */
 const tmpl_filter_def_t *tmpl_filter_find(const char *name, size_t len);
 const tmpl_test_def_t *tmpl_test_find(const char *name, size_t len);
+/* tests.c: a test by name, as `select` and `reject` apply it */
+int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
+    tv_t in, tv_t *args, size_t nargs, int *res);
 
 /* value.c */
 static inline tv_t tv_undef(const char *msg)
@@ -485,10 +487,8 @@ tv_truth(tv_t v)
 
 int tv_is_seq(tv_t v);
 int tv_is_map(tv_t v);
-int tv_is_str(tv_t v);
 int tv_is_num(tv_t v);
 int tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n);
-size_t tv_map_len(tv_t v);
 int tv_map_items(tmpl_rs_t *r, tv_t v, tv_t **keys, tv_t **vals, size_t *n);
 int tv_map_get(tmpl_rs_t *r, tv_t m, tv_t key, tv_t *out);
 int tv_map_set(tmpl_rs_t *r, tv_t m, tv_t key, tv_t val);
@@ -518,8 +518,6 @@ int tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     size_t len, tv_t *out);
 int tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key,
     tv_t *out);
-int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
-    tv_t in, tv_t *args, size_t nargs, int *res);
 int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
 
 /* funcs.c: C functions of the argument form.  tmpl_argfn_arg() makes

@@ -54,13 +54,6 @@ tv_is_map(tv_t v)
 
 
 int
-tv_is_str(tv_t v)
-{
-    return v.kind == V_STR;
-}
-
-
-int
 tv_is_num(tv_t v)
 {
     return v.kind == V_INT || v.kind == V_FLOAT || v.kind == V_BOOL;
@@ -160,13 +153,6 @@ tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n)
     default:
         return GW_ERROR;
     }
-}
-
-
-size_t
-tv_map_len(tv_t v)
-{
-    return v.kind == V_JDICT ? json_object_size(v.u.j) : v.u.d->n;
 }
 
 

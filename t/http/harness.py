@@ -169,8 +169,11 @@ class Fcgi:
     more options, e.g. ["--timeout", "1"]."""
 
     def __init__(self, app, sock, threads=1, config=(), workers=None,
-                 args=(), listen=None, log_path=None):
+                 args=(), listen=None, log_path=None, crashes=False):
         self.sock = sock
+        # a test that crashes the app on purpose: under ASan the signal
+        # stays a plain signal, as without it, rather than a report
+        self.crashes = crashes
         self.listen = listen or "unix:" + sock
         self.log_path = log_path or sock + ".log"
         self.args = [os.path.join(BUILD, "gateway-fcgi"), "--app", app,
@@ -186,7 +189,8 @@ class Fcgi:
         self.log_out = open(self.log_path, "w")
         env = dict(os.environ)
         if SANITIZED:
-            env["ASAN_OPTIONS"] = "abort_on_error=1"
+            env["ASAN_OPTIONS"] = "abort_on_error=1" + (
+                ":handle_segv=0:handle_abort=0" if self.crashes else "")
             env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
         self.proc = subprocess.Popen(self.args, stdout=self.log_out,
                                      stderr=subprocess.STDOUT, env=env)

@@ -191,7 +191,7 @@ class Load:
 # ---- processes and supervision ----------------------------------------------
 
 def test_crash_costs_only_its_own_request(site):
-    s = site(workers=2, threads=2)
+    s = site(workers=2, threads=2, crashes=True)
     for path, sig in (("/crash", "signal"), ("/abort", "signal")):
         status, _, _ = s.get(path)
         assert status == 502
@@ -207,7 +207,7 @@ def test_crash_costs_only_its_own_request(site):
 def test_crash_log_line_is_escaped(site):
     """Request data in a log line has its control characters escaped: a
     request cannot write a line of its own into the log."""
-    s = site(workers=1)
+    s = site(workers=1, crashes=True)
     params = base_params(REQUEST_METHOD="GET", PATH_INFO="/crash",
                          REQUEST_URI="/crash\n2026/01/01 [error] forged")
     try:
