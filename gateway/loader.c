@@ -103,8 +103,11 @@ gw_loader_copy(const char *path, char *copy, size_t copy_size, int *memfd)
     slash = strrchr(path, '/');
     base = slash ? slash + 1 : path;
 
+    /* "./" for a bare name: dlopen() searches the library path for a
+     * name without a slash, and the user meant the file here */
     if ((size_t) snprintf(copy, copy_size, "%.*s.%s.gw-XXXXXX",
-                          slash ? (int) (slash - path + 1) : 0, path, base)
+                          slash ? (int) (slash - path + 1) : 2,
+                          slash ? path : "./", base)
         < copy_size)
     {
         out = mkostemp(copy, O_CLOEXEC);
@@ -205,7 +208,8 @@ gw_loader_open(gw_loaded_app_t *h, const char *path,
     if (h->entry == NULL) {
         snprintf(error, error_size,
                  "application \"%s\" has no \"%s\" symbol "
-                 "(declare the app with GW_APP())", path, GW_APP_SYMBOL);
+                 "(declare the app with GW_FRAMEWORK_APP() or GW_APP())",
+                 path, GW_APP_SYMBOL);
         goto failed;
     }
 

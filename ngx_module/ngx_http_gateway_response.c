@@ -32,10 +32,30 @@ ngx_http_gateway_send_response(ngx_http_request_t *r,
     ngx_chain_t      *out, **ll, *cl;
     gw_response_t    *resp;
     ngx_table_elt_t  *t;
+    u_char           *line;
+    const char       *reason;
 
     resp = &ctx->resp;
 
     r->headers_out.status = resp->status;
+
+    /*
+     * The reason phrase the app's status has through fastcgi_pass (and in
+     * Flask), not nginx's own ("405 Not Allowed", "302 Moved
+     * Temporarily"); 200 is the same in both
+     */
+    reason = gw_status_reason(resp->status);
+
+    if (resp->status != 200 && reason[0] != '\0') {
+        line = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1 + ngx_strlen(reason));
+        if (line == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        r->headers_out.status_line.data = line;
+        r->headers_out.status_line.len = ngx_sprintf(line, "%i %s",
+                                                     resp->status, reason)
+                                         - line;
+    }
     r->headers_out.content_length_n = resp->body_len;
 
     for (i = 0; i < resp->nheaders; i++) {

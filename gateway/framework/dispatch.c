@@ -181,7 +181,20 @@ gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
         {
             return gw_options_response(req, resp, m->allow);
         }
-        return r->handler(req, resp);
+        rc = r->handler(req, resp);
+
+        /* Flask: a view that returns None is a TypeError and a 500; here,
+         * one that said GW_OK and set nothing at all */
+        if (rc == GW_OK && resp->status == 200 && resp->nheaders == 0
+            && resp->nbody == 0)
+        {
+            gw_log(req->env, GW_LOG_ERR, "%s %.*s: the view did not return a "
+                   "valid response: it set no status, header or body",
+                   r->endpoint, (int) req->path.len, req->path.data);
+            req->cause_logged = 1;
+            return GW_ERROR;
+        }
+        return rc;
 
     case GW_MATCH_METHOD_NOT_ALLOWED:
         req->allow = m->allow;

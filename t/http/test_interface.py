@@ -236,6 +236,20 @@ def test_informational_status_is_never_final(servers, status):
         assert "returned invalid status %s" % status in servers.log(mode)
 
 
+@pytest.mark.parametrize("status,line", [
+    ("405", "405 Method Not Allowed"), ("302", "302 Found"),
+    ("507", "507 Insufficient Storage"), ("418", "418 I'm a teapot")])
+def test_reason_phrase_is_the_same_in_both_modes(servers, status, line):
+    """The status line is Flask's (Werkzeug's phrase) in both modes, not
+    nginx's own "405 Not Allowed" or "302 Moved Temporarily"."""
+    for mode in ("embedded", "fastcgi"):
+        got = raw_exchange(servers[mode], (
+            "GET /app/x HTTP/1.1\r\nHost: t\r\nX-Echo-Status: %s\r\n"
+            "Connection: close\r\n\r\n" % status).encode())
+        assert got.startswith(("HTTP/1.1 %s\r\n" % line).encode()), \
+            (mode, got[:100])
+
+
 def test_connection_headers_from_app_are_dropped(servers):
     """Both modes drop what belongs to the connection, as nginx's fastcgi
     module does, and keep the connection as nginx decided."""

@@ -249,6 +249,52 @@ test_route_and_endpoint(void **state)
 }
 
 
+static int
+v_nothing(gw_request_t *req, gw_response_t *resp)
+{
+    return GW_OK;
+}
+
+
+static int
+v_no_content(gw_request_t *req, gw_response_t *resp)
+{
+    gw_response_set_status(resp, 204);
+    return GW_OK;
+}
+
+
+static int
+setup_nothing(gw_app_t *app, char *error, size_t error_size)
+{
+    gw_app_route(app, "/nothing", 0, v_nothing, "nothing");
+    gw_app_route(app, "/204", 0, v_no_content, "no_content");
+    return GW_OK;
+}
+
+
+/* Flask: a view that returns None is a 500 ("did not return a valid
+ * response"), where a 204 it set is an answer */
+static void
+test_view_that_answers_nothing_is_500(void **state)
+{
+    void       *app = fw_load(setup_nothing, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/nothing", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_non_null(strstr(c->log, "nothing /nothing: the view did not "
+                                   "return a valid response"));
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/204", NULL);
+    assert_int_equal(c->resp.status, 204);
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
 static void
 test_default_404_405(void **state)
 {
@@ -625,6 +671,7 @@ main(void)
         cmocka_unit_test(test_500_logs_cause),
         cmocka_unit_test(test_hook_order),
         cmocka_unit_test(test_error_handler_precedence),
+        cmocka_unit_test(test_view_that_answers_nothing_is_500),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_worker_init),

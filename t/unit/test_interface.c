@@ -605,7 +605,7 @@ copy_file(const char *from, const char *to, int in_place)
 static void
 test_loader_private_copies(void **state)
 {
-    gw_loaded_app_t   h1, h2, h3, h4;
+    gw_loaded_app_t   h1, h2, h3, h4, h5;
     gw_arena_t       *a;
     char              dir[] = "/tmp/gw-loader-XXXXXX", path[1024];
     char              err[512], a_so[1024], b_so[1024];
@@ -643,6 +643,20 @@ test_loader_private_copies(void **state)
                                     sizeof(err)), GW_OK);
     call_counter(&h4, a, "build=a loads=1\n");
     call_counter(&h3, a, "build=b loads=1\n");
+
+    /* a bare file name is the file in the current directory, as for any
+     * other program, not a library to search for */
+    {
+        char  cwd[1024];
+
+        assert_non_null(getcwd(cwd, sizeof(cwd)));
+        assert_int_equal(chdir(dir), 0);
+        assert_int_equal(gw_loader_open(&h5, "app.so", NULL, 0, "test", err,
+                                        sizeof(err)), GW_OK);
+        call_counter(&h5, a, "build=a loads=1\n");
+        gw_loader_close(&h5);
+        assert_int_equal(chdir(cwd), 0);
+    }
 
     /* the private copies are gone from the directory once mapped */
     files = 0;

@@ -14,7 +14,7 @@ static int
 v_set(gw_request_t *q, gw_response_t *r)
 {
     json_object_set_new(gw_session(q), "a", json_integer(1));
-    return GW_OK;
+    return gw_response_write(r, "ok", 2);
 }
 
 
@@ -34,7 +34,7 @@ static int
 v_clear(gw_request_t *q, gw_response_t *r)
 {
     json_object_clear(gw_session(q));
-    return GW_OK;
+    return gw_response_write(r, "ok", 2);
 }
 
 
@@ -42,7 +42,7 @@ static int
 v_perm(gw_request_t *q, gw_response_t *r)
 {
     gw_session_set_permanent(q, 1);
-    return GW_OK;
+    return gw_response_write(r, "ok", 2);
 }
 
 
@@ -54,7 +54,7 @@ v_flash(gw_request_t *q, gw_response_t *r)
     {
         return GW_ERROR;
     }
-    return GW_OK;
+    return gw_response_write(r, "ok", 2);
 }
 
 
