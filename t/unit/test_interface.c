@@ -3,17 +3,8 @@
  * the application loader.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
-#include <gateway.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -453,18 +444,6 @@ test_response_body(void **state)
 
 
 /* ---- loader ------------------------------------------------------------ */
-
-static const char *
-build_path(const char *rel)
-{
-    static char  path[1024];
-    const char  *build;
-
-    build = getenv("GW_BUILD");
-    snprintf(path, sizeof(path), "%s/%s", build ? build : "build", rel);
-    return path;
-}
-
 
 static void
 test_loader_errors(void **state)

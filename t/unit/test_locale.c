@@ -11,18 +11,6 @@
 #include <stdio.h>
 
 
-static const char *
-build_path(const char *rel)
-{
-    static char  path[1024];
-    const char  *build;
-
-    build = getenv("GW_BUILD");
-    snprintf(path, sizeof(path), "%s/%s", build ? build : "build", rel);
-    return path;
-}
-
-
 static void
 get(gw_loaded_app_t *h, const char *path, const char *expect)
 {

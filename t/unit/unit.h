@@ -31,6 +31,19 @@ str(const char *s)
 }
 
 
+/* A file the build made: GW_BUILD (build or build-san) "/" rel. */
+static inline const char *
+build_path(const char *rel)
+{
+    static char  path[1024];
+    const char  *build;
+
+    build = getenv("GW_BUILD");
+    snprintf(path, sizeof(path), "%s/%s", build ? build : "build", rel);
+    return path;
+}
+
+
 static inline void
 assert_gw_str(const gw_str_t *s, const char *expect)
 {
