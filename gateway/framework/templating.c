@@ -32,14 +32,161 @@ gw_app_templates(gw_app_t *app)
 }
 
 
+/*
+ * Flask's url_for() keywords that are not rule values: _anchor (after
+ * "#"), _external (scheme://host before the path), _scheme (with
+ * _external), _method (which rule: taken out, all rules are tried).
+ */
+typedef struct {
+    gw_str_t  anchor;               /* data NULL: none */
+    gw_str_t  scheme;               /* data NULL: the request's */
+    int       external;
+} gw_url_extras_t;
+
+
+static int
+gw_url_extra(const char *name)
+{
+    return name[0] == '_'
+           && (strcmp(name, "_anchor") == 0 || strcmp(name, "_external") == 0
+               || strcmp(name, "_scheme") == 0 || strcmp(name, "_method") == 0);
+}
+
+
+/* One extra keyword's value into x, given as templates give arguments:
+ * strings as they are, numbers in Python's spelling; _external by truth,
+ * as Python's bool(). */
+static int
+gw_url_extra_set(gw_request_t *req, gw_url_extras_t *x,
+    const gw_tmpl_arg_t *a)
+{
+    gw_str_t  *s;
+    char      *text;
+
+    if (strcmp(a->name, "_external") == 0) {
+        x->external = a->type == JSON_TRUE
+                      || (a->type == JSON_INTEGER && a->i != 0)
+                      || (a->type == JSON_REAL && a->f != 0)
+                      || (a->type == JSON_STRING && a->len != 0)
+                      || (a->type == JSON_ARRAY && json_array_size(a->json))
+                      || (a->type == JSON_OBJECT
+                          && json_object_size(a->json));
+        return GW_OK;
+    }
+    if (strcmp(a->name, "_method") == 0) {
+        return GW_OK;
+    }
+
+    s = strcmp(a->name, "_anchor") == 0 ? &x->anchor : &x->scheme;
+    switch (a->type) {
+    case JSON_STRING:
+        s->data = a->s;
+        s->len = a->len;
+        return GW_OK;
+    case JSON_INTEGER:
+        text = gw_arena_printf(req->arena, "%" JSON_INTEGER_FORMAT, a->i);
+        break;
+    default:
+        text = gw_arena_strdup(req->arena, a->type == JSON_TRUE ? "True"
+                               : a->type == JSON_FALSE ? "False" : "None");
+        break;
+    }
+    if (text == NULL) {
+        return GW_ERROR;
+    }
+    s->data = text;
+    s->len = strlen(text);
+    return GW_OK;
+}
+
+
+/* What comes before the rule's path: scheme://host when external, then
+ * SCRIPT_NAME. */
+static int
+gw_url_prefix(gw_request_t *req, const gw_url_extras_t *x, gw_buf_t *out,
+    char *error, size_t n)
+{
+    const gw_str_t  *v;
+    gw_str_t         scheme, host;
+
+    if (x->scheme.data != NULL && !x->external) {
+        snprintf(error, n, "When specifying '_scheme', '_external' must be "
+                 "True.");
+        return GW_ERROR;
+    }
+
+    if (x->external) {
+        scheme = x->scheme;
+        if (scheme.data == NULL) {
+            v = gw_environ_get(req->env, "gateway.url_scheme");
+            scheme = v ? *v : scheme;
+        }
+        if (scheme.len == 0) {
+            scheme.data = "http";
+            scheme.len = 4;
+        }
+        host = gw_request_host(req);
+        if (host.len == 0) {
+            snprintf(error, n, "url_for(_external=True): the request's Host "
+                     "header is not a host name");
+            return GW_ERROR;
+        }
+        if (gw_buf_append(out, scheme.data, scheme.len) != GW_OK
+            || gw_buf_append(out, "://", 3) != GW_OK
+            || gw_buf_append(out, host.data, host.len) != GW_OK)
+        {
+            goto nomem;
+        }
+    }
+
+    if (req->script_root.len
+        && gw_buf_append(out, req->script_root.data, req->script_root.len)
+           != GW_OK)
+    {
+        goto nomem;
+    }
+    return GW_OK;
+
+nomem:
+    snprintf(error, n, "url_for: out of memory");
+    return GW_ERROR;
+}
+
+
+/* "#" and the anchor, quoted as Flask 2.2 quotes it (url_quote: all but
+ * "/" and ":"). */
+static int
+gw_url_anchor(gw_request_t *req, const gw_url_extras_t *x, gw_buf_t *out,
+    char *error, size_t n)
+{
+    gw_str_t  enc;
+
+    if (x->anchor.data == NULL) {
+        return GW_OK;
+    }
+    if (gw_url_encode(req->arena, x->anchor, "/:", &enc) != GW_OK
+        || gw_buf_putc(out, '#') != GW_OK
+        || gw_buf_append(out, enc.data, enc.len) != GW_OK)
+    {
+        snprintf(error, n, "url_for: out of memory");
+        return GW_ERROR;
+    }
+    return GW_OK;
+}
+
+
 int
 gw_url_for(gw_request_t *req, const char *endpoint, json_t *values,
     gw_str_t *out)
 {
-    const char  *bp;
-    gw_str_t     path;
-    char         err[256];
-    char        *full;
+    const char       *bp, *key;
+    json_t           *v, *rest;
+    gw_str_t          path;
+    gw_buf_t          url;
+    gw_url_extras_t   x;
+    gw_tmpl_arg_t     a;
+    char              err[256];
+    int               rc;
 
     /* ".name" is relative to the blueprint handling the request */
     if (endpoint[0] == '.') {
@@ -51,22 +198,58 @@ gw_url_for(gw_request_t *req, const char *endpoint, json_t *values,
         }
     }
 
+    /* the extras are taken out of a copy: the caller's values stay */
+    memset(&x, 0, sizeof(x));
+    rest = values;
+    json_object_foreach(values, key, v) {
+        if (!gw_url_extra(key)) {
+            continue;
+        }
+        if (rest == values) {
+            rest = json_copy(values);
+            if (rest == NULL
+                || gw_json_arena_own(req->arena, rest) != GW_OK)
+            {
+                return gw_fail(req, "url_for: out of memory");
+            }
+        }
+        memset(&a, 0, sizeof(a));
+        a.name = key;
+        a.type = json_typeof(v);
+        a.s = json_string_value(v);
+        a.len = json_string_length(v);
+        a.i = json_integer_value(v);
+        a.f = json_real_value(v);
+        a.json = v;
+        if (gw_url_extra_set(req, &x, &a) != GW_OK) {
+            return gw_fail(req, "url_for: out of memory");
+        }
+        json_object_del(rest, key);
+    }
+
     err[0] = '\0';
-    if (gw_urlmap_build(req->app->map, req->arena, endpoint, values, &path,
-                        err, sizeof(err)) != GW_OK)
-    {
+    gw_buf_init(&url, req->arena, 64);
+    rc = gw_url_prefix(req, &x, &url, err, sizeof(err));
+    if (rc == GW_OK) {
+        rc = gw_urlmap_build(req->app->map, req->arena, endpoint, rest,
+                             &path, err, sizeof(err));
+    }
+    if (rc == GW_OK) {
+        rc = gw_buf_append(&url, path.data, path.len);
+    }
+    if (rc == GW_OK) {
+        rc = gw_url_anchor(req, &x, &url, err, sizeof(err));
+    }
+    if (rc == GW_OK) {
+        rc = gw_buf_putc(&url, '\0');
+    }
+    if (rc != GW_OK) {
         return gw_fail(req, "url_for('%s'): %s", endpoint,
                        err[0] ? err : "cannot build the URL");
     }
 
-    full = gw_arena_printf(req->arena, "%.*s%.*s",
-                           (int) req->script_root.len, req->script_root.data,
-                           (int) path.len, path.data);
-    if (full == NULL) {
-        return gw_fail(req, "url_for: out of memory");
-    }
-    out->data = full;
-    out->len = strlen(full);
+    out->data = url.data;
+    out->len = url.len - 1;
     return GW_OK;
 }
 
@@ -78,9 +261,11 @@ gw_tmpl_url_for_args(void *fn_data, void *render_data,
     const gw_tmpl_arg_t *args, size_t nargs, gw_buf_t *out, char *error,
     size_t n)
 {
-    gw_request_t  *req = render_data;
-    const char    *endpoint, *bp;
-    size_t         len, npos;
+    gw_request_t   *req = render_data;
+    const char      *endpoint, *bp;
+    size_t           len, npos, i, nkw;
+    gw_tmpl_arg_t   *kw;
+    gw_url_extras_t  x;
 
     for (npos = 0; npos < nargs && args[npos].name == NULL; npos++) {
         /* positional ones come first */
@@ -109,16 +294,37 @@ gw_tmpl_url_for_args(void *fn_data, void *render_data,
         }
     }
 
-    if (req->script_root.len
-        && gw_buf_append(out, req->script_root.data, req->script_root.len)
-           != GW_OK)
-    {
-        snprintf(error, n, "url_for: out of memory");
+    /* the extras are rare: only then are the keywords copied without them */
+    memset(&x, 0, sizeof(x));
+    kw = (gw_tmpl_arg_t *) args + 1;
+    nkw = nargs - 1;
+    for (i = 1; i < nargs && !gw_url_extra(args[i].name); i++) {
+        /* look for one */
+    }
+    if (i < nargs) {
+        kw = gw_arena_alloc(req->arena, nargs * sizeof(gw_tmpl_arg_t));
+        if (kw == NULL) {
+            snprintf(error, n, "url_for: out of memory");
+            return GW_ERROR;
+        }
+        for (i = 1, nkw = 0; i < nargs; i++) {
+            if (!gw_url_extra(args[i].name)) {
+                kw[nkw++] = args[i];
+                continue;
+            }
+            if (gw_url_extra_set(req, &x, &args[i]) != GW_OK) {
+                snprintf(error, n, "url_for: out of memory");
+                return GW_ERROR;
+            }
+        }
+    }
+
+    if (gw_url_prefix(req, &x, out, error, n) != GW_OK) {
         return GW_ERROR;
     }
     error[0] = '\0';
-    if (gw_urlmap_build_args(req->app->map, endpoint, len, args + 1,
-                             nargs - 1, out, error, n) != GW_OK)
+    if (gw_urlmap_build_args(req->app->map, endpoint, len, kw, nkw, out,
+                             error, n) != GW_OK)
     {
         if (error[0] == '\0') {
             snprintf(error, n, "url_for('%.*s'): cannot build the URL",
@@ -126,7 +332,7 @@ gw_tmpl_url_for_args(void *fn_data, void *render_data,
         }
         return GW_ERROR;
     }
-    return GW_OK;
+    return gw_url_anchor(req, &x, out, error, n);
 }
 
 

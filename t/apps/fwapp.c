@@ -320,6 +320,51 @@ urlfor_missing_view(gw_request_t *req, gw_response_t *resp)
 }
 
 
+/* url_for's keywords that are not rule values, from C and a template */
+#define URLFOR_EXTRAS_PAGE                                                  \
+    "{{ url_for('conv_int', n=2, _anchor='a b#c') }}\n"                     \
+    "{{ url_for('conv_int', n=3, _external=True) }}\n"                      \
+    "{{ url_for('conv_int', n=4, _external=True, _scheme='https') }}\n"     \
+    "{{ url_for('conv_int', n=5, _method='GET', q='x') }}\n"                \
+    "{{ url_for('bp.hello', _anchor=7) }}\n"
+
+static int
+urlfor_extras_view(gw_request_t *req, gw_response_t *resp)
+{
+    static const char  *specs[] = {
+        "{\"n\": 2, \"_anchor\": \"a b#c\"}",
+        "{\"n\": 3, \"_external\": true}",
+        "{\"n\": 4, \"_external\": true, \"_scheme\": \"https\"}",
+        "{\"n\": 5, \"_method\": \"GET\", \"q\": \"x\"}"
+    };
+    static const char  *names[] = { "a", "b", "c", "d" };
+    gw_str_t            u;
+    json_t             *v, *out;
+    size_t              i;
+    int                 rc;
+
+    out = json_object();
+    for (i = 0; i < 4; i++) {
+        v = json_loads(specs[i], 0, NULL);
+        rc = gw_url_for(req, "conv_int", v, &u);
+        json_decref(v);
+        if (rc != GW_OK) {
+            json_decref(out);
+            return GW_ERROR;
+        }
+        json_object_set_new(out, names[i], str_json(u));
+    }
+    return gw_jsonify_new(req, resp, out);
+}
+
+
+static int
+urlfor_extras_page(gw_request_t *req, gw_response_t *resp)
+{
+    return gw_render(req, resp, "extras.txt", NULL);
+}
+
+
 /* url_for of a rule that starts with a value: never "//host" */
 static int
 urlfor_lead_view(gw_request_t *req, gw_response_t *resp)
@@ -465,6 +510,10 @@ setup(gw_app_t *app, char *error, size_t error_size)
     gw_app_route(app, "/urlfor/missing", 0, urlfor_missing_view,
                  "urlfor_missing");
     gw_app_route(app, "/urlfor/lead", 0, urlfor_lead_view, "urlfor_lead");
+    gw_app_route(app, "/urlfor/extras", 0, urlfor_extras_view,
+                 "urlfor_extras");
+    gw_app_route(app, "/urlfor/extras/page", 0, urlfor_extras_page,
+                 "urlfor_extras_page");
     gw_app_route(app, "/<lead>/lead-end", 0, urlfor_lead_view, "lead");
     gw_app_route(app, "/fail", 0, fail_view, "fail");
     gw_app_route(app, "/fail/<p>", 0, fail_view, "fail_path");
@@ -484,6 +533,15 @@ setup(gw_app_t *app, char *error, size_t error_size)
     gw_blueprint_before_request(bp, bp_before);
     gw_blueprint_after_request(bp, bp_after);
     gw_blueprint_errorhandler(bp, 404, bp_404);
+
+    if (gw_tmpl_env_add_string(gw_app_templates(app), "extras.txt",
+                               URLFOR_EXTRAS_PAGE,
+                               sizeof(URLFOR_EXTRAS_PAGE) - 1, error,
+                               error_size)
+        != GW_OK)
+    {
+        return GW_ERROR;
+    }
 
     return gw_app_register_blueprint(app, bp);
 }

@@ -1,8 +1,8 @@
 """t/apps/fwapp.c written for Flask (Debian's python3-flask): the reference
 the framework's HTTP tests compare against."""
 
-from flask import (Blueprint, Flask, abort, jsonify, redirect, request,
-                   session, url_for)
+from flask import (Blueprint, Flask, abort, jsonify, redirect,
+                   render_template_string, request, session, url_for)
 
 
 def make_app():
@@ -124,6 +124,23 @@ def make_app():
         r = text("should not get here")
         r.headers["X-Injected"] = "a\r\nSet-Cookie: evil=1"
         return r
+
+    @app.route("/urlfor/extras")
+    def urlfor_extras():
+        return jsonify(a=url_for("conv_int", n=2, _anchor="a b#c"),
+                       b=url_for("conv_int", n=3, _external=True),
+                       c=url_for("conv_int", n=4, _external=True,
+                                 _scheme="https"),
+                       d=url_for("conv_int", n=5, _method="GET", q="x"))
+
+    @app.route("/urlfor/extras/page")
+    def urlfor_extras_page():
+        return render_template_string(
+            "{{ url_for('conv_int', n=2, _anchor='a b#c') }}\n"
+            "{{ url_for('conv_int', n=3, _external=True) }}\n"
+            "{{ url_for('conv_int', n=4, _external=True, _scheme='https') }}\n"
+            "{{ url_for('conv_int', n=5, _method='GET', q='x') }}\n"
+            "{{ url_for('bp.hello', _anchor=7) }}\n")
 
     @app.route("/urlfor/missing")
     def urlfor_missing():

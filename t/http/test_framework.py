@@ -224,6 +224,15 @@ def test_url_for_never_protocol_relative(servers, mode, flask_client,
     assert not a.body.startswith(b"//")
 
 
+@pytest.mark.parametrize("path", ["/urlfor/extras", "/urlfor/extras/page"])
+def test_url_for_anchor_external_scheme(servers, mode, flask_client, path):
+    """Flask: _anchor after "#", quoted; _external with the request's
+    scheme and host, _scheme with it; _method taken out, not a query
+    value.  From C and from a template."""
+    a, _ = same(servers, mode, flask_client, "GET", path)
+    assert b"127.0.0.1:%d/conv/int/3" % servers[mode] in a.body
+
+
 def test_url_for_under_script_name(servers, mode):
     a = ours(servers, mode, "GET", "/mnt/urlfor")
     assert a.status == 200
