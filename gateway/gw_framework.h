@@ -301,8 +301,10 @@ const char *gw_request_url(gw_request_t *req);
 /* Host header, else SERVER_NAME[:SERVER_PORT]. */
 gw_str_t gw_request_host(const gw_request_t *req);
 gw_str_t gw_request_remote_addr(const gw_request_t *req);
-/* The body (gateway.input). */
-gw_str_t gw_request_data(const gw_request_t *req);
+/* The body (gateway.input).  Past the config's MAX_CONTENT_LENGTH (bytes,
+ * or with k, m or g) it is empty and a 413 is recorded, as gw_abort()
+ * would, for form, files and JSON too: Flask's RequestEntityTooLarge. */
+gw_str_t gw_request_data(gw_request_t *req);
 /* Case-insensitive header lookup ("Content-Type", "X-Token"); NULL when
  * absent. */
 const gw_str_t *gw_request_header(const gw_request_t *req, const char *name);

@@ -6,6 +6,7 @@
 
 #include "fw.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +347,39 @@ gw_app_trusted_hosts(gw_app_t *app, char *error, size_t n)
 }
 
 
+int
+gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap, char *error,
+    size_t n)
+{
+    const char          *v;
+    char                *end;
+    unsigned long long   x;
+    unsigned             shift = 0;
+
+    *cap = 0;
+    v = gw_app_config_get(app, key);
+    if (v == NULL) {
+        return GW_OK;
+    }
+    errno = 0;
+    x = strtoull(v, &end, 10);
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    }
+    if (errno || end == v || *end != '\0' || !isdigit((unsigned char) *v)
+        || x == 0 || x > (SIZE_MAX >> shift))
+    {
+        snprintf(error, n, "app '%s': %s '%s' is not a positive number "
+                 "(with an optional k, m or g)", app->name, key, v);
+        return GW_ERROR;
+    }
+    *cap = (uint64_t) x << shift;
+    return GW_OK;
+}
+
+
 /* Read what the request path needs from the config once, after setup(). */
 static int
 gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
@@ -360,7 +394,10 @@ gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
     }
     app->session_cookie = gw_app_config_get(app, "SESSION_COOKIE_NAME");
     if (gw_app_session_options(app, error, n) != GW_OK
-        || gw_app_trusted_hosts(app, error, n) != GW_OK)
+        || gw_app_trusted_hosts(app, error, n) != GW_OK
+        || gw_app_config_size(app, "MAX_CONTENT_LENGTH",
+                              &app->max_content_length, error, n)
+           != GW_OK)
     {
         return GW_ERROR;
     }

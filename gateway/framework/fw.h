@@ -89,6 +89,7 @@ struct gw_app_s {
     gw_cookie_t        session_opt;     /* SESSION_COOKIE_* */
     gw_str_t          *trusted_hosts;   /* TRUSTED_HOSTS, ports dropped */
     size_t             ntrusted_hosts;  /* 0: every valid host is served */
+    uint64_t           max_content_length;  /* MAX_CONTENT_LENGTH; 0: none */
 
     int                failed;      /* first registration error kept */
     char               error[GW_FW_ERROR_SIZE];
@@ -135,6 +136,10 @@ struct gw_request_s {
 
 /* app.c: keep the first error of setup() */
 void gw_app_fail(gw_app_t *app, const char *fmt, ...) GW_PRINTF(2, 3);
+/* A size from the config: a positive number with an optional k, m or g
+ * suffix, as in nginx; absent is 0.  GW_ERROR with the reason in error. */
+int gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap,
+    char *error, size_t n);
 gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);
 int gw_scope_add_hook(gw_app_t *app, gw_hook_list_t *l, gw_hook_t fn);
 int gw_scope_add_errh(gw_app_t *app, gw_scope_t *s, int status,

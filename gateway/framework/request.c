@@ -110,10 +110,21 @@ gw_request_remote_addr(const gw_request_t *req)
 }
 
 
+/* Flask's MAX_CONTENT_LENGTH: a body past it is a 413 when it is read
+ * (data, form, files or JSON), through the app's error handlers. */
 gw_str_t
-gw_request_data(const gw_request_t *req)
+gw_request_data(gw_request_t *req)
 {
-    return gw_env_str(req->env, "gateway.input");
+    gw_str_t  body, none = gw_null_string;
+
+    body = gw_env_str(req->env, "gateway.input");
+    if (req->app->max_content_length != 0
+        && body.len > req->app->max_content_length)
+    {
+        gw_http_error_set(req, 413, NULL);
+        return none;
+    }
+    return body;
 }
 
 
@@ -516,6 +527,11 @@ gw_request_json(gw_request_t *req)
     }
 
     body = gw_request_data(req);
+    if (req->has_error) {
+        /* past MAX_CONTENT_LENGTH: Flask's 413 is its HTML page */
+        req->error_json = 0;
+        return NULL;
+    }
     v = gw_json_loadb(body.data, body.len, &jerr);
     if (v == NULL) {
         msg = gw_arena_printf(req->arena, "Failed to decode JSON object: %s "

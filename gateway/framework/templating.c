@@ -384,41 +384,6 @@ gw_add_dirs(gw_app_t *app, gw_blueprint_t *bp)
 }
 
 
-/* A cap from the config: bytes (or steps), with an optional k, m or g
- * suffix as in nginx; absent is 0, the engine's default. */
-static int
-gw_tmpl_cap(gw_app_t *app, const char *key, uint64_t *cap, char *error,
-    size_t n)
-{
-    const char          *v;
-    char                *end;
-    unsigned long long   x;
-    unsigned             shift = 0;
-
-    *cap = 0;
-    v = gw_app_config_get(app, key);
-    if (v == NULL) {
-        return GW_OK;
-    }
-    errno = 0;
-    x = strtoull(v, &end, 10);
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    }
-    if (errno || end == v || *end != '\0' || !isdigit((unsigned char) *v)
-        || x == 0 || x > (SIZE_MAX >> shift))
-    {
-        snprintf(error, n, "app '%s': %s '%s' is not a positive number "
-                 "(with an optional k, m or g)", app->name, key, v);
-        return GW_ERROR;
-    }
-    *cap = (uint64_t) x << shift;
-    return GW_OK;
-}
-
-
 int
 gw_app_templates_load(gw_app_t *app, char *error, size_t n)
 {
@@ -428,9 +393,9 @@ gw_app_templates_load(gw_app_t *app, char *error, size_t n)
     uint64_t      out, mem, steps;
     char          msg[GW_FW_ERROR_SIZE];
 
-    if (gw_tmpl_cap(app, "TEMPLATE_MAX_OUTPUT", &out, error, n) != GW_OK
-        || gw_tmpl_cap(app, "TEMPLATE_MAX_MEMORY", &mem, error, n) != GW_OK
-        || gw_tmpl_cap(app, "TEMPLATE_MAX_STEPS", &steps, error, n)
+    if (gw_app_config_size(app, "TEMPLATE_MAX_OUTPUT", &out, error, n) != GW_OK
+        || gw_app_config_size(app, "TEMPLATE_MAX_MEMORY", &mem, error, n) != GW_OK
+        || gw_app_config_size(app, "TEMPLATE_MAX_STEPS", &steps, error, n)
            != GW_OK)
     {
         return GW_ERROR;
