@@ -322,6 +322,15 @@ json_t *gw_request_view_args(const gw_request_t *req);
  */
 const gw_multidict_t *gw_request_args(gw_request_t *req);
 const gw_str_t *gw_request_arg(gw_request_t *req, const char *key);
+/* Flask's request.args.get(key, def, type=int) and type=float: the value
+ * read as Python's int() (sign, decimal digits, surrounding whitespace) or
+ * float() reads it, def when it is absent or does not read. */
+long long gw_request_arg_int(gw_request_t *req, const char *key,
+    long long def);
+double gw_request_arg_float(gw_request_t *req, const char *key, double def);
+/* view_args[key] of an int converter, def when there is none. */
+long long gw_request_view_arg_int(const gw_request_t *req, const char *key,
+    long long def);
 const gw_multidict_t *gw_request_form(gw_request_t *req);
 const gw_files_t *gw_request_files(gw_request_t *req);
 const gw_multidict_t *gw_request_cookies(gw_request_t *req);

@@ -7,6 +7,9 @@
 #include "fw.h"
 #include "form_internal.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -407,6 +410,99 @@ gw_request_arg(gw_request_t *req, const char *key)
 
     args = gw_request_args(req);
     return args ? gw_multidict_get(args, key) : NULL;
+}
+
+
+/* The text of s as strto* should see it, NUL-terminated in the arena:
+ * without Python's surrounding whitespace and the underscores it allows
+ * between digits ("1_000"); NULL when nothing is left or an underscore
+ * stands elsewhere. */
+static char *
+gw_request_number_text(gw_request_t *req, const gw_str_t *s)
+{
+    size_t  b, e, i, k;
+    char   *t;
+
+    for (b = 0; b < s->len && isspace((unsigned char) s->data[b]); b++) {
+        /* leading */
+    }
+    for (e = s->len; e > b && isspace((unsigned char) s->data[e - 1]); e--) {
+        /* trailing */
+    }
+    if (b == e || memchr(s->data + b, '\0', e - b) != NULL) {
+        return NULL;
+    }
+    t = gw_arena_alloc(req->arena, e - b + 1);
+    if (t == NULL) {
+        return NULL;
+    }
+    for (i = b, k = 0; i < e; i++) {
+        if (s->data[i] == '_') {
+            if (i == b || i + 1 == e
+                || !isdigit((unsigned char) s->data[i - 1])
+                || !isdigit((unsigned char) s->data[i + 1]))
+            {
+                return NULL;
+            }
+            continue;
+        }
+        t[k++] = s->data[i];
+    }
+    t[k] = '\0';
+    return t;
+}
+
+
+long long
+gw_request_arg_int(gw_request_t *req, const char *key, long long def)
+{
+    const gw_str_t  *v;
+    const char      *t;
+    char            *end;
+    long long        n;
+
+    v = gw_request_arg(req, key);
+    t = v ? gw_request_number_text(req, v) : NULL;
+    /* int(): a sign and decimal digits, nothing strtoll takes beyond */
+    if (t == NULL || !(isdigit((unsigned char) t[0])
+                       || ((t[0] == '+' || t[0] == '-')
+                           && isdigit((unsigned char) t[1]))))
+    {
+        return def;
+    }
+    errno = 0;
+    n = strtoll(t, &end, 10);
+    return (errno || *end != '\0') ? def : n;
+}
+
+
+double
+gw_request_arg_float(gw_request_t *req, const char *key, double def)
+{
+    const gw_str_t  *v;
+    const char      *t;
+    char            *end;
+    double           d;
+
+    v = gw_request_arg(req, key);
+    t = v ? gw_request_number_text(req, v) : NULL;
+    /* float(): no hexadecimal, which strtod would take */
+    if (t == NULL || strpbrk(t, "xX") != NULL) {
+        return def;
+    }
+    d = strtod(t, &end);
+    return *end != '\0' ? def : d;
+}
+
+
+long long
+gw_request_view_arg_int(const gw_request_t *req, const char *key,
+    long long def)
+{
+    json_t  *v;
+
+    v = req->view_args ? json_object_get(req->view_args, key) : NULL;
+    return json_is_integer(v) ? json_integer_value(v) : def;
 }
 
 

@@ -131,6 +131,22 @@ e_json(gw_request_t *q, gw_response_t *r, const gw_http_error_t *e)
 }
 
 
+/* request.args.get(k, default, type=int / float), view_args["id"] */
+static int
+v_typed(gw_request_t *q, gw_response_t *r)
+{
+    char  buf[128];
+
+    snprintf(buf, sizeof(buf), "%lld %lld %g %g %lld %lld",
+             gw_request_arg_int(q, "page", 1), gw_request_arg_int(q, "n", -7),
+             gw_request_arg_float(q, "f", 0.5),
+             gw_request_arg_float(q, "g", -1),
+             gw_request_view_arg_int(q, "id", 0),
+             gw_request_view_arg_int(q, "none", 9));
+    return out(q, r, buf);
+}
+
+
 static int
 setup(gw_app_t *app, char *err, size_t n)
 {
@@ -143,6 +159,7 @@ setup(gw_app_t *app, char *err, size_t n)
     gw_app_route(app, "/cookies", GW_METHOD_GET, v_cookies, "cookies");
     gw_app_route(app, "/data", GW_METHOD_PUT, v_data, "data");
     gw_app_route(app, "/dir/", GW_METHOD_GET, v_ok, "dir");
+    gw_app_route(app, "/typed/<int:id>", GW_METHOD_GET, v_typed, "typed");
 
     bp = gw_blueprint_create(app, "api", "/api");
     gw_blueprint_route(bp, "/echo", GW_METHOD_POST, v_json, "echo");
@@ -314,6 +331,37 @@ test_args(void **state)
 }
 
 
+/* values as Python's int() and float() read them, else the default */
+static void
+test_typed_args(void **state)
+{
+    void       *app = fw_load(setup, NULL, 0);
+    fw_call_t  *c;
+
+    c = fw_get(app, "GET", "/typed/42", "page=3&n=+12&f=2.5e1&g=%201.5%20");
+    assert_string_equal(c->body, "3 12 25 1.5 42 9");
+    fw_free(c);
+
+    /* absent, empty, junk after digits, hex, overflow, a NUL: defaults */
+    c = fw_get(app, "GET", "/typed/3",
+               "page=&n=12abc&f=0x10&g=1.5.2");
+    assert_string_equal(c->body, "1 -7 0.5 -1 3 9");
+    fw_free(c);
+    c = fw_get(app, "GET", "/typed/1",
+               "page=99999999999999999999&n=1%002&f=nan&g=-inf");
+    assert_string_equal(c->body, "1 -7 nan -inf 1 9");
+    fw_free(c);
+    c = fw_get(app, "GET", "/typed/1", "page=%20-4%09&n=--1&f=.5&g=1_0");
+    assert_string_equal(c->body, "-4 -7 0.5 10 1 9");
+    fw_free(c);
+    c = fw_get(app, "GET", "/typed/1", "page=1_000&n=1__0&f=_1&g=1_");
+    assert_string_equal(c->body, "1000 -7 0.5 -1 1 9");
+    fw_free(c);
+
+    gw_framework_unload(app);
+}
+
+
 static void
 test_form(void **state)
 {
@@ -429,6 +477,7 @@ main(void)
         cmocka_unit_test(test_host_validated),
         cmocka_unit_test(test_trusted_hosts),
         cmocka_unit_test(test_args),
+        cmocka_unit_test(test_typed_args),
         cmocka_unit_test(test_form),
         cmocka_unit_test(test_json_body),
         cmocka_unit_test(test_cookies_and_data),
