@@ -22,8 +22,13 @@ json_view(gw_request_t *req, gw_response_t *resp)
 static int
 page_view(gw_request_t *req, gw_response_t *resp)
 {
-    return gw_render(req, resp, "n.txt",
-                     json_pack("{s:f}", "x", TRICKY));
+    json_t  *ctx;
+    int      rc;
+
+    ctx = json_pack("{s:f}", "x", TRICKY);
+    rc = gw_render(req, resp, "n.txt", ctx);
+    json_decref(ctx);
+    return rc;
 }
 
 
