@@ -54,6 +54,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
 MODULE     := $(BUILD)/ngx_http_gateway_module.so
 PROGRAMS   := $(LIB) $(MODULE) $(BUILD)/gateway-fcgi $(BUILD)/gw-render \
+              $(BUILD)/gw-routes \
               $(BUILD)/examples/echo.so
 ifneq ($(APP_SRCS),)
 PROGRAMS   += $(BUILD)/app.so
@@ -158,6 +159,9 @@ FCGI_SRCS  := $(wildcard programs/gateway-fcgi/*.c)
 $(BUILD)/gateway-fcgi: $(FCGI_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LIB) -lfcgi $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/gw-routes: $(BUILD)/obj/programs/gw-routes/gw_routes.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/gw-render: $(BUILD)/obj/programs/gw-render/gw_render.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN'

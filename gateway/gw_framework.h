@@ -257,6 +257,18 @@ void *gw_app_data(const gw_app_t *app);
  * open per-process resources here). */
 int gw_app_worker_init(gw_app_t *app, gw_worker_init_t fn);
 
+/*
+ * Each route, in the order they were added (`flask routes`, gw-routes):
+ * endpoint, the GW_METHOD_ mask as given (0 means GET), the whole rule.
+ * Routes of blueprints never registered are left out.  Stops at, and
+ * returns, the first non-zero fn returns.  The framework's own entry is
+ * how a program knows a loaded app is one: gw_loaded_app_t's entry->call
+ * is gw_framework_call and its app a gw_app_t.
+ */
+typedef int (*gw_route_visit_pt)(void *ctx, const char *endpoint,
+    unsigned methods, const char *rule);
+int gw_app_each_route(const gw_app_t *app, gw_route_visit_pt fn, void *ctx);
+
 /* App-level routes: endpoint is the name as given ("index"). */
 int gw_app_route(gw_app_t *app, const char *rule, unsigned methods,
     gw_handler_t handler, const char *endpoint);

@@ -415,6 +415,25 @@ gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
 }
 
 
+int
+gw_app_each_route(const gw_app_t *app, gw_route_visit_pt fn, void *ctx)
+{
+    const gw_route_t  *r;
+    int                rc;
+
+    for (r = app->routes; r != NULL; r = r->next) {
+        if (r->bp != NULL && !r->bp->registered) {
+            continue;
+        }
+        rc = fn(ctx, r->endpoint, r->methods, r->rule);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+
 static int
 gw_app_compile(gw_app_t *app, char *error, size_t n)
 {

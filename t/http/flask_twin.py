@@ -52,7 +52,7 @@ def make_app():
                  for k, f in request.files.items()}
         return jsonify(form=request.form.to_dict(flat=False), files=files)
 
-    @app.post("/json")
+    @app.post("/json", endpoint="json")
     def json_():
         return jsonify(got=request.get_json())
 
@@ -66,7 +66,7 @@ def make_app():
                        missing=request.headers.get("X-MISSING") is None,
                        remote_addr=request.remote_addr)
 
-    @app.route("/redirect")
+    @app.route("/redirect", endpoint="redirect")
     def redirect_():
         return redirect("/target")
 
@@ -74,7 +74,7 @@ def make_app():
     def redirect301():
         return redirect("https://example.org/x?a=1&b=2", 301)
 
-    @app.route("/abort/<int:code>")
+    @app.route("/abort/<int:code>", endpoint="abort")
     def abort_(code):
         abort(code)
 
@@ -155,7 +155,7 @@ def make_app():
         return url_for("lead", lead=lead)
 
     @app.route("/fail")
-    @app.route("/fail/<p>")
+    @app.route("/fail/<p>", endpoint="fail_path")
     def fail(p=None):
         raise RuntimeError("the database is on fire (fwapp)")
 

@@ -7,6 +7,7 @@ import http.client
 import json
 import logging
 import os
+import subprocess
 import time
 import urllib.parse
 
@@ -542,3 +543,47 @@ def test_session_shared_between_servers(servers):
     b = ours(servers, "fastcgi", "GET", "/session/get",
              headers=[("Cookie", "session=" + cookie)])
     assert b.json() == {"k": "v"}
+
+
+@pytest.mark.parametrize("sort", ["endpoint", "rule", "methods", "match"])
+def test_gw_routes_lists_as_flask_routes(sort):
+    """gw-routes APP.so prints what `flask routes` prints for the same app
+    (Flask adds its static route, which the C app has not)."""
+    import flask_twin
+    from flask.cli import routes_command
+    app = flask_twin.make_app()
+    flask = app.test_cli_runner().invoke(routes_command, ["--sort", sort])
+    assert flask.exit_code == 0, flask.output
+    ours = subprocess.run([os.path.join(BUILD, "gw-routes"), "--sort", sort,
+                           "--config", "SECRET_KEY=x", FWAPP],
+                          capture_output=True, text=True)
+    assert ours.returncode == 0, ours.stderr
+
+    def rows(text):
+        lines = text.splitlines()
+        return [l.split() for l in lines[2:] if not l.startswith("static ")]
+
+    a, b = rows(ours.stdout), rows(flask.output)
+    if sort in ("endpoint", "rule"):
+        assert a == b
+    else:
+        # the twin adds its routes in another order: ties (and "match",
+        # the order of adding) are compared as sets
+        assert sorted(a) == sorted(b)
+        if sort == "methods":
+            assert [r[1:-1] for r in a] == sorted(r[1:-1] for r in a)
+    assert ours.stdout.splitlines()[0].split() == ["Endpoint", "Methods",
+                                                   "Rule"]
+
+
+def test_gw_routes_refuses_what_it_cannot_list(tmp_path):
+    exe = os.path.join(BUILD, "gw-routes")
+    p = subprocess.run([exe, os.path.join(BUILD, "examples", "echo.so")],
+                       capture_output=True, text=True)
+    assert p.returncode == 1 and "not a framework app" in p.stderr
+    p = subprocess.run([exe, str(tmp_path / "none.so")],
+                       capture_output=True, text=True)
+    assert p.returncode == 1 and "cannot open application" in p.stderr
+    p = subprocess.run([exe, "--sort", "nd", FWAPP], capture_output=True,
+                       text=True)
+    assert p.returncode == 2 and "usage" in p.stderr
