@@ -392,6 +392,12 @@ gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
     if (app->secret_key != NULL && app->secret_key[0] == '\0') {
         app->secret_key = NULL;
     }
+    v = gw_app_config_get(app, "DEBUG");
+    app->debug = v != NULL && (strcasecmp(v, "true") == 0
+                               || strcasecmp(v, "1") == 0
+                               || strcasecmp(v, "yes") == 0
+                               || strcasecmp(v, "on") == 0);
+
     app->session_cookie = gw_app_config_get(app, "SESSION_COOKIE_NAME");
     if (gw_app_session_options(app, error, n) != GW_OK
         || gw_app_trusted_hosts(app, error, n) != GW_OK

@@ -50,8 +50,7 @@ gw_run_after(gw_request_t *req, gw_response_t *resp, const gw_scope_t *s)
     for (h = s->after.last; h != NULL; h = h->prev) {
         if (h->fn(req, resp) != GW_OK) {
             if (!req->cause_logged) {
-                gw_log(req->env, GW_LOG_ERR, "%.*s: an after_request hook "
-                       "failed", (int) req->path.len, req->path.data);
+                gw_fail(req, "an after_request hook failed");
             }
             return GW_ERROR;
         }
@@ -114,9 +113,8 @@ gw_handle_error(gw_request_t *req, gw_response_t *resp)
     if (e != NULL) {
         if (e->fn(req, resp, &req->error) != GW_OK) {
             if (!req->cause_logged) {
-                gw_log(req->env, GW_LOG_ERR, "%.*s: the error handler for "
-                       "%d failed", (int) req->path.len, req->path.data,
-                       req->error.status);
+                gw_fail(req, "the error handler for %d failed",
+                        req->error.status);
             }
             return gw_plain_500(req, resp);
         }
@@ -188,11 +186,8 @@ gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
         if (rc == GW_OK && resp->status == 200 && resp->nheaders == 0
             && resp->nbody == 0)
         {
-            gw_log(req->env, GW_LOG_ERR, "%s %.*s: the view did not return a "
-                   "valid response: it set no status, header or body",
-                   r->endpoint, (int) req->path.len, req->path.data);
-            req->cause_logged = 1;
-            return GW_ERROR;
+            return gw_fail(req, "the view did not return a valid "
+                           "response: it set no status, header or body");
         }
         return rc;
 
@@ -244,9 +239,7 @@ gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
 
     if (rc == GW_ERROR || (rc != GW_OK && rc != GW_DONE && rc != GW_ABORT)) {
         if (!req->cause_logged) {
-            gw_log(env, GW_LOG_ERR, "%s %.*s: the view failed",
-                   req->route ? req->route->endpoint : "-",
-                   (int) req->path.len, req->path.data);
+            gw_fail(req, "the view failed");
         }
         gw_http_error_set(req, 500, NULL);
         rc = GW_ABORT;

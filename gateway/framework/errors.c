@@ -203,10 +203,12 @@ gw_fail(gw_request_t *req, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
 
+    /* kept for DEBUG's 500 page; the log gets it either way */
     req->cause_logged = 1;
-    gw_log(req->env, GW_LOG_ERR, "%s %.*s: %s",
-           req->route ? req->route->endpoint : "-",
-           (int) req->path.len, req->path.data, msg);
+    req->cause = gw_arena_printf(req->arena, "%s %.*s: %s",
+                                 req->route ? req->route->endpoint : "-",
+                                 (int) req->path.len, req->path.data, msg);
+    gw_log(req->env, GW_LOG_ERR, "%s", req->cause ? req->cause : msg);
     return GW_ERROR;
 }
 
@@ -237,6 +239,15 @@ gw_error_page(gw_request_t *req, gw_response_t *resp,
         || gw_buf_appends(&b, "</h1>\n<p>")
         || gw_html_escape(&b, err->description, strlen(err->description))
         || gw_buf_appends(&b, "</p>\n"))
+    {
+        return GW_ERROR;
+    }
+
+    /* DEBUG: the cause on the page too, for the developer at the browser */
+    if (err->status == 500 && req->app->debug && req->cause != NULL
+        && (gw_buf_appends(&b, "<h2>Cause (DEBUG is on)</h2>\n<pre>")
+            || gw_html_escape(&b, req->cause, strlen(req->cause))
+            || gw_buf_appends(&b, "</pre>\n")))
     {
         return GW_ERROR;
     }

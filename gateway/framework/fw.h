@@ -90,6 +90,7 @@ struct gw_app_s {
     gw_str_t          *trusted_hosts;   /* TRUSTED_HOSTS, ports dropped */
     size_t             ntrusted_hosts;  /* 0: every valid host is served */
     uint64_t           max_content_length;  /* MAX_CONTENT_LENGTH; 0: none */
+    int                debug;           /* DEBUG: causes on 500 pages */
 
     int                failed;      /* first registration error kept */
     char               error[GW_FW_ERROR_SIZE];
@@ -110,6 +111,7 @@ struct gw_request_s {
     gw_http_error_t     error;
     unsigned            allow;          /* for a 405's Allow header */
     int                 cause_logged;   /* gw_fail() said why already */
+    const char         *cause;          /* what it said, for DEBUG */
     int                 error_json;     /* a JSON body failed: answer JSON */
 
     unsigned            args_done:1;

@@ -295,6 +295,33 @@ test_view_that_answers_nothing_is_500(void **state)
 }
 
 
+/* DEBUG: a 500 page says why, escaped; never without it */
+static void
+test_debug_shows_the_cause(void **state)
+{
+    gw_config_item_t  on[] = { { "DEBUG", "true" } };
+    void             *app;
+    fw_call_t        *c;
+
+    app = fw_load(setup_nothing, on, 1);
+    c = fw_get(app, "GET", "/nothing", "<x>");
+    assert_int_equal(c->resp.status, 500);
+    assert_non_null(strstr(c->body, "<h2>Cause (DEBUG is on)</h2>\n<pre>"
+                                    "nothing /nothing: the view did not "
+                                    "return a valid response"));
+    fw_free(c);
+    gw_framework_unload(app);
+
+    app = fw_load(setup_nothing, NULL, 0);
+    c = fw_get(app, "GET", "/nothing", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_null(strstr(c->body, "Cause"));
+    assert_null(strstr(c->body, "valid response"));
+    fw_free(c);
+    gw_framework_unload(app);
+}
+
+
 static void
 test_default_404_405(void **state)
 {
@@ -672,6 +699,7 @@ main(void)
         cmocka_unit_test(test_hook_order),
         cmocka_unit_test(test_error_handler_precedence),
         cmocka_unit_test(test_view_that_answers_nothing_is_500),
+        cmocka_unit_test(test_debug_shows_the_cause),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_worker_init),
