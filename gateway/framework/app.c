@@ -541,7 +541,8 @@ gw_framework_load(gw_load_ctx_t *ctx, const char *name, gw_setup_t setup,
         goto failed;
     }
 
-    if (gw_app_freeze_config(app, error, n) != GW_OK
+    if (gw_app_add_static(app, error, n) != GW_OK
+        || gw_app_freeze_config(app, error, n) != GW_OK
         || gw_app_compile(app, error, n) != GW_OK
         || gw_app_templates_load(app, error, n) != GW_OK)
     {

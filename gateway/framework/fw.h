@@ -138,6 +138,8 @@ struct gw_request_s {
 
 /* app.c: keep the first error of setup() */
 void gw_app_fail(gw_app_t *app, const char *fmt, ...) GW_PRINTF(2, 3);
+/* static_files.c: the "static" endpoint, unless the app has its own. */
+int gw_app_add_static(gw_app_t *app, char *error, size_t n);
 /* A size from the config: a positive number with an optional k, m or g
  * suffix, as in nginx; absent is 0.  GW_ERROR with the reason in error. */
 int gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap,

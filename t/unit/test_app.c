@@ -6,6 +6,9 @@
 
 #include "fw_test.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 
 static int
 add_order(gw_response_t *resp, const char *what)
@@ -292,6 +295,112 @@ test_view_that_answers_nothing_is_500(void **state)
     fw_free(c);
 
     gw_framework_unload(app);
+}
+
+
+static int
+v_static_url(gw_request_t *req, gw_response_t *resp)
+{
+    json_t    *v;
+    gw_str_t   url;
+    int        rc;
+
+    v = json_pack("{s:s}", "filename", "img/x y.png");
+    rc = gw_url_for(req, "static", v, &url);
+    json_decref(v);
+    return rc != GW_OK ? rc : gw_response_write(resp, url.data, url.len);
+}
+
+
+static int
+setup_static(gw_app_t *app, char *error, size_t error_size)
+{
+    return gw_app_route(app, "/u", 0, v_static_url, "u");
+}
+
+
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+    char   path[512];
+    FILE  *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+
+/* Flask's static endpoint: ROOT_PATH/static at /static/<path:filename>,
+ * nothing outside it, url_for('static', ...) builds */
+static void
+test_static_endpoint(void **state)
+{
+    char               root[] = "/tmp/gw-static-XXXXXX", dir[256];
+    gw_config_item_t   cfg[2];
+    void              *app;
+    fw_call_t         *c;
+
+    assert_non_null(mkdtemp(root));
+    snprintf(dir, sizeof(dir), "%s/static", root);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, sizeof(dir), "%s/static/img", root);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, sizeof(dir), "%s/static", root);
+    put_file(dir, "a.css", "body{}");
+    put_file(root, "secret.txt", "no");
+
+    cfg[0].key = "ROOT_PATH";
+    cfg[0].value = root;
+    app = fw_load(setup_static, cfg, 1);
+
+    c = fw_get(app, "GET", "/u", NULL);
+    assert_string_equal(c->body, "/static/img/x%20y.png");
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/static/a.css", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "body{}");
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/css; charset=utf-8");
+    assert_non_null(fw_header(c, "Last-Modified"));
+    fw_free(c);
+
+    /* outside the folder, a directory, a missing file: 404 */
+    c = fw_get(app, "GET", "/static/../secret.txt", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "GET", "/static/img", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "GET", "/static/none.css", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    gw_framework_unload(app);
+
+    /* STATIC_FOLDER "" turns it off: nothing to build, nothing served */
+    cfg[1].key = "STATIC_FOLDER";
+    cfg[1].value = "";
+    app = fw_load(setup_static, cfg, 2);
+    c = fw_get(app, "GET", "/u", NULL);
+    assert_int_equal(c->resp.status, 500);
+    fw_free(c);
+    c = fw_get(app, "GET", "/static/a.css", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    gw_framework_unload(app);
+
+    snprintf(dir, sizeof(dir), "%s/static/a.css", root);
+    unlink(dir);
+    snprintf(dir, sizeof(dir), "%s/static/img", root);
+    rmdir(dir);
+    snprintf(dir, sizeof(dir), "%s/static", root);
+    rmdir(dir);
+    snprintf(dir, sizeof(dir), "%s/secret.txt", root);
+    unlink(dir);
+    rmdir(root);
 }
 
 
@@ -700,6 +809,7 @@ main(void)
         cmocka_unit_test(test_error_handler_precedence),
         cmocka_unit_test(test_view_that_answers_nothing_is_500),
         cmocka_unit_test(test_debug_shows_the_cause),
+        cmocka_unit_test(test_static_endpoint),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_worker_init),
