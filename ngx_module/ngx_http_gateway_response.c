@@ -42,11 +42,15 @@ ngx_http_gateway_send_response(ngx_http_request_t *r,
     /*
      * The reason phrase the app's status has through fastcgi_pass (and in
      * Flask), not nginx's own ("405 Not Allowed", "302 Moved
-     * Temporarily"); 200 is the same in both
+     * Temporarily").  200, 204 and 304 read the same in both, and nginx's
+     * header filter makes 204 and 304 bodiless only when it writes their
+     * line itself.
      */
     reason = gw_status_reason(resp->status);
 
-    if (resp->status != 200 && reason[0] != '\0') {
+    if (resp->status != 200 && resp->status != 204 && resp->status != 304
+        && reason[0] != '\0')
+    {
         line = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1 + ngx_strlen(reason));
         if (line == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;

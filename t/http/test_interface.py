@@ -238,7 +238,8 @@ def test_informational_status_is_never_final(servers, status):
 
 @pytest.mark.parametrize("status,line", [
     ("405", "405 Method Not Allowed"), ("302", "302 Found"),
-    ("507", "507 Insufficient Storage"), ("418", "418 I'm a teapot")])
+    ("507", "507 Insufficient Storage"), ("418", "418 I'm a teapot"),
+    ("204", "204 No Content"), ("304", "304 Not Modified")])
 def test_reason_phrase_is_the_same_in_both_modes(servers, status, line):
     """The status line is Flask's (Werkzeug's phrase) in both modes, not
     nginx's own "405 Not Allowed" or "302 Moved Temporarily"."""
