@@ -319,20 +319,6 @@ setup_static(gw_app_t *app, char *error, size_t error_size)
 }
 
 
-static void
-put_file(const char *dir, const char *name, const char *text)
-{
-    char   path[512];
-    FILE  *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-
 /* Flask's static endpoint: ROOT_PATH/static at /static/<path:filename>,
  * nothing outside it, url_for('static', ...) builds */
 static void
@@ -349,8 +335,8 @@ test_static_endpoint(void **state)
     snprintf(dir, sizeof(dir), "%s/static/img", root);
     assert_int_equal(mkdir(dir, 0700), 0);
     snprintf(dir, sizeof(dir), "%s/static", root);
-    put_file(dir, "a.css", "body{}");
-    put_file(root, "secret.txt", "no");
+    write_file(dir, "a.css", "body{}");
+    write_file(root, "secret.txt", "no");
 
     cfg[0].key = "ROOT_PATH";
     cfg[0].value = root;

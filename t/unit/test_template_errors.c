@@ -4,17 +4,10 @@
  * operator can go straight to the mistake.  Messages follow Jinja2's.
  */
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "unit.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
-
-#include "gateway.h"
 
 
 static void
@@ -200,20 +193,6 @@ test_refused_names(void **state)
     assert_int_equal(out.len, 0);
     gw_arena_destroy(a);
     gw_tmpl_env_destroy(env);
-}
-
-
-static void
-write_file(const char *dir, const char *name, const char *text)
-{
-    char   path[512];
-    FILE  *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
 }
 
 

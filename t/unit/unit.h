@@ -44,6 +44,22 @@ build_path(const char *rel)
 }
 
 
+/* dir "/" name holding text, for tests that need files. */
+static inline void
+write_file(const char *dir, const char *name, const char *text)
+{
+    char   path[4096];
+    FILE  *f;
+
+    assert_true((size_t) snprintf(path, sizeof(path), "%s/%s", dir, name)
+                < sizeof(path));
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+
 static inline void
 assert_gw_str(const gw_str_t *s, const char *expect)
 {
