@@ -5,35 +5,72 @@ kept as build/screenshots/demo-note-created.png."""
 
 import os
 import shutil
+import signal
+import subprocess
+import time
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common import utils
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from demo_site import PASSWORD, USER, pair
-from harness import BUILD, demo_site_copy
+from harness import BUILD, demo_site_copy, free_port
 
 SHOTS = os.path.join(BUILD, "screenshots")
 
 
+class LoopbackService(Service):
+    """chromedriver spoken to at 127.0.0.1: Selenium says "localhost",
+    which a machine without /etc/hosts (a fresh Debian root) cannot
+    resolve, and tests use the loopback address only."""
+
+    @property
+    def service_url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def is_connectable(self):
+        return utils.is_connectable(self.port, "127.0.0.1")
+
+
 @pytest.fixture
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
+def browser(tmp_path):
+    """Chromium started here, by pid, with its DevTools on 127.0.0.1, and
+    chromedriver attached to it: left to itself chromedriver would reach
+    the browser it starts at "localhost" too."""
+    port = free_port()
     # root in a container: no sandbox; no GPU; a window as tall as the
     # list, so that the shot holds the message and the new note
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
-              "--disable-dev-shm-usage", "--window-size=900,3500"):
-        opts.add_argument(a)
-    drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
-                           options=opts)
-    drv.set_page_load_timeout(30)
-    drv.implicitly_wait(10)         # elements of a page still loading
-    yield drv
-    drv.quit()
+    proc = subprocess.Popen(
+        ["/usr/bin/chromium", "--headless=new", "--no-sandbox",
+         "--disable-gpu", "--disable-dev-shm-usage", "--window-size=900,3500",
+         "--remote-debugging-address=127.0.0.1",
+         "--remote-debugging-port=%d" % port,
+         "--user-data-dir=%s" % (tmp_path / "profile"), "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    drv = None
+    try:
+        deadline = time.time() + 30
+        while not utils.is_connectable(port, "127.0.0.1"):
+            assert proc.poll() is None, "chromium exited"
+            assert time.time() < deadline, "chromium did not listen"
+            time.sleep(0.1)
+        opts = webdriver.ChromeOptions()
+        opts.debugger_address = "127.0.0.1:%d" % port
+        drv = webdriver.Chrome(
+            service=LoopbackService("/usr/bin/chromedriver"), options=opts)
+        drv.set_page_load_timeout(30)
+        drv.implicitly_wait(10)     # elements of a page still loading
+        yield drv
+    finally:
+        if drv is not None:
+            drv.quit()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 @pytest.fixture
