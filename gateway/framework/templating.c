@@ -263,8 +263,9 @@ gw_tmpl_url_for_args(void *fn_data, void *render_data,
 {
     gw_request_t   *req = render_data;
     const char      *endpoint, *bp;
-    size_t           len, npos, i, nkw;
-    gw_tmpl_arg_t   *kw;
+    size_t                len, npos, i, nkw;
+    const gw_tmpl_arg_t  *kw;
+    gw_tmpl_arg_t        *rest;
     gw_url_extras_t  x;
 
     for (npos = 0; npos < nargs && args[npos].name == NULL; npos++) {
@@ -296,20 +297,20 @@ gw_tmpl_url_for_args(void *fn_data, void *render_data,
 
     /* the extras are rare: only then are the keywords copied without them */
     memset(&x, 0, sizeof(x));
-    kw = (gw_tmpl_arg_t *) args + 1;
+    kw = args + 1;
     nkw = nargs - 1;
     for (i = 1; i < nargs && !gw_url_extra(args[i].name); i++) {
         /* look for one */
     }
     if (i < nargs) {
-        kw = gw_arena_alloc(req->arena, nargs * sizeof(gw_tmpl_arg_t));
-        if (kw == NULL) {
+        rest = gw_arena_alloc(req->arena, nargs * sizeof(gw_tmpl_arg_t));
+        if (rest == NULL) {
             snprintf(error, n, "url_for: out of memory");
             return GW_ERROR;
         }
         for (i = 1, nkw = 0; i < nargs; i++) {
             if (!gw_url_extra(args[i].name)) {
-                kw[nkw++] = args[i];
+                rest[nkw++] = args[i];
                 continue;
             }
             if (gw_url_extra_set(req, &x, &args[i]) != GW_OK) {
@@ -317,6 +318,7 @@ gw_tmpl_url_for_args(void *fn_data, void *render_data,
                 return GW_ERROR;
             }
         }
+        kw = rest;
     }
 
     if (gw_url_prefix(req, &x, out, error, n) != GW_OK) {

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -16,7 +17,7 @@ import time
 import pytest
 
 from harness import (BUILD, Fcgi, Nginx, Pair, fcgi_location, free_port,
-                     header, request)
+                     header, request, wait_for)
 
 ECHO = os.path.join(BUILD, "examples", "echo.so")
 
@@ -40,13 +41,6 @@ def servers():
 @pytest.fixture(params=["embedded", "fastcgi"])
 def port(request, servers):
     return servers[request.param]
-
-
-def wait_for(cond, timeout=20):
-    deadline = time.time() + timeout
-    while not cond():
-        assert time.time() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def echo(port, method="GET", path="/", body=None, headers=()):
@@ -204,7 +198,6 @@ def test_status_and_repeated_response_headers(port):
 
 def raw_exchange(port, data, timeout=5):
     """Sends raw bytes, reads until the server closes or goes quiet."""
-    import socket
     with socket.create_connection(("127.0.0.1", port), timeout) as s:
         s.sendall(data)
         s.settimeout(1)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from harness import BUILD, Nginx, free_port, request
+from harness import BUILD, Nginx, free_port, request, wait_for
 
 COUNTER = {"a": os.path.join(BUILD, "t", "apps", "counter.so"),
            "b": os.path.join(BUILD, "t", "apps", "counter_b.so")}
@@ -84,13 +84,6 @@ class Load:
             t.join(60)
 
 
-def wait_until(cond, timeout=30):
-    deadline = time.time() + timeout
-    while not cond():
-        assert time.time() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def counter_nginx(work, extra="", main=""):
     app = os.path.join(work, "app.so")
     shutil.copyfile(COUNTER["a"], app)
@@ -118,16 +111,16 @@ def test_reload_under_load_switches_builds(tmp_path, mode):
     ngx, app, port = counter_nginx(str(tmp_path), extra, main)
     load = Load(port)
     try:
-        wait_until(lambda: load.count() > 100)
+        wait_for(lambda: load.count() > 100)
         build = "a"
         for i in range(6):
             build = "b" if build == "a" else "a"
             deploy(build, app, in_place=(i % 2 == 1))
             os.kill(ngx.proc.pid, signal.SIGHUP)
             want = ("build=%s loads=1\n" % build).encode()
-            wait_until(lambda: load.last() == want)
+            wait_for(lambda: load.last() == want)
             start = load.count()
-            wait_until(lambda: load.count() > start + 300)
+            wait_for(lambda: load.count() > start + 300)
     finally:
         load.stop()
         log = ngx.log()
@@ -149,7 +142,7 @@ def test_file_replaced_in_place_under_running_workers(tmp_path):
             assert get(port) == (200, b"build=a loads=1\n")
         os.kill(ngx.proc.pid, signal.SIGHUP)
         # until the old worker has stopped accepting, both answer
-        wait_until(lambda: all(get(port)[1] == b"build=b loads=1\n"
+        wait_for(lambda: all(get(port)[1] == b"build=b loads=1\n"
                                for _ in range(20)))
         # and the other way, a rebuild that truncates first
         with open(app, "wb") as f:
@@ -171,7 +164,7 @@ def test_reload_with_broken_app_keeps_old_code(tmp_path):
             f.write(b"not an ELF file")
         os.rename(app + ".new", app)
         os.kill(ngx.proc.pid, signal.SIGHUP)
-        wait_until(lambda: "cannot load application" in ngx.log())
+        wait_for(lambda: "cannot load application" in ngx.log())
         for _ in range(20):
             assert get(port) == (200, b"build=a loads=1\n")
     finally:
