@@ -1266,6 +1266,49 @@ F(f_striptags)
     return GW_OK;
 }
 
+/* sum(start=[]) over sequences, as Python's sum() adds lists: one copy of
+ * every item rather than a new list per step */
+static int
+sum_seqs(tmpl_rs_t *r, tmpl_node_t *n, tv_t start, tv_t *seqs, size_t len,
+    tv_t *out)
+{
+    tv_t    *items, *res, *lists;
+    size_t   total, k, i;
+
+    lists = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
+    if (lists == NULL || tv_to_list(r, start, &items, &total) != GW_OK) {
+        return oom(r, n);
+    }
+    lists[len] = tv_list(items, total);
+    for (i = 0; i < len; i++) {
+        if (!tv_is_seq(seqs[i]) || seqs[i].tuple != start.tuple) {
+            return tmpl_error(r, n, "can only concatenate %s (not \"%s\") "
+                              "to %s", tv_type_name(start),
+                              tv_type_name(seqs[i]), tv_type_name(start));
+        }
+        if (tv_to_list(r, seqs[i], &items, &k) != GW_OK
+            || __builtin_add_overflow(total, k, &total))
+        {
+            return oom(r, n);
+        }
+        lists[i] = tv_list(items, k);
+    }
+    res = tmpl_alloc(r->a, (total + 1) * sizeof(tv_t));
+    if (res == NULL) {
+        return oom(r, n);
+    }
+    k = lists[len].n;
+    tmpl_memcpy(res, lists[len].u.items, k * sizeof(tv_t));
+    for (i = 0; i < len; i++) {
+        tmpl_memcpy(res + k, lists[i].u.items, lists[i].n * sizeof(tv_t));
+        k += lists[i].n;
+    }
+    *out = tv_list(res, k);
+    out->tuple = start.tuple;
+    return GW_OK;
+}
+
+
 F(f_sum)
 {
     tv_t    *items, *keys, acc = GIVEN(1) ? args[1] : tv_int(0);
@@ -1275,6 +1318,9 @@ F(f_sum)
         || keys_of(r, n, items, len, args[0], &keys) != GW_OK)
     {
         return GW_ERROR;
+    }
+    if (tv_is_seq(acc)) {
+        return sum_seqs(r, n, acc, keys, len, out);
     }
     for (i = 0; i < len; i++) {
         if (tv_is_num(acc) && tv_is_num(keys[i])) {
