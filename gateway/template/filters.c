@@ -993,35 +993,6 @@ F(f_reverse)
     return GW_OK;
 }
 
-/*
- * round(d, prec) without printf when d * 10^prec, a single rounding off
- * the exact product, is far enough from a half that its nearest integer
- * is the exact product's: then that integer over 10^prec, both exact, is
- * the double nearest the rounded decimal, as strtod() would give it.
- */
-static int
-round_fast(double d, int prec, double *out)
-{
-    double  y, m, frac;
-
-    if (prec > 15) {
-        return 0;
-    }
-    y = fabs(d) * tmpl_pow10[prec];
-    if (!(y < 4503599627370496.0)) {        /* 2^52: ulp below 1 */
-        return 0;
-    }
-    m = floor(y);
-    frac = y - m;                           /* exact below 2^52 */
-    if (fabs(frac - 0.5) <= 4 * DBL_EPSILON * (y > 1 ? y : 1)) {
-        return 0;                           /* too near a tie to tell */
-    }
-    m += frac > 0.5;
-    *out = copysign(m / tmpl_pow10[prec], d);
-    return 1;
-}
-
-
 F(f_round)
 {
     int64_t      prec = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 0;
@@ -1063,8 +1034,8 @@ F(f_round)
     }
     if (strcmp(method, "common") == 0) {
         if (prec >= 0 && prec < 300 && isfinite(d)) {
-            if (round_fast(d, (int) prec, &m)) {
-                *out = tv_float(m);
+            if (tmpl_round_scaled(d, (int) prec, &m)) {
+                *out = tv_float(copysign(m / tmpl_pow10[prec], d));
                 return GW_OK;
             }
             /* printf rounds the exact binary value, half to even, as

@@ -564,6 +564,16 @@ pf_float(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
                ? GW_OK : tmpl_error(c->r, c->n, "out of memory");
     }
     prec = sp->prec < 0 ? 6 : (int) sp->prec;
+    if ((sp->ch == 'f' || sp->ch == 'F') && !(sp->flags & F_ALT)) {
+        /* prices and figures: their digits without printf's bignums */
+        char    fixed[40];
+        size_t  len = tmpl_fixed_format(d, prec, fixed);
+
+        if (len > 0) {
+            return gw_buf_append(b, fixed, len) == GW_OK
+                   ? GW_OK : tmpl_error(c->r, c->n, "out of memory");
+        }
+    }
     spec[k++] = '%';
     if (sp->flags & F_ALT) {
         spec[k++] = '#';

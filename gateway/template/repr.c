@@ -20,6 +20,70 @@ const double  tmpl_pow10[16] = {
 
 
 /*
+ * round(|d| * 10^prec), without printf, when the product, a single
+ * rounding off the exact one, is far enough from a half that its nearest
+ * integer is the exact product's: that integer over 10^prec, both exact,
+ * is then the correctly rounded decimal, as printf and strtod() give it.
+ * 0 when too near a tie to tell, or out of the exact range.
+ */
+int
+tmpl_round_scaled(double d, int prec, double *m)
+{
+    double  y, frac;
+
+    if (prec < 0 || prec > 15) {
+        return 0;
+    }
+    y = fabs(d) * tmpl_pow10[prec];
+    if (!(y < 4503599627370496.0)) {        /* 2^52: ulp below 1 */
+        return 0;
+    }
+    *m = floor(y);
+    frac = y - *m;                          /* exact below 2^52 */
+    if (fabs(frac - 0.5) <= 4 * DBL_EPSILON * (y > 1 ? y : 1)) {
+        return 0;
+    }
+    *m += frac > 0.5;
+    return 1;
+}
+
+
+/* "%.{prec}f" of d into buf (at least 40 bytes) when tmpl_round_scaled()
+ * can tell its digits; the length, or 0 for printf's turn */
+size_t
+tmpl_fixed_format(double d, int prec, char *buf)
+{
+    double    m;
+    uint64_t  u;
+    char      rev[24];
+    size_t    n = 0, k = 0;
+    int       i;
+
+    if (!tmpl_round_scaled(d, prec, &m)) {
+        return 0;
+    }
+    u = (uint64_t) m;
+    if (signbit(d)) {
+        buf[k++] = '-';
+    }
+    for (i = 0; i < prec; i++, u /= 10) {
+        rev[n++] = (char) ('0' + u % 10);
+    }
+    do {
+        rev[n++] = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    while (n > 0) {
+        buf[k++] = rev[--n];
+        if (n == (size_t) prec && prec > 0) {
+            buf[k++] = '.';
+        }
+    }
+    return k;
+}
+
+
+/*
  * The digits of |f| and its decimal exponent when a decimal of at most 15
  * digits with at most 15 places reads back as f, as the prices and
  * rounded figures pages print do: that decimal is then the shortest.

@@ -393,6 +393,11 @@ tmpl_t *tmpl_reload(gw_tmpl_env_t *env, tmpl_t *t, int *missing, char *err,
 /* repr.c: 10^0 .. 10^15, each exact as a double */
 extern const double tmpl_pow10[16];
 
+/* repr.c: round(|d| * 10^prec) when it can be told without printf, and
+ * "%.{prec}f" of d from it into buf[40] (0: printf's turn) */
+int tmpl_round_scaled(double d, int prec, double *m);
+size_t tmpl_fixed_format(double d, int prec, char *buf);
+
 /* percent.c: Python's printf-style fmt % args, shared with |format: a
  * tuple's items, or one argument (also the mapping for "%(key)s") */
 int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1125,6 +1126,61 @@ test_budget_default(void **state)
 }
 
 
+/* "%.Nf" without printf (prices, figures): every digit as printf gives
+ * it, also next to the ties that the fast path must leave to printf */
+static void
+test_fixed_point_format(void **state)
+{
+    static const double  fixed[] = {
+        0.0, -0.0, 0.5, 1.5, 2.5, 0.125, 0.375, 2.675, 1.005, 1.115, 0.045,
+        -0.001, -2.5, 9.995, 99.995, 123456.785, 1e-7, 4503599627370495.5,
+        4503599627370497.0, 1e15, 1e16, 1e22, 0.1, 0.7, 1e300, -1e-300,
+        5e-324, 5968.535, 984.185, 49.51855, 26745.95, 0.3980555, 7.993085
+    };
+    static char          want[256 * 1024];
+    json_t              *xs, *ctx;
+    size_t               k = 0, i, nfixed = sizeof(fixed) / sizeof(fixed[0]);
+    unsigned             seed = 12345;
+    double               x;
+    int                  p;
+
+    (void) state;
+    add("f.txt", "{% for x in xs %}{% for p in range(0, 17) %}"
+        "{{ ('%.' ~ p ~ 'f')|format(x) }} {% endfor %}|{% endfor %}");
+    xs = json_array();
+    assert_non_null(xs);
+    for (i = 0; i < nfixed + 200; i++) {
+        if (i < nfixed) {
+            x = fixed[i];
+        } else {
+            /* prices of up to 4 places, some a hair off a tie, and wide
+             * random magnitudes */
+            seed = seed * 1103515245 + 12345;
+            x = (double) (seed % 100000000) / 10000.0;
+            if (i % 3 == 0) {
+                x = nextafter(x, i % 2 ? 0.0 : 1e9);
+            } else if (i % 3 == 1) {
+                x = ldexp((double) (seed % 1000003), (int) (seed % 80) - 50);
+            }
+            if (i % 5 == 0) {
+                x = -x;
+            }
+        }
+        assert_int_equal(json_array_append_new(xs, json_real(x)), 0);
+        for (p = 0; p < 17; p++) {
+            k += (size_t) snprintf(want + k, sizeof(want) - k, "%.*f ", p, x);
+        }
+        k += (size_t) snprintf(want + k, sizeof(want) - k, "|");
+        assert_true(k < sizeof(want) - 1);
+    }
+    ctx = json_pack("{so}", "xs", xs);
+    assert_non_null(ctx);
+    assert_int_equal(render("f.txt", ctx, NULL), GW_OK);
+    json_decref(ctx);
+    assert_string_equal(got, want);
+}
+
+
 int
 main(void)
 {
@@ -1135,6 +1191,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_escape_utf8, setup, teardown),
         cmocka_unit_test(test_needs_escape_every_byte),
+        cmocka_unit_test_setup_teardown(test_fixed_point_format, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_escape_off_and_safe, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_argfn_escaping, setup,
