@@ -125,6 +125,30 @@ gw_buf_str(const gw_buf_t *b)
 }
 
 
+/* ---- array: a growable array in an arena ------------------------------- */
+
+/*
+ * items is the address of a pointer to an array of *nalloc items of size
+ * bytes, n of them used (any pointer type: `&list->items`).  Makes room for
+ * more items beyond n: when there is none, a new array of double the
+ * capacity (or a first one) comes from the arena, the n items are copied
+ * and *items and *nalloc updated; the old array stays in the arena until
+ * it is reset.  GW_ERROR when out of memory or when the size would
+ * overflow; nothing is changed then.
+ */
+int gw_array_reserve(gw_arena_t *a, void *items, size_t n, size_t *nalloc,
+    size_t size, size_t more);
+
+/* Room for one more item, the usual case: list[n++] = x after it. */
+static inline int
+gw_array_grow(gw_arena_t *a, void *items, size_t n, size_t *nalloc,
+    size_t size)
+{
+    return n < *nalloc ? GW_OK
+                       : gw_array_reserve(a, items, n, nalloc, size, 1);
+}
+
+
 /* ---- environ: the request dict ----------------------------------------- */
 
 typedef enum {

@@ -184,11 +184,6 @@ gw_json_special8(const unsigned char *p, int del)
             & 0x8080808080808080ULL) != 0;
 }
 
-/* multidict.c: grow an arena array of n items of size to hold one more;
- * the old array stays in the arena, doubling bounds the waste. */
-int gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
-    size_t size);
-
 /* json_share.c: v (a new reference, may be NULL) is decref'd with the
  * arena.  GW_ERROR, v released, when v is NULL or out of memory. */
 int gw_json_arena_own(gw_arena_t *a, json_t *v);
