@@ -76,6 +76,32 @@ gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value)
 }
 
 
+int
+gw_environ_set_gateway(gw_environ_t *env, const gw_environ_gateway_t *g)
+{
+    size_t    i;
+    gw_str_t  k[5] = {
+        gw_string("gateway.url_scheme"), gw_string("gateway.input"),
+        gw_string("gateway.multithread"), gw_string("gateway.multiprocess"),
+        gw_string("gateway.errors")
+    };
+    gw_str_t  v[5] = {
+        { g->https ? "https" : "http", g->https ? 5 : 4 },
+        { g->input.data ? g->input.data : "", g->input.len },
+        { g->multithread ? "true" : "false", g->multithread ? 4 : 5 },
+        { g->multiprocess ? "true" : "false", g->multiprocess ? 4 : 5 },
+        { g->errors, strlen(g->errors) }
+    };
+
+    for (i = 0; i < 5; i++) {
+        if (gw_environ_set(env, k[i], v[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
+}
+
+
 /*
  * The index of gw_environ_add_header: an open-addressing table from key to
  * entry, over entries[from..upto), extended lazily to the entries added

@@ -208,6 +208,22 @@ int gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value);
  */
 int gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
     gw_str_t value);
+
+/* What a server says about itself and the request in the gateway.* keys. */
+typedef struct {
+    int          https;         /* url_scheme "https", else "http" */
+    gw_str_t     input;         /* the body; data may be NULL when len is 0 */
+    int          multithread;   /* calls may run at once in a process */
+    int          multiprocess;  /* several processes run the app */
+    const char  *errors;        /* the error stream's name: "error_log" */
+} gw_environ_gateway_t;
+
+/*
+ * Sets the gateway.* keys above from g, replacing any the environ already
+ * holds (a FastCGI client cannot supply its own).  Both servers call it:
+ * the keys and the spelling of their values are written in one place.
+ */
+int gw_environ_set_gateway(gw_environ_t *env, const gw_environ_gateway_t *g);
 /* NULL when absent. */
 const gw_str_t *gw_environ_get(const gw_environ_t *env, const char *key);
 const gw_str_t *gw_environ_getn(const gw_environ_t *env, const char *key,

@@ -323,6 +323,49 @@ test_environ_add_get_set(void **state)
 }
 
 
+/* the gateway.* keys both servers set, spelt once */
+static void
+test_environ_gateway_keys(void **state)
+{
+    gw_arena_t            *a;
+    gw_environ_t           env;
+    gw_environ_gateway_t   g = { 1, gw_string("a\0b"), 0, 1, "stderr" };
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 0);
+
+    /* what a FastCGI client put there is replaced, not shadowed */
+    assert_int_equal(gw_environ_add(&env, str("gateway.url_scheme"),
+                                    str("ftp")), GW_OK);
+    assert_int_equal(gw_environ_set_gateway(&env, &g), GW_OK);
+    assert_int_equal(env.nentries, 5);
+    assert_gw_str(gw_environ_get(&env, "gateway.url_scheme"), "https");
+    assert_int_equal(gw_environ_get(&env, "gateway.input")->len, 3);
+    assert_memory_equal(gw_environ_get(&env, "gateway.input")->data,
+                        "a\0b", 3);
+    assert_gw_str(gw_environ_get(&env, "gateway.multithread"), "false");
+    assert_gw_str(gw_environ_get(&env, "gateway.multiprocess"), "true");
+    assert_gw_str(gw_environ_get(&env, "gateway.errors"), "stderr");
+
+    g.https = 0;
+    g.input.data = NULL;
+    g.input.len = 0;
+    g.multithread = 1;
+    g.multiprocess = 0;
+    g.errors = "error_log";
+    assert_int_equal(gw_environ_set_gateway(&env, &g), GW_OK);
+    assert_int_equal(env.nentries, 5);
+    assert_gw_str(gw_environ_get(&env, "gateway.url_scheme"), "http");
+    assert_gw_str(gw_environ_get(&env, "gateway.input"), "");
+    assert_non_null(gw_environ_get(&env, "gateway.input")->data);
+    assert_gw_str(gw_environ_get(&env, "gateway.multithread"), "true");
+    assert_gw_str(gw_environ_get(&env, "gateway.multiprocess"), "false");
+    assert_gw_str(gw_environ_get(&env, "gateway.errors"), "error_log");
+
+    gw_arena_destroy(a);
+}
+
+
 static void
 test_environ_header_keys(void **state)
 {
@@ -842,6 +885,7 @@ main(void)
         cmocka_unit_test(test_array_reserve_many),
         cmocka_unit_test(test_array_refuses_overflow),
         cmocka_unit_test(test_environ_add_get_set),
+        cmocka_unit_test(test_environ_gateway_keys),
         cmocka_unit_test(test_environ_header_keys),
         cmocka_unit_test(test_environ_add_header_joins),
         cmocka_unit_test(test_environ_add_header_many),
