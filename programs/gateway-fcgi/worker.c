@@ -297,12 +297,15 @@ gw_fcgi_thread(void *data)
     FCGX_Request       req;
     gw_arena_t         arena;
     char              *seed;
+    void              *stack;
     int                fd, keep, closed;
 
+    stack = gw_fcgi_crash_stack();
     seed = malloc(GW_FCGI_SEED_SIZE);
     if (seed == NULL || FCGX_InitRequest(&req, -1, 0) != 0) {
         gw_fcgi_logf(GW_LOG_ERR, "out of memory for a thread");
         free(seed);
+        gw_fcgi_crash_stack_free(stack);
         return NULL;
     }
 
@@ -349,6 +352,7 @@ gw_fcgi_thread(void *data)
     FCGX_Free(&req, 1);
     gw_arena_reset(&arena);
     free(seed);
+    gw_fcgi_crash_stack_free(stack);
     return NULL;
 }
 
@@ -532,6 +536,8 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+
+    gw_fcgi_crash_init();
 
     if (gw_loader_worker_init(app, error, sizeof(error)) != GW_OK) {
         gw_fcgi_logf(GW_LOG_ERR, "%s", error);
