@@ -150,7 +150,7 @@ gw_fcgi_crash(int sig)
 void
 gw_fcgi_crash_init(void)
 {
-    struct sigaction  sa;
+    struct sigaction  sa, old;
     void             *frame;
     time_t            now;
     struct tm         tm;
@@ -169,8 +169,15 @@ gw_fcgi_crash_init(void)
     sa.sa_handler = gw_fcgi_crash;
     sa.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
+
+    /* a handler already there (the app's, from load(); a sanitizer's,
+     * with its own report) is left alone */
     for (i = 0; i < sizeof(gw_fcgi_fatal) / sizeof(gw_fcgi_fatal[0]); i++) {
-        sigaction(gw_fcgi_fatal[i], &sa, NULL);
+        if (sigaction(gw_fcgi_fatal[i], NULL, &old) == 0
+            && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+        {
+            sigaction(gw_fcgi_fatal[i], &sa, NULL);
+        }
     }
 }
 
