@@ -311,6 +311,52 @@ gw_app_trusted_hosts(gw_app_t *app, char *error, size_t n)
 }
 
 
+/*
+ * After setup(): Flask's automatic "static" route, so that
+ * url_for('static', filename=...) builds, unless the app made one (the
+ * demo keeps its own, which only builds URLs) or set STATIC_FOLDER to "".
+ * STATIC_FOLDER is relative to ROOT_PATH (default "static"), and
+ * STATIC_URL_PATH defaults to "/" and the folder's last name, as Flask's.
+ */
+static int
+gw_app_add_static(gw_app_t *app, char *error, size_t n)
+{
+    const gw_route_t  *r;
+    const char        *folder, *url, *base, *rule;
+
+    for (r = app->routes; r != NULL; r = r->next) {
+        if (strcmp(r->endpoint, "static") == 0) {
+            return GW_OK;
+        }
+    }
+
+    folder = gw_app_config_get(app, "STATIC_FOLDER");
+    if (folder == NULL) {
+        folder = "static";
+    }
+    if (folder[0] == '\0') {
+        return GW_OK;
+    }
+    base = strrchr(folder, '/');
+    base = base && base[1] ? base + 1 : folder;
+
+    url = gw_app_config_get(app, "STATIC_URL_PATH");
+    rule = url ? gw_arena_printf(app->arena, "%s/<path:filename>", url)
+               : gw_arena_printf(app->arena, "/%s/<path:filename>", base);
+    folder = gw_app_path(app, folder);
+    if (rule == NULL || folder == NULL
+        || gw_app_config_set(app, "STATIC_FOLDER", folder) != GW_OK
+        || gw_app_route(app, rule, GW_METHOD_GET, gw_static_view, "static")
+           != GW_OK)
+    {
+        snprintf(error, n, "app '%s': the static route: %s", app->name,
+                 app->failed ? app->error : "out of memory");
+        return GW_ERROR;
+    }
+    return GW_OK;
+}
+
+
 /* Read what the request path needs from the config once, after setup(). */
 static int
 gw_app_freeze_config(gw_app_t *app, char *error, size_t n)

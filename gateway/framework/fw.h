@@ -136,8 +136,8 @@ struct gw_request_s {
     json_t             *flashes;
 };
 
-/* static_files.c: the "static" endpoint, unless the app has its own. */
-int gw_app_add_static(gw_app_t *app, char *error, size_t n);
+/* static_files.c: the view of the "static" endpoint. */
+int gw_static_view(gw_request_t *req, gw_response_t *resp);
 
 /* app.c */
 gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);
