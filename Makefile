@@ -208,8 +208,14 @@ $(MODULE): $(NGX_TREE)/objs/Makefile $(wildcard ngx_module/*.c ngx_module/*.h) \
 
 $(BUILD)/t/%: t/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LINK_LIB) -lcmocka $(LIBS) \
+	$(CC) $(CFLAGS) -o $@ $< $(UNIT_EXTRA) $(LINK_LIB) -lcmocka $(LIBS) \
 	    -Wl,-rpath,'$$ORIGIN/..'
+
+# The library's internal helpers are hidden in the .so: their tests link
+# the object itself.
+$(BUILD)/t/test_header_params: UNIT_EXTRA = \
+    $(BUILD)/obj/gateway/framework/header_params.o
+$(BUILD)/t/test_header_params: $(BUILD)/obj/gateway/framework/header_params.o
 
 # A comma-decimal locale for test_locale, made here: a fresh machine has
 # only C and POSIX.

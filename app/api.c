@@ -23,21 +23,13 @@ demo_json_error(gw_request_t *req, gw_response_t *resp,
 }
 
 
-static json_int_t
-api_id(gw_request_t *req)
-{
-    return json_integer_value(json_object_get(gw_request_view_args(req),
-                                              "id"));
-}
-
-
 static int
 api_not_found(gw_request_t *req)
 {
     char  msg[64];
 
     snprintf(msg, sizeof(msg), "note %" JSON_INTEGER_FORMAT " not found",
-             api_id(req));
+             demo_view_id(req));
     return gw_abort(req, 404, msg);
 }
 
@@ -70,19 +62,18 @@ static int
 api_send_note(gw_request_t *req, gw_response_t *resp, int status)
 {
     json_t  *note;
-    char     err[NOTES_ERROR_SIZE];
     int      rc;
 
-    switch (notes_find(demo_db(req), api_id(req), &note, err)) {
-    case NOTES_OK:
-        rc = gw_jsonify_new(req, resp, note);
-        gw_response_set_status(resp, status);
-        return rc;
-    case NOTES_NOT_FOUND:
+    rc = demo_note_find(req, &note);
+    if (rc == NOTES_NOT_FOUND) {
         return api_not_found(req);
-    default:
-        return gw_fail(req, "%s", err);
     }
+    if (rc != NOTES_OK) {
+        return rc;
+    }
+    rc = gw_jsonify_new(req, resp, note);
+    gw_response_set_status(resp, status);
+    return rc;
 }
 
 
@@ -283,7 +274,7 @@ api_update_note(gw_request_t *req, gw_response_t *resp)
     if (fields == NULL) {
         return rc == GW_DONE ? GW_OK : rc;
     }
-    rc = notes_update(demo_db(req), api_id(req), fields, err);
+    rc = notes_update(demo_db(req), demo_view_id(req), fields, err);
     json_decref(fields);
     if (rc == NOTES_NOT_FOUND) {
         return api_not_found(req);
@@ -301,7 +292,7 @@ api_delete_note(gw_request_t *req, gw_response_t *resp)
 {
     char  err[NOTES_ERROR_SIZE];
 
-    switch (notes_delete(demo_db(req), api_id(req), err)) {
+    switch (notes_delete(demo_db(req), demo_view_id(req), err)) {
     case NOTES_OK:
         gw_response_set_status(resp, 204);
         return GW_OK;

@@ -19,11 +19,18 @@ typedef struct {
     notes_db_t  *db;            /* this worker's connection */
 } demo_t;
 
+/* notes.c: the notes as the load and the handlers see them. */
+/* The notes a new database starts with (data/notes.json), read into
+ * d->seed and checked. */
+int demo_load_seed(gw_app_t *app, demo_t *d, char *error, size_t n);
 /* This worker's connection (the app's before_request hook made sure there
  * is one). */
 notes_db_t *demo_db(gw_request_t *req);
-/* Every tag, for the nav of every page; NULL after gw_fail(). */
-json_t *demo_tags(gw_request_t *req);
+/* The URL's <int:id>. */
+json_int_t demo_view_id(gw_request_t *req);
+/* The note of the URL's id into *note (a new reference): NOTES_OK,
+ * NOTES_NOT_FOUND, or GW_ERROR after gw_fail(). */
+int demo_note_find(gw_request_t *req, json_t **note);
 /* Renders name with ctx (stolen, NULL: out of memory) plus the nav's
  * tags. */
 int demo_render(gw_request_t *req, gw_response_t *resp, const char *name,

@@ -1,7 +1,8 @@
 /*
  * main.c: the demo site's app object: where its notes live (checked at
  * load time, so a bad data file stops `nginx -t`), each worker's
- * connection to them, and the registration of its blueprints.
+ * connection to them, and the registration of its blueprints.  The
+ * notes as handlers see them are in notes.c.
  */
 
 #include "demo.h"
@@ -9,27 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-
-notes_db_t *
-demo_db(gw_request_t *req)
-{
-    return ((demo_t *) gw_app_data(gw_request_app(req)))->db;
-}
-
-
-json_t *
-demo_tags(gw_request_t *req)
-{
-    json_t  *tags;
-    char     err[NOTES_ERROR_SIZE];
-
-    if (notes_tags(demo_db(req), &tags, err) != NOTES_OK) {
-        gw_fail(req, "%s", err);
-        return NULL;
-    }
-    return tags;
-}
 
 
 static void
@@ -40,101 +20,6 @@ demo_free(void *p)
     notes_close(d->db);
     json_decref(d->seed);
     free(d);
-}
-
-
-static int
-demo_check_note(json_t *note, size_t i, char *error, size_t n)
-{
-    json_t  *tags, *tag;
-    size_t   j;
-
-    if (!json_is_object(note)
-        || !json_is_integer(json_object_get(note, "id"))
-        || !json_is_string(json_object_get(note, "title"))
-        || !json_is_string(json_object_get(note, "body"))
-        || !json_is_string(json_object_get(note, "created"))
-        || !json_is_array(tags = json_object_get(note, "tags")))
-    {
-        snprintf(error, n, "note #%zu: needs integer id, strings title, "
-                 "body, created and an array of tags", i);
-        return GW_ERROR;
-    }
-
-    json_array_foreach(tags, j, tag) {
-        if (!json_is_string(tag)) {
-            snprintf(error, n, "note #%zu: tags must be strings", i);
-            return GW_ERROR;
-        }
-    }
-    return GW_OK;
-}
-
-
-static int
-demo_id_cmp(const void *a, const void *b)
-{
-    json_int_t  x = *(const json_int_t *) a, y = *(const json_int_t *) b;
-
-    return x < y ? -1 : x > y;
-}
-
-
-/* The notes a new database starts with, read and checked at load time. */
-static int
-demo_load_seed(gw_app_t *app, demo_t *d, char *error, size_t n)
-{
-    const char    *path;
-    json_error_t   jerr;
-    json_t        *note;
-    json_int_t    *ids;
-    size_t         i;
-    char           msg[256];
-
-    path = gw_app_path(app, "data/notes.json");
-    if (path == NULL) {
-        snprintf(error, n, "out of memory");
-        return GW_ERROR;
-    }
-
-    d->seed = json_load_file(path, 0, &jerr);
-    if (d->seed == NULL) {
-        snprintf(error, n, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-                 jerr.text);
-        return GW_ERROR;
-    }
-    if (!json_is_array(d->seed)) {
-        snprintf(error, n, "%s: expected an array of notes", path);
-        return GW_ERROR;
-    }
-
-    json_array_foreach(d->seed, i, note) {
-        if (demo_check_note(note, i, msg, sizeof(msg)) != GW_OK) {
-            snprintf(error, n, "%s: %s", path, msg);
-            return GW_ERROR;
-        }
-    }
-
-    /* ids sorted: a twice-used id sits beside itself */
-    ids = calloc(json_array_size(d->seed) + 1, sizeof(json_int_t));
-    if (ids == NULL) {
-        snprintf(error, n, "out of memory");
-        return GW_ERROR;
-    }
-    json_array_foreach(d->seed, i, note) {
-        ids[i] = json_integer_value(json_object_get(note, "id"));
-    }
-    qsort(ids, json_array_size(d->seed), sizeof(json_int_t), demo_id_cmp);
-    for (i = 1; i < json_array_size(d->seed); i++) {
-        if (ids[i] == ids[i - 1]) {
-            snprintf(error, n, "%s: two notes have the id %"
-                     JSON_INTEGER_FORMAT, path, ids[i]);
-            free(ids);
-            return GW_ERROR;
-        }
-    }
-    free(ids);
-    return GW_OK;
 }
 
 

@@ -11,50 +11,14 @@
 #include <string.h>
 
 
-int
-demo_render(gw_request_t *req, gw_response_t *resp, const char *name,
-    json_t *ctx)
-{
-    json_t  *tags;
-    int      rc;
-
-    if (ctx == NULL) {
-        return gw_fail(req, "%s: out of memory", name);
-    }
-    tags = demo_tags(req);
-    if (tags == NULL) {
-        json_decref(ctx);
-        return GW_ERROR;
-    }
-    json_object_set_new(ctx, "tags", tags);
-    rc = gw_render(req, resp, name, ctx);
-    json_decref(ctx);
-    return rc;
-}
-
-
-static json_int_t
-pages_id(gw_request_t *req)
-{
-    return json_integer_value(json_object_get(gw_request_view_args(req),
-                                              "id"));
-}
-
-
 /* The note of the URL's id into *note (new reference), or a 404. */
 static int
 pages_find(gw_request_t *req, json_t **note)
 {
-    char  err[NOTES_ERROR_SIZE];
+    int  rc;
 
-    switch (notes_find(demo_db(req), pages_id(req), note, err)) {
-    case NOTES_OK:
-        return GW_OK;
-    case NOTES_NOT_FOUND:
-        return gw_abort(req, 404, NULL);
-    default:
-        return gw_fail(req, "%s", err);
-    }
+    rc = demo_note_find(req, note);
+    return rc == NOTES_NOT_FOUND ? gw_abort(req, 404, NULL) : rc;
 }
 
 
@@ -321,7 +285,7 @@ pages_delete_note(gw_request_t *req, gw_response_t *resp)
     if (rc != GW_OK) {
         return rc;
     }
-    switch (notes_delete(demo_db(req), pages_id(req), err)) {
+    switch (notes_delete(demo_db(req), demo_view_id(req), err)) {
     case NOTES_OK:
         return pages_done(req, resp, "Note deleted.", "pages.index", NULL);
     case NOTES_NOT_FOUND:

@@ -39,35 +39,7 @@ gw_buf_init(gw_buf_t *b, gw_arena_t *a, size_t cap)
 int
 gw_buf_reserve(gw_buf_t *b, size_t more)
 {
-    size_t  cap;
-    char   *p;
-
-    if (b->cap - b->len >= more) {
-        return GW_OK;
-    }
-
-    if (more > SIZE_MAX / 2 - b->len) {
-        return GW_ERROR;
-    }
-
-    cap = b->cap ? b->cap * 2 : 256;
-    while (cap < b->len + more) {
-        cap *= 2;
-    }
-
-    /* the old copy stays in the arena until the request ends: doubling
-     * keeps that waste under the final size */
-    p = gw_arena_alloc(b->arena, cap);
-    if (p == NULL) {
-        return GW_ERROR;
-    }
-
-    if (b->len) {
-        memcpy(p, b->data, b->len);
-    }
-    b->data = p;
-    b->cap = cap;
-    return GW_OK;
+    return gw_array_reserve(b->arena, &b->data, b->len, &b->cap, 1, more);
 }
 
 

@@ -32,19 +32,12 @@ int
 gw_environ_add(gw_environ_t *env, gw_str_t key, gw_str_t value)
 {
     gw_env_entry_t  *e;
-    size_t           n;
 
-    if (env->nentries == env->nalloc) {
-        n = env->nalloc ? env->nalloc * 2 : 32;
-        e = gw_arena_alloc(env->arena, n * sizeof(gw_env_entry_t));
-        if (e == NULL) {
-            return GW_ERROR;
-        }
-        if (env->nentries) {
-            memcpy(e, env->entries, env->nentries * sizeof(gw_env_entry_t));
-        }
-        env->entries = e;
-        env->nalloc = n;
+    if (gw_array_grow(env->arena, &env->entries, env->nentries, &env->nalloc,
+                      sizeof(gw_env_entry_t))
+        != GW_OK)
+    {
+        return GW_ERROR;
     }
 
     e = &env->entries[env->nentries++];
@@ -80,6 +73,32 @@ gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value)
         return GW_OK;
     }
     return gw_environ_add(env, key, value);
+}
+
+
+int
+gw_environ_set_gateway(gw_environ_t *env, const gw_environ_gateway_t *g)
+{
+    size_t    i;
+    gw_str_t  k[5] = {
+        gw_string("gateway.url_scheme"), gw_string("gateway.input"),
+        gw_string("gateway.multithread"), gw_string("gateway.multiprocess"),
+        gw_string("gateway.errors")
+    };
+    gw_str_t  v[5] = {
+        { g->https ? "https" : "http", g->https ? 5 : 4 },
+        { g->input.data ? g->input.data : "", g->input.len },
+        { g->multithread ? "true" : "false", g->multithread ? 4 : 5 },
+        { g->multiprocess ? "true" : "false", g->multiprocess ? 4 : 5 },
+        { g->errors, strlen(g->errors) }
+    };
+
+    for (i = 0; i < 5; i++) {
+        if (gw_environ_set(env, k[i], v[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    return GW_OK;
 }
 
 
@@ -243,7 +262,7 @@ gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
     struct gw_env_index_s  *x;
     gw_env_slot_t          *s;
     gw_env_entry_t         *e;
-    size_t                  need, cap;
+    size_t                  need;
     char                   *p;
 
     x = gw_env_index(env, from);
@@ -262,19 +281,17 @@ gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
     need = e->value.len + 2 + value.len;
 
     /* a value the server handed us, or one gw_environ_set replaced, is
-     * copied into a buffer of our own first */
-    cap = s->buf == e->value.data ? s->cap : 0;
-    if (need > cap) {
-        cap = cap * 2 > need ? cap * 2 : need * 2;
-        p = gw_arena_alloc(env->arena, cap);
-        if (p == NULL) {
-            return GW_ERROR;
-        }
-        if (e->value.len) {
-            memcpy(p, e->value.data, e->value.len);
-        }
-        s->buf = p;
-        s->cap = cap;
+     * copied into a buffer of our own first: with no capacity, the buffer
+     * is always made anew from the value before anything is written */
+    if (s->buf != e->value.data) {
+        s->buf = (char *) e->value.data;
+        s->cap = 0;
+    }
+    if (gw_array_reserve(env->arena, &s->buf, e->value.len, &s->cap, 1,
+                         2 + value.len)
+        != GW_OK)
+    {
+        return GW_ERROR;
     }
 
     p = s->buf + e->value.len;

@@ -125,6 +125,30 @@ gw_buf_str(const gw_buf_t *b)
 }
 
 
+/* ---- array: a growable array in an arena ------------------------------- */
+
+/*
+ * items is the address of a pointer to an array of *nalloc items of size
+ * bytes, n of them used (any pointer type: `&list->items`).  Makes room for
+ * more items beyond n: when there is none, a new array of double the
+ * capacity (or a first one) comes from the arena, the n items are copied
+ * and *items and *nalloc updated; the old array stays in the arena until
+ * it is reset.  GW_ERROR when out of memory or when the size would
+ * overflow; nothing is changed then.
+ */
+int gw_array_reserve(gw_arena_t *a, void *items, size_t n, size_t *nalloc,
+    size_t size, size_t more);
+
+/* Room for one more item, the usual case: list[n++] = x after it. */
+static inline int
+gw_array_grow(gw_arena_t *a, void *items, size_t n, size_t *nalloc,
+    size_t size)
+{
+    return n < *nalloc ? GW_OK
+                       : gw_array_reserve(a, items, n, nalloc, size, 1);
+}
+
+
 /* ---- environ: the request dict ----------------------------------------- */
 
 typedef enum {
@@ -184,6 +208,22 @@ int gw_environ_set(gw_environ_t *env, gw_str_t key, gw_str_t value);
  */
 int gw_environ_add_header(gw_environ_t *env, size_t from, gw_str_t key,
     gw_str_t value);
+
+/* What a server says about itself and the request in the gateway.* keys. */
+typedef struct {
+    int          https;         /* url_scheme "https", else "http" */
+    gw_str_t     input;         /* the body; data may be NULL when len is 0 */
+    int          multithread;   /* calls may run at once in a process */
+    int          multiprocess;  /* several processes run the app */
+    const char  *errors;        /* the error stream's name: "error_log" */
+} gw_environ_gateway_t;
+
+/*
+ * Sets the gateway.* keys above from g, replacing any the environ already
+ * holds (a FastCGI client cannot supply its own).  Both servers call it:
+ * the keys and the spelling of their values are written in one place.
+ */
+int gw_environ_set_gateway(gw_environ_t *env, const gw_environ_gateway_t *g);
 /* NULL when absent. */
 const gw_str_t *gw_environ_get(const gw_environ_t *env, const char *key);
 const gw_str_t *gw_environ_getn(const gw_environ_t *env, const char *key,

@@ -43,7 +43,7 @@ int
 gw_response_add_headern(gw_response_t *r, gw_str_t name, gw_str_t value)
 {
     gw_header_t    *h;
-    size_t          i, n;
+    size_t          i;
     unsigned char   c;
 
     if (name.len == 0) {
@@ -63,17 +63,11 @@ gw_response_add_headern(gw_response_t *r, gw_str_t name, gw_str_t value)
         }
     }
 
-    if (r->nheaders == r->nheaders_alloc) {
-        n = r->nheaders_alloc ? r->nheaders_alloc * 2 : 8;
-        h = gw_arena_alloc(r->arena, n * sizeof(gw_header_t));
-        if (h == NULL) {
-            return GW_ERROR;
-        }
-        if (r->nheaders) {
-            memcpy(h, r->headers, r->nheaders * sizeof(gw_header_t));
-        }
-        r->headers = h;
-        r->nheaders_alloc = n;
+    if (gw_array_grow(r->arena, &r->headers, r->nheaders, &r->nheaders_alloc,
+                      sizeof(gw_header_t))
+        != GW_OK)
+    {
+        return GW_ERROR;
     }
 
     h = &r->headers[r->nheaders];
@@ -146,24 +140,15 @@ gw_response_get_header(const gw_response_t *r, const char *name)
 int
 gw_response_write_ref(gw_response_t *r, const void *data, size_t len)
 {
-    gw_str_t  *b;
-    size_t     n;
-
     if (len == 0) {
         return GW_OK;
     }
 
-    if (r->nbody == r->nbody_alloc) {
-        n = r->nbody_alloc ? r->nbody_alloc * 2 : 4;
-        b = gw_arena_alloc(r->arena, n * sizeof(gw_str_t));
-        if (b == NULL) {
-            return GW_ERROR;
-        }
-        if (r->nbody) {
-            memcpy(b, r->body, r->nbody * sizeof(gw_str_t));
-        }
-        r->body = b;
-        r->nbody_alloc = n;
+    if (gw_array_grow(r->arena, &r->body, r->nbody, &r->nbody_alloc,
+                      sizeof(gw_str_t))
+        != GW_OK)
+    {
+        return GW_ERROR;
     }
 
     r->body[r->nbody].data = data;

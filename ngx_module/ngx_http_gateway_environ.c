@@ -35,10 +35,10 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
     ngx_http_gateway_ctx_t *ctx)
 {
     u_char                    *p;
-    gw_str_t                   body;
     ngx_str_t                  port, *sn;
     ngx_uint_t                 n;
     gw_environ_t              *env;
+    gw_environ_gateway_t       g;
     ngx_http_core_srv_conf_t  *cscf;
 
     env = &ctx->env;
@@ -125,33 +125,11 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-#if (NGX_HTTP_SSL)
-    if (r->connection->ssl) {
-        p = (u_char *) "https";
-    } else
-#endif
-    {
-        p = (u_char *) "http";
-    }
-
-    if (ngx_http_gateway_add_const(env, "gateway.url_scheme", p,
-                                   ngx_strlen(p))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    body.data = NULL;
-    body.len = 0;
+    g.input.data = NULL;
+    g.input.len = 0;
 
     if (r->request_body != NULL
-        && ngx_http_gateway_body(r, &body) != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    if (ngx_http_gateway_add_const(env, "gateway.input", body.data, body.len)
-        != NGX_OK)
+        && ngx_http_gateway_body(r, &g.input) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -161,7 +139,7 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
     if (r->headers_in.chunked && r->headers_in.content_length == NULL
         && r->request_body != NULL)
     {
-        p = (u_char *) gw_arena_printf(&ctx->arena, "%zu", body.len);
+        p = (u_char *) gw_arena_printf(&ctx->arena, "%zu", g.input.len);
         if (p == NULL
             || ngx_http_gateway_add_const(env, "CONTENT_LENGTH", p,
                                           ngx_strlen(p))
@@ -171,21 +149,21 @@ ngx_http_gateway_build_environ(ngx_http_request_t *r,
         }
     }
 
-#if (NGX_THREADS)
-    p = (u_char *) (ctx->conf->thread_pool ? "true" : "false");
+#if (NGX_HTTP_SSL)
+    g.https = r->connection->ssl != NULL;
 #else
-    p = (u_char *) "false";
+    g.https = 0;
 #endif
-
+#if (NGX_THREADS)
+    g.multithread = ctx->conf->thread_pool != NULL;
+#else
+    g.multithread = 0;
+#endif
     /* nginx runs several worker processes, each with its own app */
-    if (ngx_http_gateway_add_const(env, "gateway.multithread", p,
-                                   ngx_strlen(p))
-        != NGX_OK
-        || ngx_http_gateway_add_const(env, "gateway.multiprocess", "true", 4)
-           != NGX_OK
-        || ngx_http_gateway_add_const(env, "gateway.errors", "error_log", 9)
-           != NGX_OK)
-    {
+    g.multiprocess = 1;
+    g.errors = "error_log";
+
+    if (gw_environ_set_gateway(env, &g) != GW_OK) {
         return NGX_ERROR;
     }
 

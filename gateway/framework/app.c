@@ -6,28 +6,11 @@
 
 #include "fw.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-
-void
-gw_app_fail(gw_app_t *app, const char *fmt, ...)
-{
-    va_list  ap;
-
-    if (app->failed) {
-        return;
-    }
-    app->failed = 1;
-
-    va_start(ap, fmt);
-    vsnprintf(app->error, sizeof(app->error), fmt, ap);
-    va_end(ap);
-}
 
 
 int
@@ -218,25 +201,6 @@ gw_app_data(const gw_app_t *app)
 }
 
 
-const char *
-gw_app_path(gw_app_t *app, const char *rel)
-{
-    const char  *root, *p;
-
-    root = gw_app_config_get(app, "ROOT_PATH");
-    if (rel[0] == '/' || root == NULL || root[0] == '\0') {
-        p = gw_arena_strdup(app->arena, rel);
-    } else {
-        p = gw_arena_printf(app->arena, "%s/%s", root, rel);
-    }
-
-    if (p == NULL) {
-        gw_app_fail(app, "path '%s': out of memory", rel);
-    }
-    return p;
-}
-
-
 /* The directory of the .so, Flask's root_path. */
 static int
 gw_app_default_root(gw_app_t *app, const char *so)
@@ -347,35 +311,48 @@ gw_app_trusted_hosts(gw_app_t *app, char *error, size_t n)
 }
 
 
-int
-gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap, char *error,
-    size_t n)
+/*
+ * After setup(): Flask's automatic "static" route, so that
+ * url_for('static', filename=...) builds, unless the app made one (the
+ * demo keeps its own, which only builds URLs) or set STATIC_FOLDER to "".
+ * STATIC_FOLDER is relative to ROOT_PATH (default "static"), and
+ * STATIC_URL_PATH defaults to "/" and the folder's last name, as Flask's.
+ */
+static int
+gw_app_add_static(gw_app_t *app, char *error, size_t n)
 {
-    const char          *v;
-    char                *end;
-    unsigned long long   x;
-    unsigned             shift = 0;
+    const gw_route_t  *r;
+    const char        *folder, *url, *base, *rule;
 
-    *cap = 0;
-    v = gw_app_config_get(app, key);
-    if (v == NULL) {
+    for (r = app->routes; r != NULL; r = r->next) {
+        if (strcmp(r->endpoint, "static") == 0) {
+            return GW_OK;
+        }
+    }
+
+    folder = gw_app_config_get(app, "STATIC_FOLDER");
+    if (folder == NULL) {
+        folder = "static";
+    }
+    if (folder[0] == '\0') {
         return GW_OK;
     }
-    errno = 0;
-    x = strtoull(v, &end, 10);
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    }
-    if (errno || end == v || *end != '\0' || !isdigit((unsigned char) *v)
-        || x == 0 || x > (SIZE_MAX >> shift))
+    base = strrchr(folder, '/');
+    base = base && base[1] ? base + 1 : folder;
+
+    url = gw_app_config_get(app, "STATIC_URL_PATH");
+    rule = url ? gw_arena_printf(app->arena, "%s/<path:filename>", url)
+               : gw_arena_printf(app->arena, "/%s/<path:filename>", base);
+    folder = gw_app_path(app, folder);
+    if (rule == NULL || folder == NULL
+        || gw_app_config_set(app, "STATIC_FOLDER", folder) != GW_OK
+        || gw_app_route(app, rule, GW_METHOD_GET, gw_static_view, "static")
+           != GW_OK)
     {
-        snprintf(error, n, "app '%s': %s '%s' is not a positive number "
-                 "(with an optional k, m or g)", app->name, key, v);
+        snprintf(error, n, "app '%s': the static route: %s", app->name,
+                 app->failed ? app->error : "out of memory");
         return GW_ERROR;
     }
-    *cap = (uint64_t) x << shift;
     return GW_OK;
 }
 

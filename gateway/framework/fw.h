@@ -136,14 +136,10 @@ struct gw_request_s {
     json_t             *flashes;
 };
 
-/* app.c: keep the first error of setup() */
-void gw_app_fail(gw_app_t *app, const char *fmt, ...) GW_PRINTF(2, 3);
-/* static_files.c: the "static" endpoint, unless the app has its own. */
-int gw_app_add_static(gw_app_t *app, char *error, size_t n);
-/* A size from the config: a positive number with an optional k, m or g
- * suffix, as in nginx; absent is 0.  GW_ERROR with the reason in error. */
-int gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap,
-    char *error, size_t n);
+/* static_files.c: the view of the "static" endpoint. */
+int gw_static_view(gw_request_t *req, gw_response_t *resp);
+
+/* app.c */
 gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);
 int gw_scope_add_hook(gw_app_t *app, gw_hook_list_t *l, gw_hook_t fn);
 int gw_scope_add_errh(gw_app_t *app, gw_scope_t *s, int status,
@@ -152,6 +148,12 @@ int gw_app_add_route(gw_app_t *app, gw_blueprint_t *bp, const char *rule,
     unsigned methods, gw_handler_t handler, const char *endpoint);
 
 /* config.c */
+/* Keep the first error of setup(). */
+void gw_app_fail(gw_app_t *app, const char *fmt, ...) GW_PRINTF(2, 3);
+/* A size from the config: a positive number with an optional k, m or g
+ * suffix, as in nginx; absent is 0.  GW_ERROR with the reason in error. */
+int gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap,
+    char *error, size_t n);
 int gw_config_put(gw_app_t *app, const char *key, const char *value,
     int from_server, int overwrite);
 
@@ -183,11 +185,6 @@ gw_json_special8(const unsigned char *p, int del)
     return ((lt | q | bs | x | (del ? x + 0x0101010101010101ULL : 0))
             & 0x8080808080808080ULL) != 0;
 }
-
-/* multidict.c: grow an arena array of n items of size to hold one more;
- * the old array stays in the arena, doubling bounds the waste. */
-int gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
-    size_t size);
 
 /* json_share.c: v (a new reference, may be NULL) is decref'd with the
  * arena.  GW_ERROR, v released, when v is NULL or out of memory. */

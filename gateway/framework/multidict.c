@@ -1,7 +1,6 @@
 /*
  * multidict.c: an ordered map that keeps every value of a repeated key, as
- * Werkzeug's MultiDict, for query arguments, form fields and cookies; and
- * the growing arena arrays it and the other request structures are made of.
+ * Werkzeug's MultiDict, for query arguments, form fields and cookies.
  */
 
 #include "fw.h"
@@ -10,39 +9,10 @@
 
 
 int
-gw_array_grow(gw_arena_t *a, void **items, size_t n, size_t *nalloc,
-    size_t size)
-{
-    size_t   want;
-    void    *p;
-
-    if (n < *nalloc) {
-        return GW_OK;
-    }
-
-    want = *nalloc ? *nalloc * 2 : 4;
-    if (want > SIZE_MAX / size) {
-        return GW_ERROR;
-    }
-
-    p = gw_arena_alloc(a, want * size);
-    if (p == NULL) {
-        return GW_ERROR;
-    }
-    if (n) {
-        memcpy(p, *items, n * size);
-    }
-    *items = p;
-    *nalloc = want;
-    return GW_OK;
-}
-
-
-int
 gw_multidict_add(gw_arena_t *a, gw_multidict_t *d, gw_str_t key,
     gw_str_t value)
 {
-    if (gw_array_grow(a, (void **) &d->items, d->n, &d->nalloc,
+    if (gw_array_grow(a, &d->items, d->n, &d->nalloc,
                       sizeof(gw_pair_t)) != GW_OK)
     {
         return GW_ERROR;

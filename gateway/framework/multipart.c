@@ -7,6 +7,7 @@
 
 #include "fw.h"
 #include "form_internal.h"
+#include "header_params.h"
 
 #include <string.h>
 #include <strings.h>
@@ -107,7 +108,7 @@ gw_mp_ext_value(gw_arena_t *a, gw_str_t v, gw_str_t *out)
 static int
 gw_mp_add_file(gw_arena_t *a, gw_files_t *files, const gw_file_t *f)
 {
-    if (gw_array_grow(a, (void **) &files->items, files->n, &files->nalloc,
+    if (gw_array_grow(a, &files->items, files->n, &files->nalloc,
                       sizeof(gw_file_t)) != GW_OK)
     {
         return GW_ERROR;

@@ -5,7 +5,7 @@
  */
 
 #include "fw.h"
-#include "form_internal.h"
+#include "header_params.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -21,7 +21,7 @@ typedef struct {
 static int
 gw_pieces_add(gw_arena_t *a, gw_pieces_t *ps, gw_str_t text, gw_conv_t *c)
 {
-    if (gw_array_grow(a, (void **) &ps->items, ps->n, &ps->nalloc,
+    if (gw_array_grow(a, &ps->items, ps->n, &ps->nalloc,
                       sizeof(gw_piece_t)) != GW_OK)
     {
         return GW_ERROR;
@@ -132,7 +132,7 @@ gw_rule_end_part(gw_urlmap_t *m, gw_rule_t *r, gw_pieces_t *ps,
     size_t      i, len;
     char       *text;
 
-    if (gw_array_grow(m->arena, (void **) parts, r->nparts, nalloc,
+    if (gw_array_grow(m->arena, parts, r->nparts, nalloc,
                       sizeof(gw_part_t)) != GW_OK)
     {
         return GW_ERROR;

@@ -1,9 +1,9 @@
 /*
- * static_files.c: Flask's automatic "static" endpoint.  Unless the app has
- * one of its own, ROOT_PATH/static is served at /static/<path:filename>,
- * so that url_for('static', filename=...) builds; in production nginx
- * answers those URLs itself (location /static/ { alias ...; }) and the
- * view is what a development server or a missing alias falls back to.
+ * static_files.c: the view of Flask's automatic "static" endpoint (which
+ * app.c registers, as Flask's app does): a file under STATIC_FOLDER.  In
+ * production nginx answers those URLs itself (location /static/ { alias
+ * ...; }) and the view is what a development server or a missing alias
+ * falls back to.
  */
 
 #include "fw.h"
@@ -83,7 +83,7 @@ gw_static_safe(const gw_str_t *name)
 }
 
 
-static int
+int
 gw_static_view(gw_request_t *req, gw_response_t *resp)
 {
     const char  *dir, *file;
@@ -151,49 +151,4 @@ gw_static_view(gw_request_t *req, gw_response_t *resp)
         return gw_fail(req, "static %s: out of memory", file);
     }
     return gw_response_write_ref(resp, body, got);
-}
-
-
-/*
- * After setup(): the "static" route, unless the app made one (the demo
- * keeps its own, which only builds URLs) or set STATIC_FOLDER to "".
- * STATIC_FOLDER is relative to ROOT_PATH (default "static"), and
- * STATIC_URL_PATH defaults to "/" and the folder's last name, as Flask's.
- */
-int
-gw_app_add_static(gw_app_t *app, char *error, size_t n)
-{
-    const gw_route_t  *r;
-    const char        *folder, *url, *base, *rule;
-
-    for (r = app->routes; r != NULL; r = r->next) {
-        if (strcmp(r->endpoint, "static") == 0) {
-            return GW_OK;
-        }
-    }
-
-    folder = gw_app_config_get(app, "STATIC_FOLDER");
-    if (folder == NULL) {
-        folder = "static";
-    }
-    if (folder[0] == '\0') {
-        return GW_OK;
-    }
-    base = strrchr(folder, '/');
-    base = base && base[1] ? base + 1 : folder;
-
-    url = gw_app_config_get(app, "STATIC_URL_PATH");
-    rule = url ? gw_arena_printf(app->arena, "%s/<path:filename>", url)
-               : gw_arena_printf(app->arena, "/%s/<path:filename>", base);
-    folder = gw_app_path(app, folder);
-    if (rule == NULL || folder == NULL
-        || gw_app_config_set(app, "STATIC_FOLDER", folder) != GW_OK
-        || gw_app_route(app, rule, GW_METHOD_GET, gw_static_view, "static")
-           != GW_OK)
-    {
-        snprintf(error, n, "app '%s': the static route: %s", app->name,
-                 app->failed ? app->error : "out of memory");
-        return GW_ERROR;
-    }
-    return GW_OK;
 }

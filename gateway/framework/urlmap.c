@@ -231,7 +231,7 @@ gw_state_next(gw_urlmap_t *m, gw_state_t *st, gw_part_t *part)
 
         next = gw_arena_calloc(m->arena, sizeof(gw_state_t));
         if (next == NULL
-            || gw_array_grow(m->arena, (void **) &st->statics, st->nstatics,
+            || gw_array_grow(m->arena, &st->statics, st->nstatics,
                              &st->nstatics_alloc, sizeof(gw_static_edge_t))
                != GW_OK)
         {
@@ -253,7 +253,7 @@ gw_state_next(gw_urlmap_t *m, gw_state_t *st, gw_part_t *part)
 
     next = gw_arena_calloc(m->arena, sizeof(gw_state_t));
     if (next == NULL
-        || gw_array_grow(m->arena, (void **) &st->dynamics, st->ndynamics,
+        || gw_array_grow(m->arena, &st->dynamics, st->ndynamics,
                          &st->ndynamics_alloc, sizeof(gw_dynamic_edge_t))
            != GW_OK)
     {
@@ -303,7 +303,7 @@ gw_urlmap_index(gw_urlmap_t *m, gw_rule_t *r)
     }
 
     if (rc != 0) {
-        if (gw_array_grow(m->arena, (void **) &m->endpoints, m->nendpoints,
+        if (gw_array_grow(m->arena, &m->endpoints, m->nendpoints,
                           &m->nendpoints_alloc, sizeof(gw_endpoint_t))
             != GW_OK)
         {
@@ -318,7 +318,7 @@ gw_urlmap_index(gw_urlmap_t *m, gw_rule_t *r)
     }
 
     ep = &m->endpoints[lo];
-    if (gw_array_grow(m->arena, (void **) &ep->rules, ep->nrules,
+    if (gw_array_grow(m->arena, &ep->rules, ep->nrules,
                       &ep->nalloc, sizeof(gw_rule_t *)) != GW_OK)
     {
         return GW_ERROR;
@@ -380,7 +380,7 @@ gw_urlmap_add(gw_urlmap_t *m, const char *rule, const char *endpoint,
         }
     }
 
-    if (gw_array_grow(m->arena, (void **) &st->rules, st->nrules,
+    if (gw_array_grow(m->arena, &st->rules, st->nrules,
                       &st->nrules_alloc, sizeof(gw_rule_t *)) != GW_OK
         || gw_urlmap_index(m, r) != GW_OK)
     {

@@ -64,6 +64,14 @@ void gw_fcgi_log(void *ctx, gw_log_level_t level, const char *msg,
 void gw_fcgi_logf(gw_log_level_t level, const char *fmt, ...) GW_PRINTF(2, 3);
 int64_t gw_fcgi_now_ms(void);
 
+/* crash.c: in a worker, a fatal signal writes the crashing thread's
+ * backtrace to the log before it ends the process; each handler thread
+ * gets a stack of its own for the handler, so that a stack overflow is
+ * reported too (NULL: none, the report may then be lost) */
+void gw_fcgi_crash_init(void);
+void *gw_fcgi_crash_stack(void);
+void gw_fcgi_crash_stack_free(void *stack);
+
 /* scoreboard.c */
 int gw_fcgi_board_create(int nboards, int nthreads);
 gw_fcgi_board_t *gw_fcgi_board(int i);

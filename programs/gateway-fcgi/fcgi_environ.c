@@ -76,16 +76,6 @@ gw_fcgi_environ(char **params, gw_environ_t *env, size_t max_body,
         }
     }
 
-    v = gw_environ_get(env, "HTTPS");
-    value.data = (v != NULL && v->len > 0 && !gw_str_eq(*v, "off"))
-                 ? "https" : "http";
-    value.len = strlen(value.data);
-    key.data = "gateway.url_scheme";
-    key.len = sizeof("gateway.url_scheme") - 1;
-    if (gw_environ_set(env, key, value) != GW_OK) {
-        return 500;
-    }
-
     v = gw_environ_get(env, "CONTENT_LENGTH");
     if (v == NULL) {
         return 0;
@@ -99,23 +89,16 @@ int
 gw_fcgi_environ_input(gw_environ_t *env, const char *body, size_t len,
     int multithread, int multiprocess)
 {
-    size_t    i;
-    gw_str_t  k[4] = {
-        gw_string("gateway.input"), gw_string("gateway.multithread"),
-        gw_string("gateway.multiprocess"), gw_string("gateway.errors")
-    };
-    gw_str_t  v[4] = {
-        { body ? body : "", len },
-        { multithread ? "true" : "false", multithread ? 4 : 5 },
-        { multiprocess ? "true" : "false", multiprocess ? 4 : 5 },
-        gw_string("stderr")
-    };
+    const gw_str_t        *https;
+    gw_environ_gateway_t   g;
 
-    for (i = 0; i < 4; i++) {
-        if (gw_environ_set(env, k[i], v[i]) != GW_OK) {
-            return GW_ERROR;
-        }
-    }
-
-    return GW_OK;
+    /* HTTPS is "on" over TLS (conf/gateway_fastcgi_params), as in CGI */
+    https = gw_environ_get(env, "HTTPS");
+    g.https = https != NULL && https->len > 0 && !gw_str_eq(*https, "off");
+    g.input.data = body;
+    g.input.len = len;
+    g.multithread = multithread;
+    g.multiprocess = multiprocess;
+    g.errors = "stderr";
+    return gw_environ_set_gateway(env, &g);
 }

@@ -17,7 +17,7 @@
 int gw_fcgi_environ(char **params, gw_environ_t *env, size_t max_body,
     size_t *clen, const char **error);
 
-/* The gateway.* keys, once the body is read. */
+/* The gateway.* keys, once the body is read; the scheme from HTTPS. */
 int gw_fcgi_environ_input(gw_environ_t *env, const char *body, size_t len,
     int multithread, int multiprocess);
 

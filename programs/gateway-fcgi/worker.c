@@ -33,10 +33,12 @@
 #define GW_FCGI_SEED_SIZE  8192
 
 
-/* connections with a request to read, oldest first */
+/* connections with a request to read, oldest first; pushed and popped
+ * under the worker's lock, so its arena is used by one thread at a time */
 typedef struct {
-    int     *fd;
-    size_t   n, cap;
+    int         *fd;
+    size_t       n, cap;
+    gw_arena_t  *arena;
 } gw_fcgi_queue_t;
 
 typedef struct {
@@ -69,17 +71,10 @@ typedef struct {
 static int
 gw_fcgi_queue_push(gw_fcgi_queue_t *q, int fd)
 {
-    int     *p;
-    size_t   cap;
-
-    if (q->n == q->cap) {
-        cap = q->cap ? q->cap * 2 : 16;
-        p = realloc(q->fd, cap * sizeof(int));
-        if (p == NULL) {
-            return GW_ERROR;
-        }
-        q->fd = p;
-        q->cap = cap;
+    if (gw_array_grow(q->arena, &q->fd, q->n, &q->cap, sizeof(int))
+        != GW_OK)
+    {
+        return GW_ERROR;
     }
 
     q->fd[q->n++] = fd;
@@ -302,12 +297,15 @@ gw_fcgi_thread(void *data)
     FCGX_Request       req;
     gw_arena_t         arena;
     char              *seed;
+    void              *stack;
     int                fd, keep, closed;
 
+    stack = gw_fcgi_crash_stack();
     seed = malloc(GW_FCGI_SEED_SIZE);
     if (seed == NULL || FCGX_InitRequest(&req, -1, 0) != 0) {
         gw_fcgi_logf(GW_LOG_ERR, "out of memory for a thread");
         free(seed);
+        gw_fcgi_crash_stack_free(stack);
         return NULL;
     }
 
@@ -354,6 +352,7 @@ gw_fcgi_thread(void *data)
     FCGX_Free(&req, 1);
     gw_arena_reset(&arena);
     free(seed);
+    gw_fcgi_crash_stack_free(stack);
     return NULL;
 }
 
@@ -538,6 +537,8 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     sigaddset(&set, SIGINT);
     sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 
+    gw_fcgi_crash_init();
+
     if (gw_loader_worker_init(app, error, sizeof(error)) != GW_OK) {
         gw_fcgi_logf(GW_LOG_ERR, "%s", error);
         exit(GW_FCGI_EXIT_START);
@@ -549,6 +550,7 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     w.multiprocess = conf->workers > 1;
     w.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     w.ep = epoll_create1(EPOLL_CLOEXEC);
+    w.ready.arena = gw_arena_create(0);
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.cond, NULL);
 
@@ -562,7 +564,7 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
 
     threads = calloc((size_t) conf->threads, sizeof(gw_fcgi_thread_t));
     if (sigfd < 0 || w.wake < 0 || w.ep < 0 || w.kept == NULL
-        || threads == NULL || FCGX_Init() != 0)
+        || w.ready.arena == NULL || threads == NULL || FCGX_Init() != 0)
     {
         gw_fcgi_logf(GW_LOG_ERR, "cannot start a worker: %s",
                      strerror(errno));
@@ -591,7 +593,7 @@ gw_fcgi_worker(gw_fcgi_conf_t *conf, gw_loaded_app_t *app,
     }
 
     free(threads);
-    free(w.ready.fd);
+    gw_arena_destroy(w.ready.arena);
     free(w.kept);
     exit(started > 0 ? 0 : GW_FCGI_EXIT_START);
 }

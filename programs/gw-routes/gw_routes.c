@@ -26,6 +26,7 @@ typedef struct {
     gw_route_row_t  *rows;
     size_t           n;
     size_t           nalloc;
+    gw_arena_t      *arena;     /* the rows and their strings */
 } gw_route_rows_t;
 
 static const char  *gw_routes_sort = "endpoint";
@@ -34,7 +35,7 @@ static const char  *gw_routes_sort = "endpoint";
 /* The methods as Flask prints them: sorted by name, without HEAD and
  * OPTIONS, which every GET rule and every rule has. */
 static char *
-gw_routes_methods(unsigned mask)
+gw_routes_methods(gw_arena_t *a, unsigned mask)
 {
     static const struct { const char *name; unsigned bit; }  m[] = {
         { "DELETE", GW_METHOD_DELETE }, { "GET", GW_METHOD_GET },
@@ -54,7 +55,7 @@ gw_routes_methods(unsigned mask)
                             len ? ", " : "", m[i].name);
         }
     }
-    return strdup(buf);
+    return gw_arena_strdup(a, buf);
 }
 
 
@@ -65,18 +66,16 @@ gw_routes_add(void *ctx, const char *endpoint, unsigned methods,
     gw_route_rows_t  *t = ctx;
     gw_route_row_t   *r;
 
-    if (t->n == t->nalloc) {
-        t->nalloc = t->nalloc ? t->nalloc * 2 : 16;
-        r = realloc(t->rows, t->nalloc * sizeof(gw_route_row_t));
-        if (r == NULL) {
-            return -1;
-        }
-        t->rows = r;
+    if (gw_array_grow(t->arena, &t->rows, t->n, &t->nalloc,
+                      sizeof(gw_route_row_t))
+        != GW_OK)
+    {
+        return -1;
     }
     r = &t->rows[t->n];
-    r->endpoint = strdup(endpoint);
-    r->methods = gw_routes_methods(methods);
-    r->rule = strdup(rule);
+    r->endpoint = gw_arena_strdup(t->arena, endpoint);
+    r->methods = gw_routes_methods(t->arena, methods);
+    r->rule = gw_arena_strdup(t->arena, rule);
     r->order = t->n;
     if (r->endpoint == NULL || r->methods == NULL || r->rule == NULL) {
         return -1;
@@ -158,7 +157,7 @@ main(int argc, char **argv)
     gw_config_item_t  *config;
     const char        *path;
     char               error[1024], *eq;
-    size_t             nconfig, i;
+    size_t             nconfig;
     int                k, rc;
 
     config = calloc((size_t) argc, sizeof(gw_config_item_t));
@@ -216,19 +215,15 @@ main(int argc, char **argv)
     }
 
     memset(&t, 0, sizeof(t));
-    if (gw_app_each_route(h.app, gw_routes_add, &t) == 0) {
+    t.arena = gw_arena_create(0);
+    if (t.arena != NULL && gw_app_each_route(h.app, gw_routes_add, &t) == 0) {
         qsort(t.rows, t.n, sizeof(gw_route_row_t), gw_routes_cmp);
         gw_routes_print(&t);
         rc = 0;
     } else {
         fprintf(stderr, "gw-routes: out of memory\n");
     }
-    for (i = 0; i < t.n; i++) {
-        free(t.rows[i].endpoint);
-        free(t.rows[i].methods);
-        free(t.rows[i].rule);
-    }
-    free(t.rows);
+    gw_arena_destroy(t.arena);
     gw_loader_close(&h);
 
 done:

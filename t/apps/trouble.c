@@ -1,5 +1,5 @@
-/* trouble.c: an app whose routes misbehave on purpose (crash, abort, hang,
- * sleep), for the tests of gateway-fcgi's supervision; it also tells which
+/* trouble.c: an app whose routes misbehave on purpose (crash, segv, abort,
+ * hang, sleep), for the tests of gateway-fcgi's supervision; it also tells which
  * process and host answered, and can fail its worker_init. */
 
 #include <gateway.h>
@@ -60,6 +60,15 @@ trouble_worker_init(void *app, char *error, size_t error_size)
 }
 
 
+/* A view that faults, not static (and not inlined) so that the backtrace
+ * gateway-fcgi logs names it. */
+__attribute__((noinline)) void
+trouble_segv_view(volatile int *p)
+{
+    *p = 1;
+}
+
+
 static int
 trouble_call(void *app, gw_environ_t *env, gw_response_t *resp)
 {
@@ -78,6 +87,11 @@ trouble_call(void *app, gw_environ_t *env, gw_response_t *resp)
 
     if (gw_str_eq(*path, "/crash")) {
         raise(SIGSEGV);
+    }
+
+    if (gw_str_eq(*path, "/segv")) {
+        /* a real fault at an address no one maps */
+        trouble_segv_view((volatile int *) 16);
     }
 
     if (gw_str_eq(*path, "/abort")) {

@@ -5,6 +5,7 @@ params it is given.  All through the real nginx and gateway-fcgi, plus a
 tiny raw FastCGI client for what nginx would never send."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -202,6 +203,27 @@ def test_crash_costs_only_its_own_request(site):
     log = s.fcgi.log()
     assert "died on signal" in log
     wait_for(lambda: len(s.fcgi.workers()) == 2, what="workers replaced")
+
+
+def test_crash_logs_backtrace_of_the_view(site):
+    """A worker that faults writes the crashing thread's frames to the log,
+    as log lines, before the master reports the signal and the request."""
+    s = site(workers=1, threads=2, crashes=True)
+    status, _, _ = s.get("/segv")
+    assert status == 502
+    wait_for(lambda: '"GET /segv"' in s.fcgi.log(),
+             what="the crash logged with its request line")
+    log = s.fcgi.log()
+    assert re.search(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[error\] "
+                     r"gateway-fcgi\[\d+\]: crashed on SIG(SEGV|ABRT); "
+                     r"backtrace:$", log, re.M), log
+    frames = re.findall(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[error\] "
+                        r"gateway-fcgi\[\d+\]:     #\d+ (.*)$", log, re.M)
+    assert any("(trouble_segv_view+0x" in f for f in frames), log
+    # the backtrace comes before the master's line, and the worker's
+    # replacement serves
+    assert log.index("trouble_segv_view") < log.index('"GET /segv"')
+    assert s.get("/")[0] == 200
 
 
 def test_crash_log_line_is_escaped(site):

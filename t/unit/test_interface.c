@@ -157,6 +157,128 @@ test_buf_grows(void **state)
 }
 
 
+/* ---- array ------------------------------------------------------------- */
+
+typedef struct {
+    int     i;
+    double  d;
+} item_t;
+
+
+static void
+test_array_grows_by_doubling(void **state)
+{
+    gw_arena_t  *a;
+    item_t      *items, *first;
+    size_t       n, nalloc, last;
+    int          i, regrown;
+
+    a = gw_arena_create(0);
+    items = NULL;
+    n = nalloc = 0;
+
+    assert_int_equal(gw_array_grow(a, &items, n, &nalloc, sizeof(item_t)),
+                     GW_OK);
+    first = items;
+    assert_non_null(first);
+    assert_true(nalloc >= 4);
+
+    last = nalloc;
+    regrown = 0;
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(gw_array_grow(a, &items, n, &nalloc,
+                                       sizeof(item_t)), GW_OK);
+        assert_true(n < nalloc);
+        if (nalloc != last) {
+            assert_int_equal(nalloc, last * 2);
+            last = nalloc;
+            regrown++;
+        }
+        items[n].i = i;
+        items[n].d = i / 2.0;
+        n++;
+    }
+    assert_true(items != first);
+    assert_true(regrown >= 5 && regrown <= 10);
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(items[i].i, i);
+        assert_true(items[i].d == i / 2.0);
+    }
+
+    /* room already there: nothing moves */
+    first = items;
+    assert_int_equal(gw_array_reserve(a, &items, n, &nalloc, sizeof(item_t),
+                                      nalloc - n), GW_OK);
+    assert_ptr_equal(items, first);
+
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_array_reserve_many(void **state)
+{
+    gw_arena_t  *a;
+    char        *s;
+    size_t       n, cap;
+
+    a = gw_arena_create(0);
+    s = NULL;
+    n = cap = 0;
+
+    /* a first reserve larger than the first block gets all it asked */
+    assert_int_equal(gw_array_reserve(a, &s, n, &cap, 1, 5000), GW_OK);
+    assert_true(cap >= 5000);
+    memset(s, 'x', 5000);
+    n = 5000;
+
+    assert_int_equal(gw_array_reserve(a, &s, n, &cap, 1, cap), GW_OK);
+    assert_true(cap >= 10000);
+    assert_int_equal(s[0], 'x');
+    assert_int_equal(s[4999], 'x');
+
+    gw_arena_destroy(a);
+}
+
+
+/* sizes that would wrap are refused, and a refusal changes nothing */
+static void
+test_array_refuses_overflow(void **state)
+{
+    gw_arena_t  *a;
+    item_t      *items, *before;
+    size_t       n, nalloc;
+
+    a = gw_arena_create(0);
+    items = NULL;
+    n = nalloc = 0;
+    assert_int_equal(gw_array_grow(a, &items, n, &nalloc, sizeof(item_t)),
+                     GW_OK);
+    before = items;
+    n = nalloc;
+
+    assert_int_equal(gw_array_reserve(a, &items, n, &nalloc, sizeof(item_t),
+                                      SIZE_MAX - n + 1), GW_ERROR);
+    assert_int_equal(gw_array_reserve(a, &items, n, &nalloc, sizeof(item_t),
+                                      SIZE_MAX / sizeof(item_t)), GW_ERROR);
+    assert_int_equal(gw_array_reserve(a, &items, n, &nalloc, SIZE_MAX / 2,
+                                      1), GW_ERROR);
+    assert_int_equal(gw_array_reserve(a, &items, n, &nalloc, 0, 1),
+                     GW_ERROR);
+    assert_ptr_equal(items, before);
+    assert_int_equal(nalloc, n);
+
+    /* out of memory: the arena's limit */
+    a->limit = gw_arena_size(a) + 1;
+    assert_int_equal(gw_array_reserve(a, &items, n, &nalloc, sizeof(item_t),
+                                      100000), GW_ERROR);
+    assert_ptr_equal(items, before);
+    assert_int_equal(nalloc, n);
+
+    gw_arena_destroy(a);
+}
+
+
 /* ---- environ ----------------------------------------------------------- */
 
 static void
@@ -196,6 +318,49 @@ test_environ_add_get_set(void **state)
     assert_int_equal(gw_environ_set(&env, k1, v3), GW_OK);
     assert_int_equal(env.nentries, 102);
     assert_true(gw_str_eq(*gw_environ_get(&env, "REQUEST_METHOD"), "POST"));
+
+    gw_arena_destroy(a);
+}
+
+
+/* the gateway.* keys both servers set, spelt once */
+static void
+test_environ_gateway_keys(void **state)
+{
+    gw_arena_t            *a;
+    gw_environ_t           env;
+    gw_environ_gateway_t   g = { 1, gw_string("a\0b"), 0, 1, "stderr" };
+
+    a = gw_arena_create(0);
+    gw_environ_init(&env, a, 0);
+
+    /* what a FastCGI client put there is replaced, not shadowed */
+    assert_int_equal(gw_environ_add(&env, str("gateway.url_scheme"),
+                                    str("ftp")), GW_OK);
+    assert_int_equal(gw_environ_set_gateway(&env, &g), GW_OK);
+    assert_int_equal(env.nentries, 5);
+    assert_gw_str(gw_environ_get(&env, "gateway.url_scheme"), "https");
+    assert_int_equal(gw_environ_get(&env, "gateway.input")->len, 3);
+    assert_memory_equal(gw_environ_get(&env, "gateway.input")->data,
+                        "a\0b", 3);
+    assert_gw_str(gw_environ_get(&env, "gateway.multithread"), "false");
+    assert_gw_str(gw_environ_get(&env, "gateway.multiprocess"), "true");
+    assert_gw_str(gw_environ_get(&env, "gateway.errors"), "stderr");
+
+    g.https = 0;
+    g.input.data = NULL;
+    g.input.len = 0;
+    g.multithread = 1;
+    g.multiprocess = 0;
+    g.errors = "error_log";
+    assert_int_equal(gw_environ_set_gateway(&env, &g), GW_OK);
+    assert_int_equal(env.nentries, 5);
+    assert_gw_str(gw_environ_get(&env, "gateway.url_scheme"), "http");
+    assert_gw_str(gw_environ_get(&env, "gateway.input"), "");
+    assert_non_null(gw_environ_get(&env, "gateway.input")->data);
+    assert_gw_str(gw_environ_get(&env, "gateway.multithread"), "true");
+    assert_gw_str(gw_environ_get(&env, "gateway.multiprocess"), "false");
+    assert_gw_str(gw_environ_get(&env, "gateway.errors"), "error_log");
 
     gw_arena_destroy(a);
 }
@@ -716,7 +881,11 @@ main(void)
         cmocka_unit_test(test_arena_cleanups_run_once),
         cmocka_unit_test(test_arena_strings),
         cmocka_unit_test(test_buf_grows),
+        cmocka_unit_test(test_array_grows_by_doubling),
+        cmocka_unit_test(test_array_reserve_many),
+        cmocka_unit_test(test_array_refuses_overflow),
         cmocka_unit_test(test_environ_add_get_set),
+        cmocka_unit_test(test_environ_gateway_keys),
         cmocka_unit_test(test_environ_header_keys),
         cmocka_unit_test(test_environ_add_header_joins),
         cmocka_unit_test(test_environ_add_header_many),
