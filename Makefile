@@ -341,7 +341,8 @@ install: $(PROGRAMS)
 	  echo "Requires: jansson"; \
 	  echo "Requires.private: libcrypto"; \
 	  echo "Cflags: -I\$${includedir}/gateway"; \
-	  echo "Libs: -L\$${libdir} -lgateway $(INSTALL_RPATH:$(LIBDIR)=\$${libdir})"; \
+	  echo "Libs: -L\$${libdir} -lgateway" \
+	       "$(INSTALL_RPATH:$(LIBDIR)=\$${libdir})"; \
 	  echo "Libs.private: -ldl -lpthread -lm"; \
 	} > $(DESTDIR)$(PKGCONFIGDIR)/gateway.pc
 	@if [ -z "$(DESTDIR)" ] && [ -z "$(INSTALL_RPATH)" ] \
@@ -359,12 +360,13 @@ uninstall:
 	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/gateway \
 	    2>/dev/null || true
 
-# The demo site served as by `make run`, rebuilt and reloaded when a C
-# source changes (templates reload by themselves: TEMPLATES_AUTO_RELOAD).
+# The demo site served as by `make run`, rebuilt and reloaded when its C
+# sources change (templates reload by themselves: TEMPLATES_AUTO_RELOAD).
+# The library and the module are loaded once by nginx's master: a change
+# there needs a restart of `make dev`, not a reload.
 dev: deps
 	@$(MAKE) -s -j$$(nproc) all
-	@programs/gw-dev/gw-dev --build '$(MAKE) -s -j2 all' \
-	    --watch app --watch gateway --watch examples \
+	@programs/gw-dev/gw-dev --build '$(MAKE) -s -j2 all' --watch app \
 	    -- env GW_DEV=1 t/serve-demo $(PORT)
 
 clean:
