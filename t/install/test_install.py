@@ -21,9 +21,19 @@ ROOT = harness.ROOT
 VERSION = "0.1.0"
 
 
+def clean_env(**extra):
+    """The environment without what a calling make (`make test`) passes to
+    its children: each make here is a user's own."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GW_BUILD")}
+    env.update(extra)
+    return env
+
+
 def make(*args, cwd=ROOT, env=None, check=True):
-    p = subprocess.run(["make", "-s"] + list(args), cwd=cwd, env=env,
-                       capture_output=True, text=True)
+    p = subprocess.run(["make", "-s"] + list(args), cwd=cwd,
+                       env=env or clean_env(), capture_output=True,
+                       text=True)
     if check and p.returncode != 0:
         raise AssertionError("make %s failed:\n%s%s"
                              % (" ".join(args), p.stdout, p.stderr))
@@ -129,10 +139,8 @@ def installed(tmp_path_factory):
     prefix = os.path.join(top, "prefix")
     args = ["PREFIX=" + prefix] + nginx_dirs(top)
     make("install", *args)
-    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib",
-                                                        "pkgconfig"))
-    # the user's shell: no build tree, no GW_BUILD
-    env.pop("GW_BUILD", None)
+    env = clean_env(PKG_CONFIG_PATH=os.path.join(prefix, "lib",
+                                                 "pkgconfig"))
     yield {"top": top, "prefix": prefix, "env": env}
     make("uninstall", *args)
     assert files_under(top) == set()
@@ -230,7 +238,8 @@ def test_skeleton_served_by_installed_module(installed, site):
         assert b"<h1>Hello, nginx!</h1>" in body
         assert b'href="/static/style.css"' in body
         status, headers, body = s.get("/api/hello/you")
-        assert (status, body) == (200, b'{"greeting":"Hello","name":"you"}\n')
+        assert (status, body) == \
+            (200, b'{"greeting":"Hello","name":"you"}\n')
         status, headers, body = s.get("/static/style.css")
         assert status == 200 and body.startswith(b"body {")
     finally:
