@@ -275,7 +275,8 @@ soak: deps
 # `make install [PREFIX=/usr/local] [DESTDIR=]`: the library (versioned,
 # with its soname and the -dev link), the public headers, gateway.pc, the
 # programs, and the nginx module with a load_module snippet where Debian's
-# nginx reads them.  The programs and the module are linked again for the
+# nginx reads them, and gateway_fastcgi_params beside nginx's own
+# fastcgi_params.  The programs and the module are linked again for the
 # installed library: nothing installed refers to the checkout.  Where
 # LIBDIR is not one the dynamic linker searches by default, they (and
 # gateway.pc's Libs) carry LIBDIR as RUNPATH.
@@ -289,6 +290,7 @@ PKGCONFIGDIR   ?= $(LIBDIR)/pkgconfig
 NGINX_MODULES_DIR ?= /usr/lib/nginx/modules
 NGINX_MODULES_AVAILABLE ?= /usr/share/nginx/modules-available
 NGINX_MODULES_ENABLED   ?= /etc/nginx/modules-enabled
+NGINX_CONF_DIR ?= /etc/nginx
 
 SYSTEM_LIBDIRS := /lib /usr/lib $(addprefix /lib/ /usr/lib/,\
                   $(shell $(CC) -print-multiarch 2>/dev/null))
@@ -310,7 +312,7 @@ install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(INCLUDEDIR)/gateway $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(NGINX_MODULES_DIR) $(DESTDIR)$(NGINX_MODULES_AVAILABLE) \
-	    $(DESTDIR)$(NGINX_MODULES_ENABLED)
+	    $(DESTDIR)$(NGINX_MODULES_ENABLED) $(DESTDIR)$(NGINX_CONF_DIR)
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/$(LIB_FILE)
 	ln -sf $(LIB_FILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgateway.so
@@ -329,11 +331,13 @@ install: $(PROGRAMS)
 	    > $(DESTDIR)$(NGINX_MODULES_AVAILABLE)/$(SNIPPET)
 	ln -sf $(NGINX_MODULES_AVAILABLE)/$(SNIPPET) \
 	    $(DESTDIR)$(NGINX_MODULES_ENABLED)/50-$(SNIPPET)
+	install -m 644 conf/gateway_fastcgi_params $(DESTDIR)$(NGINX_CONF_DIR)
 	{ echo "prefix=$(PREFIX)"; \
 	  echo "libdir=$(LIBDIR)"; \
 	  echo "includedir=$(INCLUDEDIR)"; \
 	  echo "bindir=$(BINDIR)"; \
 	  echo "module=$(NGINX_MODULES_DIR)/ngx_http_gateway_module.so"; \
+	  echo "fastcgi_params=$(NGINX_CONF_DIR)/gateway_fastcgi_params"; \
 	  echo; \
 	  echo "Name: gateway"; \
 	  echo "Description: Flask-style C web applications inside nginx"; \
@@ -356,7 +360,8 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALLED_BINS)) \
 	    $(DESTDIR)$(NGINX_MODULES_DIR)/ngx_http_gateway_module.so \
 	    $(DESTDIR)$(NGINX_MODULES_AVAILABLE)/$(SNIPPET) \
-	    $(DESTDIR)$(NGINX_MODULES_ENABLED)/50-$(SNIPPET)
+	    $(DESTDIR)$(NGINX_MODULES_ENABLED)/50-$(SNIPPET) \
+	    $(DESTDIR)$(NGINX_CONF_DIR)/gateway_fastcgi_params
 	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/gateway \
 	    2>/dev/null || true
 

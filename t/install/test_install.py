@@ -63,7 +63,8 @@ def is_elf(path):
 def nginx_dirs(top):
     return ["NGINX_MODULES_DIR=%s/nginx/modules" % top,
             "NGINX_MODULES_AVAILABLE=%s/nginx/modules-available" % top,
-            "NGINX_MODULES_ENABLED=%s/nginx/modules-enabled" % top]
+            "NGINX_MODULES_ENABLED=%s/nginx/modules-enabled" % top,
+            "NGINX_CONF_DIR=%s/nginx" % top]
 
 
 def test_destdir_layout_and_uninstall(tmp_path):
@@ -87,6 +88,7 @@ def test_destdir_layout_and_uninstall(tmp_path):
         "usr/lib/nginx/modules/ngx_http_gateway_module.so",
         "usr/share/nginx/modules-available/mod-http-gateway.conf",
         "etc/nginx/modules-enabled/50-mod-http-gateway.conf",
+        "etc/nginx/gateway_fastcgi_params",
     }
     lib = os.path.join(dest, "usr/local/lib")
     assert os.readlink(os.path.join(lib, "libgateway.so")) \
@@ -326,3 +328,35 @@ def test_installed_programs_run(installed, site):
                        capture_output=True, text=True)
     assert "error while loading shared libraries" not in p.stderr
     assert p.returncode == 0 and p.stdout.startswith("usage: gateway-fcgi")
+
+
+def test_skeleton_served_by_installed_gateway_fcgi(installed, site,
+                                                   tmp_path):
+    """The other mode: the installed daemon runs the site's app.so behind
+    nginx's stock fastcgi_pass, with the installed params file."""
+    params = subprocess.run(["pkg-config", "--variable=fastcgi_params",
+                             "gateway"], env=installed["env"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    assert params == os.path.join(installed["top"], "nginx",
+                                  "gateway_fastcgi_params")
+    sock = str(tmp_path / "app.sock")
+    fcgi = harness.Fcgi(os.path.join(site, "app.so"), sock)
+    fcgi.args[0] = os.path.join(installed["prefix"], "bin", "gateway-fcgi")
+    port = harness.free_port()
+    nginx = None
+    fcgi.start()
+    try:
+        nginx = harness.Nginx(
+            "server { listen 127.0.0.1:%d; location / { "
+            "fastcgi_split_path_info ^()((?s).*)$; include %s; "
+            "fastcgi_pass unix:%s; } }" % (port, params, sock),
+            workdir=str(tmp_path)).start(port)
+        status, _, body = harness.request(port, "GET", "/api/hello/fcgi")
+        assert (status, body) == \
+            (200, b'{"greeting":"Hello","name":"fcgi"}\n')
+        status, _, body = harness.request(port, "GET", "/?name=both")
+        assert status == 200 and b"<h1>Hello, both!</h1>" in body
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        fcgi.stop()
