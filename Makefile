@@ -274,7 +274,7 @@ soak: deps
 
 # `make install [PREFIX=/usr/local] [DESTDIR=]`: the library (versioned,
 # with its soname and the -dev link), the public headers, gateway.pc, the
-# programs, and the nginx module with a load_module snippet where Debian's
+# programs (with the skeleton gw-new copies), and the nginx module with a load_module snippet where Debian's
 # nginx reads them, and gateway_fastcgi_params beside nginx's own
 # fastcgi_params.  The programs and the module are linked again for the
 # installed library: nothing installed refers to the checkout.  Where
@@ -291,6 +291,7 @@ NGINX_MODULES_DIR ?= /usr/lib/nginx/modules
 NGINX_MODULES_AVAILABLE ?= /usr/share/nginx/modules-available
 NGINX_MODULES_ENABLED   ?= /etc/nginx/modules-enabled
 NGINX_CONF_DIR ?= /etc/nginx
+DATADIR        ?= $(PREFIX)/share/gateway
 
 SYSTEM_LIBDIRS := /lib /usr/lib $(addprefix /lib/ /usr/lib/,\
                   $(shell $(CC) -print-multiarch 2>/dev/null))
@@ -299,7 +300,14 @@ INSTALL_RPATH   = $(if $(filter $(patsubst %/,%,$(LIBDIR)),$(SYSTEM_LIBDIRS)),,\
 INSTALL_LINK    = -L$(BUILD) -lgateway $(INSTALL_RPATH)
 HEADERS        := gateway/gateway.h gateway/gw_core.h gateway/gw_template.h \
                   gateway/gw_framework.h gateway/gw_testing.h
-INSTALLED_BINS := gateway-fcgi gw-render gw-routes gw-dev
+INSTALLED_BINS := gateway-fcgi gw-render gw-routes gw-dev gw-new
+SKELETON_FILES := $(patsubst examples/skeleton/%,%,\
+                    $(wildcard examples/skeleton/.gitignore \
+                               examples/skeleton/Makefile \
+                               examples/skeleton/*.c \
+                               examples/skeleton/*.conf \
+                               examples/skeleton/templates/* \
+                               examples/skeleton/static/*))
 MODULE_OBJS     = $(addprefix $(NGX_TREE)/objs/, \
                     $(patsubst %.c,addon/ngx_module/%.o,\
                       $(notdir $(wildcard ngx_module/*.c))) \
@@ -312,7 +320,8 @@ install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(INCLUDEDIR)/gateway $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(NGINX_MODULES_DIR) $(DESTDIR)$(NGINX_MODULES_AVAILABLE) \
-	    $(DESTDIR)$(NGINX_MODULES_ENABLED) $(DESTDIR)$(NGINX_CONF_DIR)
+	    $(DESTDIR)$(NGINX_MODULES_ENABLED) $(DESTDIR)$(NGINX_CONF_DIR) \
+	    $(DESTDIR)$(DATADIR)
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/$(LIB_FILE)
 	ln -sf $(LIB_FILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgateway.so
@@ -324,6 +333,13 @@ install: $(PROGRAMS)
 	$(CC) $(LDFLAGS) -o $(DESTDIR)$(BINDIR)/gw-routes \
 	    $(BUILD)/obj/programs/gw-routes/gw_routes.o $(INSTALL_LINK) $(LIBS)
 	install -m 755 programs/gw-dev/gw-dev $(DESTDIR)$(BINDIR)/gw-dev
+	for f in $(SKELETON_FILES); do \
+	    install -D -m 644 examples/skeleton/$$f \
+	        $(DESTDIR)$(DATADIR)/skeleton/$$f || exit 1; \
+	done
+	sed 's|@SKELETON@|$(DATADIR)/skeleton|' programs/gw-new/gw-new \
+	    > $(DESTDIR)$(BINDIR)/gw-new
+	chmod 755 $(DESTDIR)$(BINDIR)/gw-new
 	$(CC) -shared -Wl,-z,relro -Wl,-z,now $(LDFLAGS) \
 	    -o $(DESTDIR)$(NGINX_MODULES_DIR)/ngx_http_gateway_module.so \
 	    $(MODULE_OBJS) $(INSTALL_LINK)
@@ -362,8 +378,9 @@ uninstall:
 	    $(DESTDIR)$(NGINX_MODULES_AVAILABLE)/$(SNIPPET) \
 	    $(DESTDIR)$(NGINX_MODULES_ENABLED)/50-$(SNIPPET) \
 	    $(DESTDIR)$(NGINX_CONF_DIR)/gateway_fastcgi_params
+	rm -rf $(DESTDIR)$(DATADIR)/skeleton
 	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/gateway \
-	    2>/dev/null || true
+	    $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 # The demo site served as by `make run`, rebuilt and reloaded when its C
 # sources change (templates reload by themselves: TEMPLATES_AUTO_RELOAD).

@@ -85,6 +85,15 @@ def test_destdir_layout_and_uninstall(tmp_path):
         "usr/local/bin/gw-render",
         "usr/local/bin/gw-routes",
         "usr/local/bin/gw-dev",
+        "usr/local/bin/gw-new",
+        "usr/local/share/gateway/skeleton/.gitignore",
+        "usr/local/share/gateway/skeleton/Makefile",
+        "usr/local/share/gateway/skeleton/app.c",
+        "usr/local/share/gateway/skeleton/test_app.c",
+        "usr/local/share/gateway/skeleton/nginx.conf",
+        "usr/local/share/gateway/skeleton/templates/base.html",
+        "usr/local/share/gateway/skeleton/templates/index.html",
+        "usr/local/share/gateway/skeleton/static/style.css",
         "usr/lib/nginx/modules/ngx_http_gateway_module.so",
         "usr/share/nginx/modules-available/mod-http-gateway.conf",
         "etc/nginx/modules-enabled/50-mod-http-gateway.conf",
@@ -170,9 +179,18 @@ def test_pkg_config(installed):
 
 @pytest.fixture(scope="module")
 def site(installed, tmp_path_factory):
-    """The skeleton copied outside the checkout and built there."""
+    """A site made by the installed gw-new from the installed skeleton,
+    outside the checkout, and built there."""
     d = str(tmp_path_factory.mktemp("site") / "site")
-    shutil.copytree(os.path.join(ROOT, "examples", "skeleton"), d)
+    p = subprocess.run([os.path.join(installed["prefix"], "bin", "gw-new"),
+                        d], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert sorted(os.listdir(d)) == [".gitignore", "Makefile", "app.c",
+                                     "nginx.conf", "static", "templates",
+                                     "test_app.c"]
+    p = subprocess.run([os.path.join(installed["prefix"], "bin", "gw-new"),
+                        d], capture_output=True, text=True)
+    assert p.returncode == 1 and "already exists" in p.stderr
     make(cwd=d, env=installed["env"])
     assert ROOT not in readelf(os.path.join(d, "app.so"))
     return d
