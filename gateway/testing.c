@@ -162,12 +162,13 @@ gw_test_client_set_cookie(gw_test_client_t *c, const char *name,
 }
 
 
-/* "name=value; Path=/; Max-Age=0": the pair, and whether the attributes
- * say the browser drops it (Werkzeug's delete_cookie sends both). */
+/* "name=value; Path=/; Max-Age=0": the pair, and whether its attributes
+ * say a browser drops it (Werkzeug's delete_cookie sends a Max-Age of 0
+ * and an Expires in 1970). */
 static int
 gw_test_jar_take(gw_test_client_t *c, gw_str_t line)
 {
-    const char  *p, *end, *eq, *semi, *attr;
+    const char  *p, *end, *eq, *semi, *attr, *next;
     int          drop;
     size_t       n;
 
@@ -183,13 +184,20 @@ gw_test_jar_take(gw_test_client_t *c, gw_str_t line)
     }
 
     drop = 0;
-    for (attr = semi; attr < end; attr++) {
-        n = (size_t) (end - attr);
-        if (n >= 9 && strncasecmp(attr, "Max-Age=0", 9) == 0) {
+    for (attr = semi; attr < end; attr = next) {
+        for (attr++; attr < end && *attr == ' '; attr++) {
+            /* the space after ';' */
+        }
+        next = memchr(attr, ';', (size_t) (end - attr));
+        if (next == NULL) {
+            next = end;
+        }
+        n = (size_t) (next - attr);
+        if (n > 8 && strncasecmp(attr, "Max-Age=", 8) == 0
+            && (attr[8] == '-' || (n == 9 && attr[8] == '0')))
+        {
             drop = 1;
-        } else if (n >= 9 && strncasecmp(attr, "Max-Age=-", 9) == 0) {
-            drop = 1;
-        } else if (n >= 8 && strncasecmp(attr, "Expires=", 8) == 0
+        } else if (n > 8 && strncasecmp(attr, "Expires=", 8) == 0
                    && memmem(attr, n, "1970", 4) != NULL)
         {
             drop = 1;

@@ -56,6 +56,18 @@ del_cookie(gw_request_t *req, gw_response_t *resp)
 }
 
 
+/* the Set-Cookie header given as ?c= */
+static int
+raw_cookie(gw_request_t *req, gw_response_t *resp)
+{
+    const gw_str_t  *c = gw_request_arg(req, "c");
+    gw_str_t         name = gw_string("Set-Cookie");
+
+    return c ? gw_response_add_headern(resp, name, *c)
+             : gw_abort(req, 400, "no c");
+}
+
+
 static int
 form(gw_request_t *req, gw_response_t *resp)
 {
@@ -90,6 +102,7 @@ setup(gw_app_t *app, char *error, size_t error_size)
     return gw_app_route(app, "/echo/<path:p>", any, echo, "echo")
            || gw_app_route(app, "/set", 0, set_cookies, "set")
            || gw_app_route(app, "/del", 0, del_cookie, "del")
+           || gw_app_route(app, "/raw", 0, raw_cookie, "raw")
            || gw_app_route(app, "/form", GW_METHOD_POST, form, "form")
            || gw_app_route(app, "/json", GW_METHOD_POST, json_echo, "json")
            || gw_app_route(app, "/fail", 0, failing, "fail");
@@ -227,6 +240,37 @@ test_cookies_carried_across_calls(void **state)
 }
 
 
+static const char *
+after_raw(gw_test_client_t *c, const char *url, const char *name)
+{
+    gw_test_response_t  *r = gw_test_client_get(c, url);
+
+    assert_int_equal(r->status, 200);
+    gw_test_response_free(r);
+    return gw_test_client_cookie(c, name);
+}
+
+
+/* Which attributes make a browser drop a cookie: a Max-Age of 0 or less,
+ * or an Expires in 1970 (Werkzeug's delete_cookie); others keep it. */
+static void
+test_cookie_expiry_attributes(void **state)
+{
+    gw_test_client_t  *c = *state;
+
+    assert_string_equal(after_raw(c, "/raw?c=x%3D1%3B%20Max-Age%3D10",
+                                  "x"), "1");
+    assert_null(after_raw(c, "/raw?c=x%3D%3B%20Max-Age%3D0", "x"));
+    assert_string_equal(after_raw(c, "/raw?c=x%3D%22a%20b%22%3B%20Path%3D/",
+                                  "x"), "\"a b\"");
+    assert_null(after_raw(c, "/raw?c=x%3D%3B%20max-age%3D-1", "x"));
+    assert_string_equal(after_raw(c, "/raw?c=y%3D2%3B%20Path%3D/1970",
+                                  "y"), "2");
+    assert_null(after_raw(c, "/raw?c=y%3D%3B%20Expires%3DThu,%2001%20Jan%20"
+                          "1970%2000:00:00%20GMT", "y"));
+}
+
+
 /* As a server answers: GW_ERROR is the plain 500, the cause in the log;
  * unknown routes the app's 404. */
 static void
@@ -290,6 +334,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_form_and_json_bodies,
                                         open_client, close_client),
         cmocka_unit_test_setup_teardown(test_cookies_carried_across_calls,
+                                        open_client, close_client),
+        cmocka_unit_test_setup_teardown(test_cookie_expiry_attributes,
                                         open_client, close_client),
         cmocka_unit_test_setup_teardown(test_failures_as_servers_answer,
                                         open_client, close_client),
