@@ -97,8 +97,11 @@ $(BUILD)/obj/%.o: %.c
 # visibility) and nothing else.
 $(LIB_OBJS): CFLAGS += -fvisibility=hidden
 
+# Versioned as an installed library is (see "install" below): apps and the
+# module record the soname, found here through the link beside the file.
 $(LIB): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libgateway.so $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIBS)
+	ln -sf libgateway.so $(BUILD)/$(SONAME)
 
 # ---- the template engine, built with profile feedback ----------------------
 
@@ -272,6 +275,127 @@ bench: deps bench-deps
 soak: deps
 	@$(MAKE) -s -j$$(nproc) all
 	@bench/soak
+
+# ---- install ------------------------------------------------------------------
+
+# `make install [PREFIX=/usr/local] [DESTDIR=]`: the library (versioned,
+# with its soname and the -dev link), the public headers, gateway.pc, the
+# programs (with the skeleton gw-new copies), and the nginx module with a load_module snippet where Debian's
+# nginx reads them, and gateway_fastcgi_params beside nginx's own
+# fastcgi_params.  The programs and the module are linked again for the
+# installed library: nothing installed refers to the checkout.  Where
+# LIBDIR is not one the dynamic linker searches by default, they (and
+# gateway.pc's Libs) carry LIBDIR as RUNPATH.
+VERSION        := 0.1.0
+SONAME         := libgateway.so.$(firstword $(subst ., ,$(VERSION)))
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+LIBDIR         ?= $(PREFIX)/lib
+INCLUDEDIR     ?= $(PREFIX)/include
+PKGCONFIGDIR   ?= $(LIBDIR)/pkgconfig
+NGINX_MODULES_DIR ?= /usr/lib/nginx/modules
+NGINX_MODULES_AVAILABLE ?= /usr/share/nginx/modules-available
+NGINX_MODULES_ENABLED   ?= /etc/nginx/modules-enabled
+NGINX_CONF_DIR ?= /etc/nginx
+DATADIR        ?= $(PREFIX)/share/gateway
+
+SYSTEM_LIBDIRS := /lib /usr/lib $(addprefix /lib/ /usr/lib/,\
+                  $(shell $(CC) -print-multiarch 2>/dev/null))
+INSTALL_RPATH   = $(if $(filter $(patsubst %/,%,$(LIBDIR)),$(SYSTEM_LIBDIRS)),,\
+                  -Wl,-rpath,$(LIBDIR))
+INSTALL_LINK    = -L$(BUILD) -lgateway $(INSTALL_RPATH)
+HEADERS        := gateway/gateway.h gateway/gw_core.h gateway/gw_template.h \
+                  gateway/gw_framework.h gateway/gw_testing.h
+INSTALLED_BINS := gateway-fcgi gw-render gw-routes gw-dev gw-new
+SKELETON_FILES := $(patsubst examples/skeleton/%,%,\
+                    $(wildcard examples/skeleton/.gitignore \
+                               examples/skeleton/Makefile \
+                               examples/skeleton/*.c \
+                               examples/skeleton/*.conf \
+                               examples/skeleton/templates/* \
+                               examples/skeleton/static/*))
+MODULE_OBJS     = $(addprefix $(NGX_TREE)/objs/, \
+                    $(patsubst %.c,addon/ngx_module/%.o,\
+                      $(notdir $(wildcard ngx_module/*.c))) \
+                    ngx_http_gateway_module_modules.o)
+LIB_FILE       := libgateway.so.$(VERSION)
+SNIPPET        := mod-http-gateway.conf
+
+.PHONY: install uninstall dev
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(INCLUDEDIR)/gateway $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(NGINX_MODULES_DIR) $(DESTDIR)$(NGINX_MODULES_AVAILABLE) \
+	    $(DESTDIR)$(NGINX_MODULES_ENABLED) $(DESTDIR)$(NGINX_CONF_DIR) \
+	    $(DESTDIR)$(DATADIR)
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/$(LIB_FILE)
+	ln -sf $(LIB_FILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgateway.so
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/gateway
+	$(CC) $(LDFLAGS) -o $(DESTDIR)$(BINDIR)/gateway-fcgi \
+	    $(FCGI_SRCS:%.c=$(BUILD)/obj/%.o) $(INSTALL_LINK) -lfcgi $(LIBS)
+	$(CC) $(LDFLAGS) -o $(DESTDIR)$(BINDIR)/gw-render \
+	    $(BUILD)/obj/programs/gw-render/gw_render.o $(INSTALL_LINK) $(LIBS)
+	$(CC) $(LDFLAGS) -o $(DESTDIR)$(BINDIR)/gw-routes \
+	    $(BUILD)/obj/programs/gw-routes/gw_routes.o $(INSTALL_LINK) $(LIBS)
+	install -m 755 programs/gw-dev/gw-dev $(DESTDIR)$(BINDIR)/gw-dev
+	for f in $(SKELETON_FILES); do \
+	    install -D -m 644 examples/skeleton/$$f \
+	        $(DESTDIR)$(DATADIR)/skeleton/$$f || exit 1; \
+	done
+	sed 's|@SKELETON@|$(DATADIR)/skeleton|' programs/gw-new/gw-new \
+	    > $(DESTDIR)$(BINDIR)/gw-new
+	chmod 755 $(DESTDIR)$(BINDIR)/gw-new
+	$(CC) -shared -Wl,-z,relro -Wl,-z,now $(LDFLAGS) \
+	    -o $(DESTDIR)$(NGINX_MODULES_DIR)/ngx_http_gateway_module.so \
+	    $(MODULE_OBJS) $(INSTALL_LINK)
+	echo "load_module $(NGINX_MODULES_DIR)/ngx_http_gateway_module.so;" \
+	    > $(DESTDIR)$(NGINX_MODULES_AVAILABLE)/$(SNIPPET)
+	ln -sf $(NGINX_MODULES_AVAILABLE)/$(SNIPPET) \
+	    $(DESTDIR)$(NGINX_MODULES_ENABLED)/50-$(SNIPPET)
+	install -m 644 conf/gateway_fastcgi_params $(DESTDIR)$(NGINX_CONF_DIR)
+	{ echo "prefix=$(PREFIX)"; \
+	  echo "libdir=$(LIBDIR)"; \
+	  echo "includedir=$(INCLUDEDIR)"; \
+	  echo "bindir=$(BINDIR)"; \
+	  echo "module=$(NGINX_MODULES_DIR)/ngx_http_gateway_module.so"; \
+	  echo "fastcgi_params=$(NGINX_CONF_DIR)/gateway_fastcgi_params"; \
+	  echo; \
+	  echo "Name: gateway"; \
+	  echo "Description: Flask-style C web applications inside nginx"; \
+	  echo "Version: $(VERSION)"; \
+	  echo "Requires: jansson"; \
+	  echo "Requires.private: libcrypto"; \
+	  echo "Cflags: -I\$${includedir}/gateway"; \
+	  echo "Libs: -L\$${libdir} -lgateway" \
+	       "$(INSTALL_RPATH:$(LIBDIR)=\$${libdir})"; \
+	  echo "Libs.private: -ldl -lpthread -lm"; \
+	} > $(DESTDIR)$(PKGCONFIGDIR)/gateway.pc
+	@if [ -z "$(DESTDIR)" ] && [ -z "$(INSTALL_RPATH)" ] \
+	    && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(LIB_FILE) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libgateway.so \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/gateway/,$(notdir $(HEADERS))) \
+	    $(DESTDIR)$(PKGCONFIGDIR)/gateway.pc \
+	    $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALLED_BINS)) \
+	    $(DESTDIR)$(NGINX_MODULES_DIR)/ngx_http_gateway_module.so \
+	    $(DESTDIR)$(NGINX_MODULES_AVAILABLE)/$(SNIPPET) \
+	    $(DESTDIR)$(NGINX_MODULES_ENABLED)/50-$(SNIPPET) \
+	    $(DESTDIR)$(NGINX_CONF_DIR)/gateway_fastcgi_params
+	rm -rf $(DESTDIR)$(DATADIR)/skeleton
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/gateway \
+	    $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+# The demo site served as by `make run`, rebuilt and reloaded when its C
+# sources change (templates reload by themselves: TEMPLATES_AUTO_RELOAD).
+# The library and the module are loaded once by nginx's master: a change
+# there needs a restart of `make dev`, not a reload.
+dev: deps
+	@$(MAKE) -s -j$$(nproc) all
+	@programs/gw-dev/gw-dev --build '$(MAKE) -s -j2 all' --watch app \
+	    -- env GW_DEV=1 t/serve-demo $(PORT)
 
 clean:
 	rm -rf build build-san

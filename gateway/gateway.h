@@ -1,7 +1,7 @@
 /*
  * gateway.h: what an application includes: the interface (gw_core.h), the
- * template engine (gw_template.h) and the framework (gw_framework.h).  A
- * server needs gw_core.h alone.
+ * template engine (gw_template.h), the framework (gw_framework.h) and the
+ * test client (gw_testing.h).  A server needs gw_core.h alone.
  */
 
 #ifndef GATEWAY_H
@@ -10,5 +10,6 @@
 #include "gw_core.h"
 #include "gw_template.h"
 #include "gw_framework.h"
+#include "gw_testing.h"
 
 #endif /* GATEWAY_H */

@@ -8,7 +8,7 @@ import subprocess
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.join(ROOT, os.environ.get("GW_BUILD", "build"))
-PUBLIC = ["gw_core.h", "gw_template.h", "gw_framework.h"]
+PUBLIC = ["gw_core.h", "gw_template.h", "gw_framework.h", "gw_testing.h"]
 
 
 def declared(header):

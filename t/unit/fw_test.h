@@ -1,6 +1,8 @@
 /*
  * fw_test.h: helpers shared by the framework's unit tests: build an environ
  * by hand, run a framework app's call() in-process, read the response.
+ * Tests of what an app answers a request may use the public test client
+ * (gw_testing.h) instead; these set each environ key themselves.
  */
 
 #ifndef FW_TEST_H

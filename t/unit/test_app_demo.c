@@ -316,65 +316,70 @@ test_echo(void **state)
 }
 
 
-/* Writes need the login; the password is checked as Werkzeug checks it. */
+/* Writes need the login; the password is checked as Werkzeug checks it.
+ * Through the public test client, whose cookie jar carries the session. */
 static void
 test_login(void **state)
 {
-    gw_loaded_app_t  *h = *state;
-    fw_call_t        *c;
-    const char       *cookie;
-    const char       *wrong = "{\"user\": \"demo\", \"password\": \"Demo\"}";
-    const char       *right = "{\"user\": \"demo\", \"password\": \"demo\"}";
-    const char       *nul = "{\"user\": \"demo\", \"password\": "
-                            "\"demo\\u0000x\"}";
-    char              jar[1024];
-    json_t           *notes;
+    gw_loaded_app_t     *h = *state;
+    gw_test_client_t    *c;
+    gw_test_response_t  *r;
+    gw_test_request_t    req;
+    const char          *wrong = "{\"user\": \"demo\", "
+                                 "\"password\": \"Demo\"}";
+    const char          *right = "{\"user\": \"demo\", "
+                                 "\"password\": \"demo\"}";
+    const char          *nul = "{\"user\": \"demo\", \"password\": "
+                               "\"demo\\u0000x\"}";
+    json_t              *notes;
 
-    c = fw_send(h->app, "DELETE", "/api/notes/1", NULL, "", 0);
-    assert_int_equal(c->resp.status, 401);
-    assert_string_equal(c->body, "{\"error\":\"login required\"}\n");
-    fw_free(c);
+    c = gw_test_client_create(h->entry->call, h->app);
+    assert_non_null(c);
+    memset(&req, 0, sizeof(req));
+    req.content_type = "application/json";
 
-    c = fw_send(h->app, "POST", "/api/login", "application/json", wrong,
-                strlen(wrong));
-    assert_int_equal(c->resp.status, 401);
-    assert_null(fw_header(c, "Set-Cookie"));
-    fw_free(c);
+    r = gw_test_client_request(c, "DELETE", "/api/notes/1", NULL);
+    assert_int_equal(r->status, 401);
+    assert_string_equal(r->body, "{\"error\":\"login required\"}\n");
+    gw_test_response_free(r);
+
+    req.data = wrong;
+    r = gw_test_client_request(c, "POST", "/api/login", &req);
+    assert_int_equal(r->status, 401);
+    assert_null(gw_test_response_header(r, "Set-Cookie", 0));
+    gw_test_response_free(r);
 
     /* a NUL does not end the password early */
-    c = fw_send(h->app, "POST", "/api/login", "application/json", nul,
-                strlen(nul));
-    assert_int_equal(c->resp.status, 401);
-    fw_free(c);
+    req.data = nul;
+    r = gw_test_client_request(c, "POST", "/api/login", &req);
+    assert_int_equal(r->status, 401);
+    gw_test_response_free(r);
+    assert_null(gw_test_client_cookie(c, "session"));
 
-    c = fw_send(h->app, "POST", "/api/login", "application/json", right,
-                strlen(right));
-    assert_int_equal(c->resp.status, 200);
-    assert_string_equal(c->body, "{\"user\":\"demo\"}\n");
-    cookie = fw_header(c, "Set-Cookie");
-    assert_non_null(cookie);
-    snprintf(jar, sizeof(jar), "%.*s", (int) strcspn(cookie, ";"), cookie);
-    fw_free(c);
+    req.data = right;
+    r = gw_test_client_request(c, "POST", "/api/login", &req);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->body, "{\"user\":\"demo\"}\n");
+    gw_test_response_free(r);
+    assert_non_null(gw_test_client_cookie(c, "session"));
 
     /* the session's CSRF token is in the form; a post without it is not */
-    c = fw_get_cookie(h->app, "/notes/new", jar);
-    assert_int_equal(c->resp.status, 200);
-    assert_non_null(strstr(c->body, "name=\"csrf_token\" value=\""));
-    fw_free(c);
+    r = gw_test_client_get(c, "/notes/new");
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "name=\"csrf_token\" value=\""));
+    gw_test_response_free(r);
 
-    c = fw_new("POST", "/notes/new", NULL);
-    fw_add(c, "HTTP_COOKIE", jar);
-    fw_body(c, "application/x-www-form-urlencoded", "title=t&body=b", 14);
-    fw_run(h->app, c);
-    assert_int_equal(c->resp.status, 400);
-    assert_non_null(strstr(c->body, "The CSRF token is missing."));
-    fw_free(c);
+    r = gw_test_client_post_form(c, "/notes/new", "title=t&body=b");
+    assert_int_equal(r->status, 400);
+    assert_non_null(strstr(r->body, "The CSRF token is missing."));
+    gw_test_response_free(r);
 
-    c = fw_get(h->app, "GET", "/api/notes/", NULL);
-    notes = json_loads(c->body, 0, NULL);
+    r = gw_test_client_get(c, "/api/notes/");
+    notes = gw_test_response_json(r);
     assert_int_equal(json_array_size(notes), 20);
     json_decref(notes);
-    fw_free(c);
+    gw_test_response_free(r);
+    gw_test_client_destroy(c);
 }
 
 
