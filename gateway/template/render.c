@@ -1078,8 +1078,8 @@ repeat(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t times, tv_t *out)
     size_t    len, k;
     int64_t   i;
 
-    if (times < 0) {
-        times = 0;
+    if (times < 0 || (s.kind == V_STR && s.n == 0)) {
+        times = 0;                  /* "" * 10**15 is "" at once */
     }
     if (s.kind == V_STR) {
         if (s.n && (uint64_t) times > (64u << 20) / s.n) {
@@ -1098,7 +1098,9 @@ repeat(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t times, tv_t *out)
     if (tv_to_list(r, s, &items, &len) != GW_OK) {
         return oom(r, n);
     }
-    if (len && (uint64_t) times > (1u << 20) / len) {
+    if (len == 0) {
+        times = 0;
+    } else if ((uint64_t) times > (1u << 20) / len) {
         return tmpl_error(r, n, "result too large");
     }
     res = tmpl_alloc(r->a, (len * times + 1) * sizeof(tv_t));
