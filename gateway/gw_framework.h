@@ -563,8 +563,9 @@ char *gw_generate_password_hash(gw_arena_t *a, const char *password,
     size_t len, const char *method, size_t salt_length);
 /* check_password_hash: 1 when password (len bytes) matches pwhash, 0
  * otherwise, also for a hash that is malformed, or asks for more than
- * 10,000,000 PBKDF2 iterations or scrypt's N * R above 2^21 (256 MB).
- * The comparison takes the same time wherever the bytes differ. */
+ * 10,000,000 PBKDF2 iterations, scrypt memory above 256 MB ((N + P) * R
+ * above 2^21) or work N * R * P above 2^22.  The comparison takes the
+ * same time wherever the bytes differ. */
 int gw_check_password_hash(const char *pwhash, const char *password,
     size_t len);
 /* Whether pwhash is a hash gw_check_password_hash can check (for setup()

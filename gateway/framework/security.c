@@ -16,10 +16,12 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-/* What a stored hash may ask for: one check stays well under a second
- * and 256 MB (Werkzeug 3.1 asks for 1,000,000 and 2^15 * 8). */
+/* What a stored hash may ask for, so that one check costs seconds at
+ * most, not minutes, and 256 MB: ten times Werkzeug 3.1's 1,000,000
+ * iterations, sixteen times the work of its scrypt (N 2^15, r 8, p 1). */
 #define GW_PBKDF2_MAX_ITER   10000000
-#define GW_SCRYPT_MAX_NR     (1 << 21)
+#define GW_SCRYPT_MAX_NR     (1 << 21)      /* (N + p) * r: memory / 128 */
+#define GW_SCRYPT_MAX_WORK   (1 << 22)      /* N * r * p */
 #define GW_SCRYPT_MAX_P      16
 #define GW_HASH_MAX_BYTES    64
 #define GW_SALT_MAX          256
@@ -91,9 +93,11 @@ gw_pw_method(const char *s, size_t len, gw_pw_method_t *m)
         {
             return GW_ERROR;
         }
-        /* N a power of two above 1, as scrypt wants; memory bounded */
+        /* N a power of two above 1, as scrypt wants; memory and work
+         * bounded */
         return s == end && m->n > 1 && (m->n & (m->n - 1)) == 0
-               && m->n * m->r <= GW_SCRYPT_MAX_NR ? GW_OK : GW_ERROR;
+               && (m->n + m->p) * m->r <= GW_SCRYPT_MAX_NR
+               && m->n * m->r * m->p <= GW_SCRYPT_MAX_WORK ? GW_OK : GW_ERROR;
     }
 
     if (len < 6 || memcmp(s, "pbkdf2", 6) != 0 || (len > 6 && s[6] != ':')) {

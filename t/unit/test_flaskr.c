@@ -527,12 +527,13 @@ test_password_hashes(void **state)
     assert_null(gw_generate_password_hash(a, "x", 1, "md5", 0));
     assert_null(gw_generate_password_hash(a, "x", 1, "pbkdf2:md5", 0));
     assert_null(gw_generate_password_hash(a, "x", 1, "scrypt:1000", 0));
-    for (i = 0; i < 7; i++) {
+    for (i = 0; i < 9; i++) {
         static const char  *bads[] = {
             "plain$$hunter2", "pbkdf2:sha256:1000$salt",
             "pbkdf2:sha256:0$s$00", "pbkdf2:sha256:99999999999$s$00",
             "scrypt:1048576:8:1$s$00", "pbkdf2:whirlpool:1000$s$00",
-            "pbkdf2:sha256:1000x$s$00"
+            "pbkdf2:sha256:1000x$s$00", "scrypt:2:1048576:16$s$00",
+            "scrypt:65536:8:16$s$00"
         };
         assert_int_equal(gw_check_password_hash(bads[i], "hunter2", 7), 0);
         assert_false(gw_password_hash_valid(bads[i]));
