@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_arena_t         *a;
     gw_buf_t            out;
     json_t             *ctx;
-    char                err[512];
+    char                err[512], *hash;
     const uint8_t      *nul;
     size_t              dlen;
     double              x;
@@ -47,12 +47,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           sizeof(err));
 
     /* the hash parser wants a C string: the date part is one */
-    {
-        char  *s = gw_arena_strndup(a, (const char *) data, dlen);
-
-        if (s != NULL) {
-            (void) gw_password_hash_valid(s);
-        }
+    hash = gw_arena_strndup(a, (const char *) data, dlen);
+    if (hash != NULL) {
+        (void) gw_password_hash_valid(hash);
     }
 
 done:

@@ -158,7 +158,7 @@ gw_config_text(gw_app_t *app, json_t *v)
     gw_buf_t   b;
     json_t    *item;
     size_t     i;
-    char      *s;
+    char      *s, *copy;
 
     switch (json_typeof(v)) {
     case JSON_STRING:
@@ -171,15 +171,9 @@ gw_config_text(gw_app_t *app, json_t *v)
     case JSON_INTEGER:
     case JSON_REAL:
         s = json_dumps(v, JSON_ENCODE_ANY);
-        if (s == NULL) {
-            return NULL;
-        }
-        {
-            char  *copy = gw_arena_strdup(app->arena, s);
-
-            free(s);
-            return copy;
-        }
+        copy = s ? gw_arena_strdup(app->arena, s) : NULL;
+        free(s);
+        return copy;
     case JSON_ARRAY:
         gw_buf_init(&b, app->arena, 64);
         json_array_foreach(v, i, item) {
