@@ -210,6 +210,10 @@ typedef int (*gw_hook_t)(gw_request_t *req, gw_response_t *resp);
 /* resp arrives with status = err->status; GW_ERROR gives a plain 500. */
 typedef int (*gw_error_handler_t)(gw_request_t *req, gw_response_t *resp,
     const gw_http_error_t *err);
+/* teardown_request: runs at the end of every request, after the response
+ * is made, even when the view or a hook failed; error is NULL, or the
+ * cause of the 500 (as logged).  Nothing it does changes the answer. */
+typedef void (*gw_teardown_t)(gw_request_t *req, const char *error);
 typedef int (*gw_setup_t)(gw_app_t *app, char *error, size_t error_size);
 typedef int (*gw_worker_init_t)(gw_app_t *app, char *error,
     size_t error_size);
@@ -236,14 +240,40 @@ void gw_framework_unload(void *app);
  * Config starts with the defaults (ROOT_PATH = the .so's directory,
  * PERMANENT_SESSION_LIFETIME = 2678400 seconds, SESSION_COOKIE_NAME =
  * "session"; SESSION_COOKIE_DOMAIN, _PATH, _HTTPONLY (default true),
- * _SECURE and _SAMESITE shape the session cookie as in Flask), then the
- * server's gateway_config pairs.  gw_app_config_set
- * overwrites; gw_app_config_default sets only what the operator did not.
- * Values are copied.  get returns NULL when absent.
+ * _SECURE and _SAMESITE shape the session cookie as in Flask).  The
+ * operator's sources come on top, weakest first: the JSON file named by
+ * CONFIG_FILE, environment variables GATEWAY_KEY=VALUE, the server's
+ * gateway_config pairs (--config for gateway-fcgi); all are read before
+ * setup() runs.  gw_app_config_set overwrites; gw_app_config_default sets
+ * only what the operator did not.  Values are copied.  get returns NULL
+ * when absent.
  */
 const char *gw_app_config_get(const gw_app_t *app, const char *key);
 int gw_app_config_set(gw_app_t *app, const char *key, const char *value);
 int gw_app_config_default(gw_app_t *app, const char *key, const char *value);
+/*
+ * Flask's config.from_file(path, json.load): a JSON object whose upper-case
+ * keys are taken (others are ignored, as Flask does): strings as they are,
+ * numbers and true/false as JSON writes them, a list of strings joined
+ * with ", ".  path is relative to ROOT_PATH.  A missing file is GW_OK when
+ * silent; a file that does not parse fails the load with file:line:col.
+ * Its values rank as CONFIG_FILE's: above defaults, below the environment
+ * and gateway_config.
+ */
+int gw_app_config_from_file(gw_app_t *app, const char *path, int silent);
+/* Flask's config.from_prefixed_env(prefix): PREFIX_KEY=VALUE sets KEY (a
+ * JSON string value is unquoted, anything else taken as it is; KEY__SUB
+ * is skipped).  prefix NULL is "GATEWAY", which load() reads already.
+ * Ranks as the environment: below gateway_config. */
+int gw_app_config_from_prefixed_env(gw_app_t *app, const char *prefix);
+/*
+ * A key the operator sets that neither the framework nor the app reads
+ * while loading (gw_app_config_get in setup()) is logged as a warning
+ * when the app is loaded (a typo such as SECERT_KEY).  An app that reads a
+ * key only later (per request, or only in templates as config.KEY)
+ * declares it here.
+ */
+int gw_app_config_declare(gw_app_t *app, const char *key);
 const char *gw_app_name(const gw_app_t *app);
 /* ROOT_PATH "/" rel, in app memory (lives as long as the app). */
 const char *gw_app_path(gw_app_t *app, const char *rel);
@@ -275,6 +305,21 @@ int gw_app_route(gw_app_t *app, const char *rule, unsigned methods,
 int gw_app_before_request(gw_app_t *app, gw_hook_t hook);
 int gw_app_after_request(gw_app_t *app, gw_hook_t hook);
 int gw_app_errorhandler(gw_app_t *app, int status, gw_error_handler_t h);
+/* Flask's teardown_request (and teardown_appcontext: a request is the app
+ * context here): the place to close what a request opened (a database
+ * handle kept in g).  The blueprint's run before the app's, each newest
+ * first, as in Flask. */
+int gw_app_teardown_request(gw_app_t *app, gw_teardown_t fn);
+/*
+ * A guard on one view, the equivalent of a decorator such as flaskr's
+ * @login_required: hook runs for endpoint's routes only, after every
+ * before_request hook and just before the view; GW_DONE (resp as filled,
+ * e.g. by gw_redirect) or GW_ABORT (gw_abort) answers instead of the view.
+ * Several guards run in the order they were added.  endpoint is the whole
+ * name ("auth.logout"); one that no route has fails the load.  To guard a
+ * whole blueprint, use gw_blueprint_before_request.
+ */
+int gw_app_guard(gw_app_t *app, const char *endpoint, gw_hook_t hook);
 
 /* -- blueprints -- */
 
@@ -289,6 +334,16 @@ int gw_blueprint_route(gw_blueprint_t *bp, const char *rule,
     unsigned methods, gw_handler_t handler, const char *endpoint);
 int gw_blueprint_before_request(gw_blueprint_t *bp, gw_hook_t hook);
 int gw_blueprint_after_request(gw_blueprint_t *bp, gw_hook_t hook);
+/* Requests routed to this blueprint only; before the app's. */
+int gw_blueprint_teardown_request(gw_blueprint_t *bp, gw_teardown_t fn);
+/* Flask's bp.before_app_request: a hook of the app (every request, with
+ * the app's before_request hooks, in the order they were added) that
+ * comes with the blueprint: it runs only once the blueprint is
+ * registered. */
+int gw_blueprint_before_app_request(gw_blueprint_t *bp, gw_hook_t hook);
+/* gw_app_guard for the blueprint's endpoint ("create" in "blog"). */
+int gw_blueprint_guard(gw_blueprint_t *bp, const char *endpoint,
+    gw_hook_t hook);
 /* Wins over the app's handler for requests routed to this blueprint. */
 int gw_blueprint_errorhandler(gw_blueprint_t *bp, int status,
     gw_error_handler_t h);
@@ -344,6 +399,13 @@ double gw_request_arg_float(gw_request_t *req, const char *key, double def);
 long long gw_request_view_arg_int(const gw_request_t *req, const char *key,
     long long def);
 const gw_multidict_t *gw_request_form(gw_request_t *req);
+/* Flask's request.form[key] and request.args[key]: the first value, or
+ * NULL with a 400 recorded when key is absent (Werkzeug's
+ * BadRequestKeyError: "The browser (or proxy) sent a request that this
+ * server could not understand.", and with DEBUG "KeyError: 'key'" on a
+ * second line), so `if (v == NULL) return GW_ABORT;` answers it. */
+const gw_str_t *gw_request_form_required(gw_request_t *req, const char *key);
+const gw_str_t *gw_request_arg_required(gw_request_t *req, const char *key);
 const gw_files_t *gw_request_files(gw_request_t *req);
 const gw_multidict_t *gw_request_cookies(gw_request_t *req);
 const gw_str_t *gw_request_cookie(gw_request_t *req, const char *name);
@@ -351,6 +413,23 @@ const gw_str_t *gw_request_cookie(gw_request_t *req, const char *name);
 int gw_request_is_json(const gw_request_t *req);
 /* Borrowed; lives as long as the request. */
 json_t *gw_request_json(gw_request_t *req);
+
+/*
+ * Flask's g: the app's own data for one request (g.user, g.db).  A name
+ * holds a C pointer (set, get) or a JSON value (set_json, get_json), the
+ * two kinds apart; setting a name again replaces it.  cleanup (may be
+ * NULL) gets value when the request's memory is released, after the
+ * teardown functions ran, once for each gw_g_set call.  JSON values are
+ * what templates see as g ({{ g.user.username }}); set_json_new steals
+ * value (NULL is an error), set_json borrows it.  get returns NULL for a
+ * name not set; get_json's value is borrowed.
+ */
+int gw_g_set(gw_request_t *req, const char *name, void *value,
+    void (*cleanup)(void *));
+void *gw_g_get(const gw_request_t *req, const char *name);
+int gw_g_set_json(gw_request_t *req, const char *name, json_t *value);
+int gw_g_set_json_new(gw_request_t *req, const char *name, json_t *value);
+json_t *gw_g_get_json(const gw_request_t *req, const char *name);
 
 /* -- responses and errors -- */
 
@@ -460,9 +539,38 @@ json_t *gw_session_decode(const char *secret, gw_str_t cookie, int64_t now,
 
 /* Flask's flash(): category NULL means "message". */
 int gw_flash(gw_request_t *req, const char *message, const char *category);
+/* The same with counted strings (a form value as it is); category.data
+ * NULL means "message".  Text that is not UTF-8 is a 500. */
+int gw_flashn(gw_request_t *req, gw_str_t message, gw_str_t category);
 /* Pops the flashed messages (cached for the rest of the request): an array
  * of strings, or of [category, message] pairs.  Borrowed. */
 json_t *gw_get_flashed_messages(gw_request_t *req, int with_categories);
+
+/* -- password hashes: werkzeug.security -- */
+
+/*
+ * generate_password_hash: "pbkdf2:HASH:ITERATIONS$SALT$HEX" or
+ * "scrypt:N:R:P$SALT$HEX" as Werkzeug writes them (a salt of salt_length
+ * letters and digits, 0 for 16).  method as Werkzeug takes it: "pbkdf2"
+ * ("pbkdf2:sha256", "pbkdf2:sha512:1000000"; sha1, sha224, sha256, sha384,
+ * sha512; 600000 iterations unless given) or "scrypt" ("scrypt:N:R:P";
+ * 32768, 8, 1 unless given).  NULL means "pbkdf2:sha256" (600000), which
+ * Werkzeug 2.2 and 3.x both check; "scrypt" is Werkzeug 3's default,
+ * which 2.2 cannot read.  In a, NUL-terminated; NULL for a method not
+ * understood or when out of memory.
+ */
+char *gw_generate_password_hash(gw_arena_t *a, const char *password,
+    size_t len, const char *method, size_t salt_length);
+/* check_password_hash: 1 when password (len bytes) matches pwhash, 0
+ * otherwise, also for a hash that is malformed, or asks for more than
+ * 10,000,000 PBKDF2 iterations, scrypt memory above 256 MB ((N + P) * R
+ * above 2^21) or work N * R * P above 2^22.  The comparison takes the
+ * same time wherever the bytes differ. */
+int gw_check_password_hash(const char *pwhash, const char *password,
+    size_t len);
+/* Whether pwhash is a hash gw_check_password_hash can check (for setup()
+ * to refuse a malformed one at load). */
+int gw_password_hash_valid(const char *pwhash);
 
 /* -- templates: Flask's render_template and url_for -- */
 

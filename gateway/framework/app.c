@@ -210,14 +210,14 @@ gw_app_default_root(gw_app_t *app, const char *so)
 
     slash = so ? strrchr(so, '/') : NULL;
     if (slash == NULL) {
-        return gw_config_put(app, "ROOT_PATH", ".", 0, 1);
+        return gw_config_put(app, "ROOT_PATH", ".", GW_CONFIG_DEFAULT, 1);
     }
 
     dir = gw_arena_strndup(app->arena, so, slash == so ? 1 : slash - so);
     if (dir == NULL) {
         return GW_ERROR;
     }
-    return gw_config_put(app, "ROOT_PATH", dir, 0, 1);
+    return gw_config_put(app, "ROOT_PATH", dir, GW_CONFIG_DEFAULT, 1);
 }
 
 
@@ -461,6 +461,9 @@ gw_app_free(gw_app_t *app)
     if (app->tmpl != NULL) {
         gw_tmpl_env_destroy(app->tmpl);
     }
+    if (app->g_empty != NULL) {
+        gw_json_thaw_decref(app->g_empty);
+    }
     gw_arena_destroy(app->arena);
 }
 
@@ -491,18 +494,29 @@ gw_framework_load(gw_load_ctx_t *ctx, const char *name, gw_setup_t setup,
     app->arena = arena;
     app->name = name;
     app->routes_tail = &app->routes;
+    app->guards_tail = &app->guards;
 
     app->tmpl = gw_tmpl_env_create();
-    if (app->tmpl == NULL) {
+    app->g_empty = json_object();
+    if (app->tmpl == NULL || app->g_empty == NULL) {
         snprintf(error, n, "app '%s': out of memory", name);
         goto failed;
     }
+    /* templates' g when a view set none, read by every thread: frozen, so
+     * that no reference count is written */
+    gw_json_freeze(app->g_empty);
 
     gw_app_default_root(app, ctx->path);
-    gw_config_put(app, "PERMANENT_SESSION_LIFETIME", "2678400", 0, 1);
-    gw_config_put(app, "SESSION_COOKIE_NAME", "session", 0, 1);
+    gw_config_put(app, "PERMANENT_SESSION_LIFETIME", "2678400",
+                  GW_CONFIG_DEFAULT, 1);
+    gw_config_put(app, "SESSION_COOKIE_NAME", "session", GW_CONFIG_DEFAULT,
+                  1);
     for (i = 0; i < ctx->nconfig; i++) {
-        gw_config_put(app, ctx->config[i].key, ctx->config[i].value, 1, 1);
+        gw_config_put(app, ctx->config[i].key, ctx->config[i].value,
+                      GW_CONFIG_SERVER, 1);
+    }
+    if (!app->failed) {
+        gw_config_load_operator(app);
     }
 
     if (!app->failed && setup != NULL && setup(app, error, n) != GW_OK) {
@@ -521,11 +535,14 @@ gw_framework_load(gw_load_ctx_t *ctx, const char *name, gw_setup_t setup,
     if (gw_app_add_static(app, error, n) != GW_OK
         || gw_app_freeze_config(app, error, n) != GW_OK
         || gw_app_compile(app, error, n) != GW_OK
+        || gw_app_resolve_guards(app, error, n) != GW_OK
         || gw_app_templates_load(app, error, n) != GW_OK)
     {
         goto failed;
     }
 
+    gw_config_warn_unknown(app, ctx);
+    app->frozen = 1;
     *out = app;
     return GW_OK;
 

@@ -49,6 +49,7 @@ int
 gw_app_register_blueprint(gw_app_t *app, gw_blueprint_t *bp)
 {
     gw_blueprint_t  *b;
+    gw_hook_item_t  *h;
 
     if (bp == NULL) {
         /* gw_blueprint_create() already said why */
@@ -59,6 +60,13 @@ gw_app_register_blueprint(gw_app_t *app, gw_blueprint_t *bp)
         if (b == bp || strcmp(b->name, bp->name) == 0) {
             gw_app_fail(app, "blueprint '%s' is already registered",
                         bp->name);
+            return GW_ERROR;
+        }
+    }
+
+    /* its before_app_request hooks join the app's now, as in Flask */
+    for (h = bp->app_before.first; h != NULL; h = h->next) {
+        if (gw_scope_add_hook(app, &app->scope.before, h->fn) != GW_OK) {
             return GW_ERROR;
         }
     }

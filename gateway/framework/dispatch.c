@@ -1,8 +1,9 @@
 /*
  * dispatch.c: the framework app's call(), Flask's full_dispatch_request():
  * match the URL, run before_request hooks, the view or the routing answer
- * (404, 405, 308 slash redirect, automatic OPTIONS), the error handler for
- * whatever was aborted, then after_request hooks and the session cookie.
+ * (404, 405, 308 slash redirect, automatic OPTIONS) behind the view's
+ * guards, the error handler for whatever was aborted, then after_request
+ * hooks, the session cookie and the teardown functions.
  */
 
 #include "fw.h"
@@ -154,6 +155,7 @@ gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
     const gw_match_t *m, int trusted)
 {
     const gw_route_t  *r;
+    size_t             i;
     int                rc;
 
     rc = gw_run_before(req, resp, &req->app->scope);
@@ -178,6 +180,12 @@ gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
             && !(r->methods & GW_METHOD_OPTIONS))
         {
             return gw_options_response(req, resp, m->allow);
+        }
+        for (i = 0; i < r->nguards; i++) {
+            rc = r->guards[i](req, resp);
+            if (rc != GW_OK) {
+                return rc;
+            }
         }
         rc = r->handler(req, resp);
 
@@ -204,20 +212,13 @@ gw_dispatch(gw_request_t *req, gw_response_t *resp, gw_match_status_t ms,
 }
 
 
-int
-gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
+static int
+gw_full_dispatch(gw_request_t *req, gw_response_t *resp)
 {
-    gw_app_t           *app = p;
-    gw_request_t       *req;
+    gw_app_t           *app = req->app;
     gw_match_t          m;
     gw_match_status_t   ms;
     int                 rc, trusted;
-
-    req = gw_arena_alloc(env->arena, sizeof(gw_request_t));
-    if (req == NULL) {
-        return GW_ERROR;
-    }
-    gw_request_init(req, app, env);
 
     memset(&m, 0, sizeof(m));
     ms = gw_urlmap_match(app->map, req->arena, req->method, req->path, &m);
@@ -266,4 +267,27 @@ gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
     }
 
     return GW_OK;
+}
+
+
+int
+gw_framework_call(void *p, gw_environ_t *env, gw_response_t *resp)
+{
+    gw_request_t  *req;
+    int            rc;
+
+    req = gw_arena_alloc(env->arena, sizeof(gw_request_t));
+    if (req == NULL) {
+        return GW_ERROR;
+    }
+    gw_request_init(req, p, env);
+
+    rc = gw_full_dispatch(req, resp);
+
+    /* Flask's teardown gets the exception that made the 500, None for an
+     * answer, an abort() included */
+    gw_run_teardown(req, req->cause_logged
+                         ? (req->cause ? req->cause : "out of memory")
+                         : rc != GW_OK ? "internal error" : NULL);
+    return rc;
 }

@@ -5,9 +5,29 @@
 
 #include "fw.h"
 
+#include <string.h>
+
 
 int
 gw_flash(gw_request_t *req, const char *message, const char *category)
+{
+    gw_str_t  m, c = gw_null_string;
+
+    if (message == NULL) {
+        return gw_fail(req, "flash: no message");
+    }
+    m.data = message;
+    m.len = strlen(message);
+    if (category != NULL) {
+        c.data = category;
+        c.len = strlen(category);
+    }
+    return gw_flashn(req, m, c);
+}
+
+
+int
+gw_flashn(gw_request_t *req, gw_str_t message, gw_str_t category)
 {
     json_t  *s, *list, *pair;
 
@@ -24,7 +44,12 @@ gw_flash(gw_request_t *req, const char *message, const char *category)
         }
     }
 
-    pair = json_pack("[ss]", category ? category : "message", message);
+    if (category.data == NULL) {
+        category.data = "message";
+        category.len = 7;
+    }
+    pair = json_pack("[s#s#]", category.data, category.len, message.data,
+                     message.len);
     if (pair == NULL || json_array_append_new(list, pair) != 0) {
         return gw_fail(req, "flash: out of memory or bad UTF-8");
     }

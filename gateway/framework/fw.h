@@ -16,6 +16,9 @@ typedef struct gw_hook_item_s  gw_hook_item_t;
 typedef struct gw_errh_s       gw_errh_t;
 typedef struct gw_route_s      gw_route_t;
 typedef struct gw_config_s     gw_config_t;
+typedef struct gw_g_item_s     gw_g_item_t;
+typedef struct gw_teardown_s   gw_teardown_item_t;
+typedef struct gw_guard_s      gw_guard_t;
 
 struct gw_hook_item_s {
     gw_hook_t        fn;
@@ -34,12 +37,26 @@ struct gw_errh_s {
     gw_errh_t           *next;
 };
 
+struct gw_teardown_s {
+    gw_teardown_t        fn;
+    gw_teardown_item_t  *next;      /* newest first: Flask runs them so */
+};
+
 /* The handlers and hooks of one scope: a blueprint, or the app itself. */
 typedef struct {
-    gw_hook_list_t   before;
-    gw_hook_list_t   after;
-    gw_errh_t       *errh;
+    gw_hook_list_t       before;
+    gw_hook_list_t       after;
+    gw_teardown_item_t  *teardown;
+    gw_errh_t           *errh;
 } gw_scope_t;
+
+/* A view's own before hook (Flask's @login_required), by endpoint until
+ * the routes are compiled. */
+struct gw_guard_s {
+    const char      *endpoint;      /* the whole name, "bp.view" */
+    gw_hook_t        fn;
+    gw_guard_t      *next;
+};
 
 struct gw_blueprint_s {
     gw_app_t        *app;
@@ -48,6 +65,8 @@ struct gw_blueprint_s {
     const char      *prefix_raw;    /* as given: the rule "" maps to it */
     const char      *template_folder;
     gw_scope_t       scope;
+    gw_hook_list_t   app_before;    /* before_app_request, until it is
+                                       registered */
     int              registered;
     gw_blueprint_t  *next;
 };
@@ -58,13 +77,23 @@ struct gw_route_s {
     unsigned         methods;
     gw_handler_t     handler;
     gw_blueprint_t  *bp;            /* NULL for app routes */
+    gw_hook_t       *guards;        /* run before the view, in order */
+    size_t           nguards;
     gw_route_t      *next;
 };
+
+/* Where a config value came from, weakest first: a source replaces only
+ * what came from one no stronger (gw_app_config_set always does). */
+#define GW_CONFIG_DEFAULT  0        /* the framework's, setup()'s */
+#define GW_CONFIG_FILE     1        /* CONFIG_FILE, from_file() */
+#define GW_CONFIG_ENV      2        /* GATEWAY_*, from_prefixed_env() */
+#define GW_CONFIG_SERVER   3        /* gateway_config, --config */
 
 struct gw_config_s {
     const char   *key;
     const char   *value;
-    int           from_server;
+    int           level;            /* GW_CONFIG_ */
+    int           declared;         /* known to the framework or the app */
     gw_config_t  *next;
 };
 
@@ -76,6 +105,9 @@ struct gw_app_s {
     gw_route_t        *routes;
     gw_route_t       **routes_tail;
     gw_scope_t         scope;
+    gw_guard_t        *guards;
+    gw_guard_t       **guards_tail;
+    json_t            *g_empty;     /* templates' g when the view set none */
     gw_urlmap_t       *map;
     gw_tmpl_env_t     *tmpl;
     gw_worker_init_t   worker_init;
@@ -92,6 +124,7 @@ struct gw_app_s {
     uint64_t           max_content_length;  /* MAX_CONTENT_LENGTH; 0: none */
     int                debug;           /* DEBUG: causes on 500 pages */
 
+    int                frozen;      /* loaded: read-only, shared */
     int                failed;      /* first registration error kept */
     char               error[GW_FW_ERROR_SIZE];
 };
@@ -134,6 +167,9 @@ struct gw_request_s {
     json_t             *session;
     char               *session_orig;   /* serialised when loaded */
     json_t             *flashes;
+
+    gw_g_item_t        *g;              /* g.c */
+    json_t             *g_json;
 };
 
 /* static_files.c: the view of the "static" endpoint. */
@@ -155,7 +191,16 @@ void gw_app_fail(gw_app_t *app, const char *fmt, ...) GW_PRINTF(2, 3);
 int gw_app_config_size(gw_app_t *app, const char *key, uint64_t *cap,
     char *error, size_t n);
 int gw_config_put(gw_app_t *app, const char *key, const char *value,
-    int from_server, int overwrite);
+    int level, int overwrite);
+/* CONFIG_FILE and GATEWAY_* at load, before setup(); warn about the keys
+ * nobody declared once it returned. */
+int gw_config_load_operator(gw_app_t *app);
+void gw_config_warn_unknown(gw_app_t *app, gw_load_ctx_t *ctx);
+
+/* hooks.c: guards onto their routes, once the routes are known */
+int gw_app_resolve_guards(gw_app_t *app, char *error, size_t n);
+/* teardown_request functions: the blueprint's, then the app's */
+void gw_run_teardown(gw_request_t *req, const char *cause);
 
 /* errors.c */
 const char *gw_http_error_name(int status);

@@ -540,6 +540,49 @@ gw_request_form(gw_request_t *req)
 }
 
 
+/* Werkzeug's BadRequestKeyError: a 400 with the generic description, and
+ * in DEBUG the KeyError too, as Flask shows it then. */
+static const gw_str_t *
+gw_required(gw_request_t *req, const gw_multidict_t *d, const char *key)
+{
+    const gw_str_t  *v;
+    const char      *q;
+
+    if (d == NULL) {
+        return NULL;                    /* malformed: its 400 is recorded */
+    }
+    v = gw_multidict_get(d, key);
+    if (v != NULL) {
+        return v;
+    }
+
+    if (!req->app->debug) {
+        gw_http_error_set(req, 400, NULL);
+        return NULL;
+    }
+    q = strchr(key, '\'') ? "\"" : "'";
+    gw_http_error_set(req, 400, gw_arena_printf(req->arena, "%s\nKeyError: "
+                                                "%s%s%s",
+                                                gw_http_error_description(400),
+                                                q, key, q));
+    return NULL;
+}
+
+
+const gw_str_t *
+gw_request_form_required(gw_request_t *req, const char *key)
+{
+    return gw_required(req, gw_request_form(req), key);
+}
+
+
+const gw_str_t *
+gw_request_arg_required(gw_request_t *req, const char *key)
+{
+    return gw_required(req, gw_request_args(req), key);
+}
+
+
 const gw_files_t *
 gw_request_files(gw_request_t *req)
 {

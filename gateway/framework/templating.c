@@ -2,7 +2,7 @@
  * templating.c: the framework side of templates, Flask's render_template:
  * the search path (ROOT_PATH/templates, then each blueprint's folder), the
  * url_for() and get_flashed_messages() functions, and the context every
- * template sees (request, session, config).
+ * template sees (request, session, g, config).
  */
 
 #include "fw.h"
@@ -420,7 +420,9 @@ gw_app_templates_load(gw_app_t *app, char *error, size_t n)
         goto nomem;
     }
     for (c = app->config; c != NULL; c = c->next) {
-        if (json_object_set_new(config, c->key, json_string(c->value))) {
+        if (c->value != NULL
+            && json_object_set_new(config, c->key, json_string(c->value)))
+        {
             json_decref(config);
             goto nomem;
         }
@@ -461,14 +463,130 @@ gw_str_json(gw_str_t s)
 }
 
 
-/* One plain member of the request view: NULL for the others, or when
- * out of memory (or not UTF-8: the member is then left out). */
+/* MultiDict.get() as templates read it: the first value of each key;
+ * a key or value that is not UTF-8 is left out.  NULL: a parse error
+ * (recorded: the request answers 400) or out of memory. */
+static json_t *
+gw_multidict_json(gw_request_t *req, const gw_multidict_t *d)
+{
+    json_t  *o, *v;
+    size_t   i;
+    char    *k;
+
+    o = d ? json_object() : NULL;
+    for (i = 0; o != NULL && i < d->n; i++) {
+        k = gw_arena_strndup(req->arena, d->items[i].key.data,
+                             d->items[i].key.len);
+        if (k == NULL) {
+            json_decref(o);
+            return NULL;
+        }
+        if (json_object_get(o, k) == NULL) {
+            v = gw_str_json(d->items[i].value);
+            if (v != NULL) {
+                json_object_set_new(o, k, v);
+            }
+        }
+    }
+    return o;
+}
+
+
+/* Werkzeug's EnvironHeaders: HTTP_X_TOKEN as "X-Token", CONTENT_TYPE and
+ * CONTENT_LENGTH as headers too. */
+static json_t *
+gw_headers_json(gw_request_t *req)
+{
+    const gw_env_entry_t  *e;
+    json_t                *o, *v;
+    size_t                 i, j, off;
+    char                  *k;
+
+    o = json_object();
+    for (i = 0; o != NULL && i < req->env->nentries; i++) {
+        e = &req->env->entries[i];
+        if (e->key.len > 5 && memcmp(e->key.data, "HTTP_", 5) == 0) {
+            off = 5;
+        } else if (gw_str_eq(e->key, "CONTENT_TYPE")
+                   || gw_str_eq(e->key, "CONTENT_LENGTH"))
+        {
+            off = 0;
+        } else {
+            continue;
+        }
+        k = gw_arena_strndup(req->arena, e->key.data + off,
+                             e->key.len - off);
+        if (k == NULL) {
+            json_decref(o);
+            return NULL;
+        }
+        for (j = 0; k[j]; j++) {
+            k[j] = k[j] == '_' ? '-'
+                   : j == 0 || k[j - 1] == '-' ? toupper((unsigned char) k[j])
+                   : tolower((unsigned char) k[j]);
+        }
+        v = gw_str_json(e->value);
+        if (v != NULL) {
+            json_object_set_new(o, k, v);
+        }
+    }
+    return o;
+}
+
+
+static json_t *
+gw_cstr_json(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+
+/* One member of the request view, built alone: a page that reads
+ * request.path pays nothing for the form.  NULL for a name that is not a
+ * member, or when out of memory (or not UTF-8: the member is then left
+ * out). */
 static json_t *
 gw_request_json_member(gw_request_t *req, const char *key)
 {
-    const char  *s;
+    json_t  *va;
 
     switch (key[0]) {
+    case 'a':
+        if (strcmp(key, "args") == 0) {
+            return gw_multidict_json(req, gw_request_args(req));
+        }
+        break;
+    case 'b':
+        if (strcmp(key, "blueprint") == 0) {
+            return gw_cstr_json(gw_request_blueprint(req));
+        }
+        break;
+    case 'c':
+        if (strcmp(key, "cookies") == 0) {
+            return gw_multidict_json(req, gw_request_cookies(req));
+        }
+        break;
+    case 'e':
+        if (strcmp(key, "endpoint") == 0) {
+            return gw_cstr_json(gw_request_endpoint(req));
+        }
+        break;
+    case 'f':
+        if (strcmp(key, "full_path") == 0) {
+            return gw_cstr_json(gw_request_full_path(req));
+        }
+        if (strcmp(key, "form") == 0) {
+            return gw_multidict_json(req, gw_request_form(req));
+        }
+        break;
+    case 'h':
+        if (strcmp(key, "headers") == 0) {
+            return gw_headers_json(req);
+        }
+        if (strcmp(key, "host") == 0) {
+            return gw_str_json(gw_request_host(req));
+        }
+        break;
     case 'm':
         if (strcmp(key, "method") == 0) {
             return gw_str_json(req->method);
@@ -479,33 +597,25 @@ gw_request_json_member(gw_request_t *req, const char *key)
             return gw_str_json(req->path);
         }
         break;
+    case 'r':
+        if (strcmp(key, "remote_addr") == 0) {
+            return gw_str_json(gw_request_remote_addr(req));
+        }
+        break;
     case 's':
         if (strcmp(key, "script_root") == 0) {
             return gw_str_json(req->script_root);
         }
         break;
-    case 'f':
-        if (strcmp(key, "full_path") == 0) {
-            s = gw_request_full_path(req);
-            return s ? json_string(s) : json_null();
-        }
-        break;
     case 'u':
         if (strcmp(key, "url") == 0) {
-            s = gw_request_url(req);
-            return s ? json_string(s) : json_null();
+            return gw_cstr_json(gw_request_url(req));
         }
         break;
-    case 'e':
-        if (strcmp(key, "endpoint") == 0) {
-            s = gw_request_endpoint(req);
-            return s ? json_string(s) : json_null();
-        }
-        break;
-    case 'b':
-        if (strcmp(key, "blueprint") == 0) {
-            s = gw_request_blueprint(req);
-            return s ? json_string(s) : json_null();
+    case 'v':
+        if (strcmp(key, "view_args") == 0) {
+            va = gw_request_view_args(req);
+            return va ? json_incref(va) : json_null();
         }
         break;
     }
@@ -517,40 +627,19 @@ gw_request_json_member(gw_request_t *req, const char *key)
 static json_t *
 gw_request_json_view(gw_request_t *req)
 {
-    static const char     *plain[] = {
-        "method", "path", "script_root", "full_path", "url", "endpoint",
-        "blueprint", NULL
+    static const char  *members[] = {
+        "args", "blueprint", "cookies", "endpoint", "form", "full_path",
+        "headers", "host", "method", "path", "remote_addr", "script_root",
+        "url", "view_args", NULL
     };
-    const gw_multidict_t  *args;
-    json_t                *r, *a, *va;
-    size_t                 i;
+    json_t             *r;
+    size_t              i;
 
     r = json_object();
-    a = json_object();
-    if (r == NULL || a == NULL) {
-        json_decref(r);
-        json_decref(a);
-        return NULL;
+    for (i = 0; r != NULL && members[i] != NULL; i++) {
+        json_object_set_new(r, members[i],
+                            gw_request_json_member(req, members[i]));
     }
-
-    /* MultiDict.get(): the first value of each key */
-    args = gw_request_args(req);
-    for (i = 0; args != NULL && i < args->n; i++) {
-        char  *k = gw_arena_strndup(req->arena, args->items[i].key.data,
-                                    args->items[i].key.len);
-        if (k != NULL && json_object_get(a, k) == NULL) {
-            json_object_set_new(a, k, gw_str_json(args->items[i].value));
-        }
-    }
-
-    va = gw_request_view_args(req);
-
-    for (i = 0; plain[i] != NULL; i++) {
-        json_object_set_new(r, plain[i],
-                            gw_request_json_member(req, plain[i]));
-    }
-    json_object_set_new(r, "args", a);
-    json_object_set(r, "view_args", va ? va : json_null());
     return r;
 }
 
@@ -600,6 +689,14 @@ gw_render(gw_request_t *req, gw_response_t *resp, const char *name,
         session = json_object();
     }
     if (session == NULL || json_object_set_new(ctx, "session", session)) {
+        return gw_fail(req, "render %s: out of memory", name);
+    }
+
+    /* Flask's g: what the view set with gw_g_set_json, else an empty
+     * object shared by every request (g.user is then undefined) */
+    if (json_object_set(ctx, "g", req->g_json ? req->g_json
+                                              : req->app->g_empty) != 0)
+    {
         return gw_fail(req, "render %s: out of memory", name);
     }
 

@@ -18,7 +18,8 @@ static const char *str_methods[] = {
     "rstrip", "startswith", "endswith", "split", "rsplit", "replace", "join",
     "find", "rfind", "index", "count", "format", "splitlines", "isdigit",
     "isalpha", "isalnum", "isspace", "islower", "isupper", "istitle",
-    "center", "ljust", "rjust", "zfill", "partition", "casefold", NULL
+    "center", "ljust", "rjust", "zfill", "partition", "casefold",
+    "strftime", NULL
 };
 static const char *dict_methods[] = {
     "get", "items", "keys", "values", "update", NULL
@@ -1216,7 +1217,15 @@ str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
         return GW_OK;
     }
 
-    if (strcmp(m, "upper") == 0) {
+    if (strcmp(m, "strftime") == 0) {
+        /* not Python's str, but a date's: context dates are ISO strings,
+         * so flaskr's post['created'].strftime('%Y-%m-%d') works as is */
+        if (nargs != 1) {
+            return tmpl_error(r, n, "strftime() takes exactly one argument "
+                              "(%zu given)", nargs);
+        }
+        return tmpl_date_format(r, n, s, a0, out);
+    } else if (strcmp(m, "upper") == 0) {
         *out = tmpl_str_case(r, s, 1);
     } else if (strcmp(m, "lower") == 0 || strcmp(m, "casefold") == 0) {
         *out = tmpl_str_case(r, s, 0);

@@ -409,6 +409,14 @@ int tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
 
 /* filters.c, tests.c */
 const tmpl_filter_def_t *tmpl_filter_find(const char *name, size_t len);
+/* dates.c: v (an ISO-8601 string or seconds since the epoch) formatted
+ * by fmt as Python's strftime() in the C locale */
+int tmpl_date_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t fmt,
+    tv_t *out);
+int tmpl_f_strftime(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
+    tv_t *out);
+int tmpl_f_datetimeformat(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
+    tv_t *out);
 const tmpl_test_def_t *tmpl_test_find(const char *name, size_t len);
 /* tests.c: a test by name, as `select` and `reject` apply it */
 int tmpl_apply_test(tmpl_rs_t *r, tmpl_node_t *n, const char *name,
