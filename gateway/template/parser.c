@@ -41,6 +41,11 @@ typedef struct {
     char            *deferred;      /* the first compile-time error (an
                                        unknown filter), reported once the
                                        whole file parsed, as Jinja does */
+    int              deferred_name; /* that error is an unknown filter or
+                                       test's */
+    int              soft;          /* in an if or a conditional
+                                       expression, where Jinja 3 defers an
+                                       unknown filter or test to run time */
 } parser_t;
 
 #define TMPL_MAX_NESTING  200
@@ -234,7 +239,24 @@ defer_err(parser_t *p, tmpl_tok_t *t, const char *fmt, ...)
     vsnprintf(m + n, sizeof(m) - n, fmt, ap);
     va_end(ap);
     p->deferred = gw_arena_strdup(p->a, m);
+    p->deferred_name = 0;
     return p->deferred != NULL;
+}
+
+
+/* An unknown filter or test: an error at run time where it is soft (the
+ * node then has no def), else once the file has parsed. */
+static int
+defer_unknown(parser_t *p, tmpl_tok_t *t, const char *kind)
+{
+    if (p->soft || p->deferred != NULL) {
+        return 1;
+    }
+    if (!defer_err(p, t, "No %s named '%.*s'.", kind, (int) t->len, t->s)) {
+        return 0;
+    }
+    p->deferred_name = 1;
+    return 1;
 }
 
 
@@ -624,7 +646,7 @@ parse_filter(parser_t *p, tmpl_node_t *input)
     n->s = gw_arena_strndup(p->a, t->s, t->len);
     def = tmpl_filter_find(t->s, t->len);
     if (def == NULL) {
-        if (!defer_err(p, t, "No filter named '%.*s'.", (int) t->len, t->s)
+        if (!defer_unknown(p, t, "filter")
             || (skip_op(p, "(") && !parse_call_args(p, &pos, &kw)))
         {
             return NULL;
@@ -723,9 +745,7 @@ parse_test(parser_t *p, tmpl_node_t *input)
         n->flags |= NF_NEGATE;
     }
     def = tmpl_test_find(t->s, t->len);
-    if (def == NULL && !defer_err(p, t, "No test named '%.*s'.",
-                                  (int) t->len, t->s))
-    {
+    if (def == NULL && !defer_unknown(p, t, "test")) {
         return NULL;
     }
     n->def = def;
@@ -1296,11 +1316,18 @@ parse_condexpr(parser_t *p)
 {
     tmpl_node_t  *n, *c;
     tmpl_tok_t   *t;
+    char         *deferred = p->deferred;
 
     n = parse_or(p);
     while (n != NULL && is_name(cur(p), "if")) {
         t = cur(p);
         p->i++;
+        /* the whole expression is soft, the part already read too */
+        if (deferred == NULL && p->deferred_name) {
+            p->deferred = NULL;
+            p->deferred_name = 0;
+        }
+        p->soft++;
         c = node_new(p, N_COND, t);
         if (c == NULL) {
             return NULL;
@@ -1316,6 +1343,7 @@ parse_condexpr(parser_t *p)
                 return NULL;
             }
         }
+        p->soft--;
         n = c;
     }
     return n;
@@ -1542,6 +1570,7 @@ parse_if(parser_t *p, tmpl_tok_t *t)
     if (n == NULL) {
         return NULL;
     }
+    p->soft++;
     n->a = parse_tuple(p, 0, NULL);
     if (n->a == NULL || !expect_block_end(p)) {
         return NULL;
@@ -1566,6 +1595,7 @@ parse_if(parser_t *p, tmpl_tok_t *t)
     if (p->nextends > nextends) {
         n->flags |= NF_EXTENDS;
     }
+    p->soft--;
     return n;
 }
 
@@ -1679,7 +1709,7 @@ parse_macro(parser_t *p, tmpl_tok_t *t)
     static const char  *ends[] = { "endmacro", NULL };
     tmpl_node_t        *n;
     tmpl_tok_t         *nt = cur(p);
-    size_t              which;
+    size_t              which, i;
     char                b[80];
 
     n = node_new(p, N_MACRO, t);
@@ -1700,6 +1730,20 @@ parse_macro(parser_t *p, tmpl_tok_t *t)
         return NULL;
     }
     scan_specials(n->a, &n->flags);
+    for (i = 0; i < n->nnames; i++) {
+        if (strcmp(n->names[i], "caller") != 0) {
+            continue;
+        }
+        /* a parameter: the call block's caller fills it like any keyword */
+        n->flags &= ~NF_CALLER;
+        if (n->vals[i] == NULL
+            && !defer_err(p, t, "When defining macros or call blocks the "
+                          "special \"caller\" argument must be omitted or "
+                          "be given a default."))
+        {
+            return NULL;
+        }
+    }
     return n;
 }
 
@@ -2128,10 +2172,15 @@ parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
 {
     tmpl_node_t  *n;
     int           scoped = stmt[0] != '\0' && strcmp(stmt, "if") != 0;
+    int           soft = p->soft;
 
+    /* a loop's, macro's or block's body is a frame of its own in Jinja,
+     * not a soft one */
+    p->soft = scoped ? 0 : soft;
     p->scoped += scoped;
     n = parse_nodes(p, ends, stmt, which);
     p->scoped -= scoped;
+    p->soft = soft;
     return n;
 }
 
@@ -2316,6 +2365,77 @@ scan_stores(scope_scan_t *sc, tmpl_node_t *t)
 }
 
 
+static void scan_root(scope_scan_t *sc, tmpl_node_t *n);
+
+
+static int
+memchr_ptr(const char **v, size_t n, const char *name)
+{
+    while (n--) {
+        if (v[n] == name) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/* A copy of set, NULL slots when out of memory (the scan then only misses
+ * names, as it does on any allocation failure). */
+static tmpl_name_set_t
+name_set_copy(gw_arena_t *a, const tmpl_name_set_t *set)
+{
+    tmpl_name_set_t  c = *set;
+
+    c.slots = gw_arena_alloc(a, set->cap * sizeof(char *));
+    if (c.slots == NULL) {
+        c.n = c.cap = 0;
+    } else if (set->cap) {
+        tmpl_memcpy(c.slots, set->slots, set->cap * sizeof(char *));
+    }
+    return c;
+}
+
+
+/*
+ * An if's branches, as Jinja's branch_update() sees them: a name first
+ * assigned inside is a local from the start only when every branch (the
+ * body and the elif/else chain) assigns it; otherwise, while no taken
+ * branch has assigned it, it is the context's.
+ */
+static void
+scan_branches(scope_scan_t *sc, tmpl_node_t *body, tmpl_node_t *other)
+{
+    size_t            i, k, base = sc->t->nlocals, nb;
+    const char      **b;
+    tmpl_name_set_t   before = name_set_copy(sc->p->a, &sc->seen), after;
+
+    scan_root(sc, body);
+    nb = sc->t->nlocals - base;
+    b = gw_arena_alloc(sc->p->a, (nb + 1) * sizeof(char *));
+    if (b == NULL) {
+        return;
+    }
+    tmpl_memcpy(b, sc->t->locals + base, nb * sizeof(char *));
+    after = sc->seen;
+    sc->seen = before;
+    sc->t->nlocals = base;
+    scan_root(sc, other);
+    k = base;
+    for (i = base; i < sc->t->nlocals; i++) {
+        if (memchr_ptr(b, nb, sc->t->locals[i])) {
+            sc->t->locals[k++] = sc->t->locals[i];
+        }
+    }
+    sc->t->nlocals = k;
+    for (i = 0; i < after.cap; i++) {
+        if (after.slots[i] != NULL) {
+            (void) name_set_add(sc->p->a, &sc->seen, after.slots[i]);
+        }
+    }
+}
+
+
 static void
 scan_root(scope_scan_t *sc, tmpl_node_t *n)
 {
@@ -2331,8 +2451,7 @@ scan_root(scope_scan_t *sc, tmpl_node_t *n)
             break;
         case N_IF:
             scan_loads(sc, n->a);
-            scan_root(sc, n->b);
-            scan_root(sc, n->c);
+            scan_branches(sc, n->b, n->c);
             break;
         case N_FOR:
             scan_loads(sc, n->b);

@@ -63,9 +63,7 @@ def expected_failures():
 
 
 # Our messages are Python's and Jinja's; this names the exception Jinja2
-# raises with each.  An unknown filter or test is an assertion at compile
-# time and a runtime error where Jinja defers it (inside a branch), with
-# the same message.
+# raises with each (the first pattern that matches).
 KINDS = [(re.compile(p), k) for p, k in [
     (r"^(\w+Error): ", None),
     (r"is undefined$|has no attribute|has no element|does not export the "
@@ -73,9 +71,10 @@ KINDS = [(re.compile(p), k) for p, k in [
      "UndefinedError"),
     (r"^template not found", "TemplateNotFound"),
     (r"^none of the templates given were found", "TemplatesNotFound"),
-    (r"^No (filter|test) named", "TemplateAssertionError|"
-     "TemplateRuntimeError"),
-    (r"^block '.*' defined twice|^cannot use extend from a non top-level|"
+    (r"^No (filter|test) named .* found\.$", "TemplateRuntimeError"),
+    (r"is not a valid URI scheme prefix", "FilterArgumentError"),
+    (r"^No (filter|test) named|^When defining macros or call blocks|"
+     r"^block '.*' defined twice|^cannot use extend from a non top-level|"
      r"^names starting with an underline|^can't assign to|"
      r"^cannot assign to|^Cannot assign", "TemplateAssertionError"),
     (r"^expected length", "AssertionError"),
