@@ -381,7 +381,10 @@ F(f_dictsort)
     int      by_value = 0;
 
     if (!tv_is_map(v)) {
-        return tmpl_error(r, n, "dictsort: value must be a dict");
+        /* Python: undefined fails as undefined, the rest has no items() */
+        return v.kind == V_UNDEF ? tmpl_undef_check(r, n, v)
+               : tmpl_error(r, n, "'%s' object has no attribute 'items'",
+                            tv_type_name(v));
     }
     if (GIVEN(1)) {
         if (args[1].kind == V_STR && args[1].n == 5

@@ -426,6 +426,7 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
     tmpl_tok_t   *t;
     const char   *name;
     char          b[80];
+    int           star = 0, starstar = 0;
 
     while (!is_op(cur(p), ")")) {
         if (pos->n + kw->n > 0 && !expect_op(p, ",")) {
@@ -436,9 +437,16 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
         }
         t = cur(p);
         if (is_op(t, "*") || is_op(t, "**")) {
-            /* *args / **kwargs: marked by a wrapper node */
+            /* *args / **kwargs: marked by a wrapper node; one of each,
+             * *args first, as Jinja's parser has it */
             tmpl_node_t  *w;
 
+            if (starstar || (t->len == 1 && star)) {
+                perr(p, t, "invalid syntax for function call expression");
+                return 0;
+            }
+            star |= t->len == 1;
+            starstar |= t->len == 2;
             p->i++;
             w = node_new(p, N_UNARY, t);
             if (w == NULL) {
@@ -461,6 +469,10 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
         if (t->type == T_NAME && is_op(peek(p, 1), "=")) {
             size_t  k;
 
+            if (starstar) {
+                perr(p, t, "invalid syntax for function call expression");
+                return 0;
+            }
             name = intern_tok(p, t);
             p->i += 2;
             for (k = 0; name != NULL && k < kw->n && kw->s[k] != name; k++) {
@@ -479,7 +491,7 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
             }
             continue;
         }
-        if (kw->n) {
+        if (kw->n || star) {
             perr(p, t, "invalid syntax for function call expression");
             return 0;
         }
@@ -1428,6 +1440,42 @@ expect_block_end(parser_t *p)
 }
 
 
+/* true, false, none in either case: constants, not names, to Jinja */
+static int
+is_const_name(tmpl_tok_t *t)
+{
+    static const char  *c[] = { "true", "false", "none", "True", "False",
+                                "None", NULL };
+    size_t              i;
+
+    for (i = 0; c[i] != NULL; i++) {
+        if (t->len == strlen(c[i]) && memcmp(t->s, c[i], t->len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/* The first name "loop" a for loop's target would assign, or NULL. */
+static tmpl_node_t *
+assigns_loop(tmpl_node_t *n)
+{
+    size_t        i;
+    tmpl_node_t  *found;
+
+    if (n->type == N_NAME) {
+        return strcmp(n->s, "loop") == 0 ? n : NULL;
+    }
+    for (i = 0; n->type == N_TUPLE && i < n->nargs; i++) {
+        if ((found = assigns_loop(n->args[i])) != NULL) {
+            return found;
+        }
+    }
+    return NULL;
+}
+
+
 /* An assignment target: name, a, b (tuple) or ns.attr. */
 static tmpl_node_t *
 parse_target(parser_t *p, int with_ns, const char *extra_end)
@@ -1474,6 +1522,9 @@ parse_target(parser_t *p, int with_ns, const char *extra_end)
                 return perr(p, t, "expected token 'name', got '%s'",
                             tok_desc(t, b, sizeof(b)));
             }
+            if (is_const_name(t)) {
+                return perr(p, t, "can't assign to 'const'");
+            }
             e = node_new(p, N_NAME, t);
             if (e == NULL) {
                 return NULL;
@@ -1516,6 +1567,12 @@ parse_for(parser_t *p, tmpl_tok_t *t)
     }
     n->a = parse_target(p, 0, "in");
     if (n->a == NULL) {
+        return NULL;
+    }
+    if (assigns_loop(n->a) != NULL
+        && !defer_err(p, &p->toks[p->i - 1], "Can't assign to special loop "
+                      "variable in for-loop target"))
+    {
         return NULL;
     }
     if (!skip_name(p, "in")) {
@@ -1932,14 +1989,12 @@ parse_block(parser_t *p, tmpl_tok_t *t)
     case -1:
         return NULL;
     }
-    for ( ;; ) {
-        if (skip_name(p, "scoped")) {
-            n->flags |= NF_SCOPED;
-        } else if (skip_name(p, "required")) {
-            n->flags |= NF_REQUIRED;
-        } else {
-            break;
-        }
+    /* in this order only, as Jinja reads them */
+    if (skip_name(p, "scoped")) {
+        n->flags |= NF_SCOPED;
+    }
+    if (skip_name(p, "required")) {
+        n->flags |= NF_REQUIRED;
     }
     if (!expect_block_end(p)) {
         return NULL;
@@ -2099,9 +2154,7 @@ parse_statement(parser_t *p)
                 break;
             }
             if (cur(p)->type != T_NAME) {
-                if (v.n && cur(p)->type == T_BLOCK_END) {
-                    break;
-                }
+                /* a trailing comma too: Jinja wants a name after it */
                 return perr(p, cur(p), "expected token 'name', got '%s'",
                             tok_desc(cur(p), b, sizeof(b)));
             }
@@ -2286,20 +2339,45 @@ parse_nodes(parser_t *p, const char **ends, const char *stmt, size_t *which)
  * undefined until assigned, hiding the context's value even from loops and
  * macros that run earlier.  Collect those names.
  */
+typedef struct scan_level_s  scan_level_t;
+
+/* The names met so far: one set per if branch being read, each above the
+ * sets of the branches it is in, so that a branch starts from what came
+ * before it without a copy. */
+struct scan_level_s {
+    tmpl_name_set_t   seen;
+    scan_level_t     *up;
+};
+
 typedef struct {
     parser_t         *p;
-    tmpl_name_set_t   seen;
+    scan_level_t      root;
+    scan_level_t     *cur;
     size_t            locals_cap;
     tmpl_t           *t;
 } scope_scan_t;
 
 
+static int
+name_set_has(const tmpl_name_set_t *set, const char *name)
+{
+    return set->cap && set->slots[name_slot(set->slots, set->cap, name)]
+                       != NULL;
+}
+
+
 static void
 scan_ref(scope_scan_t *sc, const char *name, int store)
 {
-    const char  **nv;
+    const char    **nv;
+    scan_level_t   *l;
 
-    if (name == NULL || name_set_add(sc->p->a, &sc->seen, name) != 1) {
+    for (l = sc->cur->up; name != NULL && l != NULL; l = l->up) {
+        if (name_set_has(&l->seen, name)) {
+            return;
+        }
+    }
+    if (name == NULL || name_set_add(sc->p->a, &sc->cur->seen, name) != 1) {
         return;
     }
     if (store) {
@@ -2368,33 +2446,6 @@ scan_stores(scope_scan_t *sc, tmpl_node_t *t)
 static void scan_root(scope_scan_t *sc, tmpl_node_t *n);
 
 
-static int
-memchr_ptr(const char **v, size_t n, const char *name)
-{
-    while (n--) {
-        if (v[n] == name) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-
-/* A copy of set, NULL slots when out of memory (the scan then only misses
- * names, as it does on any allocation failure). */
-static tmpl_name_set_t
-name_set_copy(gw_arena_t *a, const tmpl_name_set_t *set)
-{
-    tmpl_name_set_t  c = *set;
-
-    c.slots = gw_arena_alloc(a, set->cap * sizeof(char *));
-    if (c.slots == NULL) {
-        c.n = c.cap = 0;
-    } else if (set->cap) {
-        tmpl_memcpy(c.slots, set->slots, set->cap * sizeof(char *));
-    }
-    return c;
-}
 
 
 /*
@@ -2406,31 +2457,35 @@ name_set_copy(gw_arena_t *a, const tmpl_name_set_t *set)
 static void
 scan_branches(scope_scan_t *sc, tmpl_node_t *body, tmpl_node_t *other)
 {
-    size_t            i, k, base = sc->t->nlocals, nb;
-    const char      **b;
-    tmpl_name_set_t   before = name_set_copy(sc->p->a, &sc->seen), after;
+    size_t            i, k, base = sc->t->nlocals;
+    scan_level_t      lv[2];
+    tmpl_name_set_t   in_body;
 
+    memset(lv, 0, sizeof(lv));
+    memset(&in_body, 0, sizeof(in_body));
+    lv[0].up = lv[1].up = sc->cur;
+    sc->cur = &lv[0];
     scan_root(sc, body);
-    nb = sc->t->nlocals - base;
-    b = gw_arena_alloc(sc->p->a, (nb + 1) * sizeof(char *));
-    if (b == NULL) {
-        return;
-    }
-    tmpl_memcpy(b, sc->t->locals + base, nb * sizeof(char *));
-    after = sc->seen;
-    sc->seen = before;
-    sc->t->nlocals = base;
-    scan_root(sc, other);
-    k = base;
     for (i = base; i < sc->t->nlocals; i++) {
-        if (memchr_ptr(b, nb, sc->t->locals[i])) {
+        (void) name_set_add(sc->p->a, &in_body, sc->t->locals[i]);
+    }
+    sc->t->nlocals = base;
+    sc->cur = &lv[1];
+    scan_root(sc, other);
+    sc->cur = lv[0].up;
+    for (i = k = base; i < sc->t->nlocals; i++) {
+        if (name_set_has(&in_body, sc->t->locals[i])) {
             sc->t->locals[k++] = sc->t->locals[i];
         }
     }
     sc->t->nlocals = k;
-    for (i = 0; i < after.cap; i++) {
-        if (after.slots[i] != NULL) {
-            (void) name_set_add(sc->p->a, &sc->seen, after.slots[i]);
+    /* what either branch met counts as met after the if */
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < lv[k].seen.cap; i++) {
+            if (lv[k].seen.slots[i] != NULL) {
+                (void) name_set_add(sc->p->a, &sc->cur->seen,
+                                    lv[k].seen.slots[i]);
+            }
         }
     }
 }
@@ -2561,6 +2616,7 @@ tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
         memset(&sc, 0, sizeof(sc));
         sc.p = &p;
         sc.t = t;
+        sc.cur = &sc.root;
         scan_root(&sc, t->body);
     }
     return t;

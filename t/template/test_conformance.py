@@ -66,6 +66,7 @@ def expected_failures():
 # raises with each (the first pattern that matches).
 KINDS = [(re.compile(p), k) for p, k in [
     (r"^(\w+Error): ", None),
+    (r"^'[^']*' object has no attribute", "AttributeError"),
     (r"is undefined$|has no attribute|has no element|does not export the "
      r"requested|no parent block called|inline if-expression on line",
      "UndefinedError"),
@@ -75,15 +76,15 @@ KINDS = [(re.compile(p), k) for p, k in [
     (r"is not a valid URI scheme prefix", "FilterArgumentError"),
     (r"^No (filter|test) named|^When defining macros or call blocks|"
      r"^block '.*' defined twice|^cannot use extend from a non top-level|"
-     r"^names starting with an underline|^can't assign to|"
-     r"^cannot assign to|^Cannot assign", "TemplateAssertionError"),
+     r"^names starting with an underline|^Can't assign to special loop",
+     "TemplateAssertionError"),
     (r"^expected length", "AssertionError"),
     (r"^duplicate argument|^keyword argument repeated", "SyntaxError"),
     (r"^expected token|^unexpected|^Unexpected end of template|"
      r"^Encountered unknown tag|^Expected an expression|^Missing end of|"
      r"^tag name expected|^expected name or number|^You cannot chain|"
      r"^non-default argument|^invalid syntax|^Required blocks can only|"
-     r"^expected|^Block '.*' |^no loop", "TemplateSyntaxError"),
+     r"^expected|^can't assign to", "TemplateSyntaxError"),
     (r"^cannot assign attribute on non-namespace|^extended multiple times|"
      r"^Required block", "TemplateRuntimeError"),
     (r"not supported between|object is not iterable|is not callable|"
