@@ -135,12 +135,13 @@ class Recorder:
         if name is not None:
             if name not in files:
                 return "loader"
-            source = files.pop(name)
-            # the renamed template must not be reached by its old name
             quoted = ('"%s"' % name, "'%s'" % name)
-            if any(q in s for s in list(files.values()) + [source]
-                   for q in quoted):
-                return "self-reference"
+            if any(q in s for s in files.values() for q in quoted):
+                # other templates reach it by name: it keeps its name,
+                # and main includes it (with the context, as a render)
+                source = "{%% include %s %%}" % json.dumps(name)
+            else:
+                source = files.pop(name)
         if main in files or type(source) is not str:
             return "loader"
         files[main] = source

@@ -1,11 +1,14 @@
 """Holds build/gw-render to Jinja2's exact output on every stored case.
 
-One test per t/template/cases/NNN-name/: gw-render renders main.html or
-main.txt with context.json and must print exactly the bytes in `expected`
-(what Jinja2 3.1 rendered, see gen_expected.py), or, where Jinja2 raised
+One test per t/template/cases/NNN-name/ and jinja_suite/NNNN-name/:
+gw-render renders main.html or main.txt with context.json (and
+globals.json) and must print exactly the bytes in `expected` (what Jinja2
+3.1 rendered, see gen_expected.py), or, where Jinja2 raised
 (`expected_error`), exit 1 with `name:line:col: message` on stderr, the
-line being Jinja2's for syntax errors.  Another test proves the stored
-files are still what Jinja2 produces.
+message standing for Jinja2's exception type and the name and line being
+Jinja2's.  Cases in expected_failures must fail (and say why in the
+README).  Another test proves the stored files are still what Jinja2
+produces.
 
     /usr/bin/python3 -m pytest t/template        # GW_BUILD=build by default
 """
