@@ -2446,8 +2446,6 @@ scan_stores(scope_scan_t *sc, tmpl_node_t *t)
 static void scan_root(scope_scan_t *sc, tmpl_node_t *n);
 
 
-
-
 /*
  * An if's branches, as Jinja's branch_update() sees them: a name first
  * assigned inside is a local from the start only when every branch (the

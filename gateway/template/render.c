@@ -2046,7 +2046,8 @@ seq_edit(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
         }
         if (strcmp(m, "popitem") == 0) {
             if (d->n == 0) {
-                return tmpl_error(r, n, "'popitem(): dictionary is empty'");
+                return tmpl_error(r, n, "KeyError: 'popitem(): dictionary "
+                                  "is empty'");
             }
             d->n--;
             res = tmpl_alloc(r->a, 2 * sizeof(tv_t));
