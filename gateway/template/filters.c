@@ -2066,12 +2066,11 @@ pp_repr(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v)
 static size_t
 pp_len(const char *s, size_t n)
 {
-    size_t  i, c = 0;
+    int64_t  len = 0;
 
-    for (i = 0; i < n; i++) {
-        c += ((unsigned char) s[i] & 0xc0) != 0x80;
-    }
-    return c;
+    /* a string's length needs no render state */
+    (void) tv_len(NULL, NULL, tv_str(s, n, 0), &len);
+    return (size_t) len;
 }
 
 

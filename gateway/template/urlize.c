@@ -257,6 +257,25 @@ put_trimmed(gw_buf_t *b, const char *s, size_t n, int64_t limit)
 }
 
 
+/* <a href="prefix url" rel=".." target=".."> */
+static void
+link_open(gw_buf_t *b, const char *prefix, const char *url, size_t n,
+    const char *rel, const char *target)
+{
+    gw_buf_appends(b, "<a href=\"");
+    gw_buf_appends(b, prefix);
+    gw_buf_append(b, url, n);
+    gw_buf_putc(b, '"');
+    if (rel[0]) {
+        gw_buf_printf(b, " rel=\"%s\"", rel);
+    }
+    if (target != NULL && target[0]) {
+        gw_buf_printf(b, " target=\"%s\"", target);
+    }
+    gw_buf_putc(b, '>');
+}
+
+
 static void
 urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
     const char *rel,
@@ -324,16 +343,8 @@ urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
                           || (me - ms >= 8
                               && strncmp(w + ms, "https://", 8) == 0);
 
-        gw_buf_appends(b, has_scheme ? "<a href=\"" : "<a href=\"https://");
-        gw_buf_append(b, w + ms, me - ms);
-        gw_buf_putc(b, '"');
-        if (rel[0]) {
-            gw_buf_printf(b, " rel=\"%s\"", rel);
-        }
-        if (target != NULL && target[0]) {
-            gw_buf_printf(b, " target=\"%s\"", target);
-        }
-        gw_buf_putc(b, '>');
+        link_open(b, has_scheme ? "" : "https://", w + ms, me - ms, rel,
+                  target);
         put_trimmed(b, w + ms, me - ms, limit);
         gw_buf_appends(b, "</a>");
     } else if (me - ms > 7 && strncmp(w + ms, "mailto:", 7) == 0
@@ -365,16 +376,7 @@ urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
             }
         }
         if (k < nschemes) {
-            gw_buf_appends(b, "<a href=\"");
-            gw_buf_append(b, w + ms, me - ms);
-            gw_buf_putc(b, '"');
-            if (rel[0]) {
-                gw_buf_printf(b, " rel=\"%s\"", rel);
-            }
-            if (target != NULL && target[0]) {
-                gw_buf_printf(b, " target=\"%s\"", target);
-            }
-            gw_buf_putc(b, '>');
+            link_open(b, "", w + ms, me - ms, rel, target);
         }
         gw_buf_append(b, w + ms, me - ms);
         if (k < nschemes) {
