@@ -4,20 +4,25 @@
 Runs Jinja 3.1's tests/ (the release's source tree, not shipped by Debian's
 python3-jinja2) under pytest with Template.render and Environment.from_string
 wrapped, and keeps every template that a case folder can hold: a default
-Environment (autoescape aside) with no loader or a DictLoader of strings,
-no template globals, and a context of JSON values only (str, int, float,
-bool, None, lists and tuples, dicts with string keys: no Markup, objects or
-functions).  Templates that failed to compile are kept as error cases with
-an empty context.  Each becomes jinja_suite/NNNN-FILE-TEST/ (NNNN-err-...
-when Jinja2 raises on it), then gen_expected.py writes the expectations:
+Environment (autoescape, trim_blocks and lstrip_blocks aside: the case is
+what Jinja2 renders without the last two) with no loader or a DictLoader
+of strings, environment globals of JSON values (globals.json), no template
+globals, and a context of JSON values only (str, int, float, bool, None,
+lists and tuples, dicts with string keys: no Markup, objects or functions;
+values the templates never name are dropped).  Templates that failed to
+compile are kept as error cases with an empty context.  A DictLoader's
+templates become files; the one rendered becomes main.txt (main.html with
+autoescape), or, when others name it, keeps its name and main.txt includes
+it.  Each becomes jinja_suite/NNNN-FILE-TEST/ (NNNN-err-... when Jinja2
+raises on it), then gen_expected.py writes the expectations:
 
     git -C JINJA_GIT archive 3.1.2 tests | tar -x -C /tmp/jinja
     /usr/bin/python3 t/template/gen_jinja_suite.py /tmp/jinja/tests
     /usr/bin/python3 t/template/gen_expected.py
 
-The folder is rewritten from scratch; the expected-failure list
-(jinja_suite.xfail) names cases by FILE-TEST and text, so it survives a
-re-harvest that renumbers them.
+The folder is rewritten from scratch, in the order the tests run, so a
+re-harvest of the same release numbers the cases as before; after another
+release, expected_failures may name cases that moved (the runner says so).
 """
 
 import hashlib
@@ -31,9 +36,9 @@ import time
 
 import jinja2
 import pytest
+from jinja2 import DictLoader, Environment, Template
 
 import gen_expected
-from jinja2 import DictLoader, Environment, Template
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "jinja_suite")
@@ -49,8 +54,9 @@ DEFAULT = Environment()
 SETTINGS = ["block_start_string", "block_end_string", "variable_start_string",
             "variable_end_string", "comment_start_string",
             "comment_end_string", "line_statement_prefix",
-            "line_comment_prefix", "newline_sequence", "keep_trailing_newline", "undefined",
-            "finalize", "optimized", "is_async", "extensions", "policies"]
+            "line_comment_prefix", "newline_sequence",
+            "keep_trailing_newline", "undefined", "finalize", "optimized",
+            "is_async", "extensions", "policies"]
 
 
 def is_json(v):
