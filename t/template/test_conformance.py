@@ -83,11 +83,11 @@ KINDS = [(re.compile(p), k) for p, k in [
      "TemplateAssertionError"),
     (r"^expected length", "AssertionError"),
     (r"^duplicate argument|^keyword argument repeated", "SyntaxError"),
-    (r"^expected token|^unexpected|^Unexpected end of template|"
+    (r"^expected|^unexpected|^Unexpected end of template|"
      r"^Encountered unknown tag|^Expected an expression|^Missing end of|"
-     r"^tag name expected|^expected name or number|^You cannot chain|"
-     r"^non-default argument|^invalid syntax|^Required blocks can only|"
-     r"^expected|^can't assign to", "TemplateSyntaxError"),
+     r"^tag name expected|^You cannot chain|^non-default argument|"
+     r"^invalid syntax|^Required blocks can only|^can't assign to",
+     "TemplateSyntaxError"),
     (r"^cannot assign attribute on non-namespace|^extended multiple times|"
      r"^Required block", "TemplateRuntimeError"),
     (r"not supported between|object is not iterable|is not callable|"
