@@ -381,7 +381,10 @@ F(f_dictsort)
     int      by_value = 0;
 
     if (!tv_is_map(v)) {
-        return tmpl_error(r, n, "dictsort: value must be a dict");
+        /* Python: undefined fails as undefined, the rest has no items() */
+        return v.kind == V_UNDEF ? tmpl_undef_check(r, n, v)
+               : tmpl_error(r, n, "'%s' object has no attribute 'items'",
+                            tv_type_name(v));
     }
     if (GIVEN(1)) {
         if (args[1].kind == V_STR && args[1].n == 5
@@ -1980,13 +1983,270 @@ F(f_xmlattr)
     return GW_OK;
 }
 
+/*
+ * pprint is Python's pprint.pformat(): dicts with their keys sorted (when
+ * they compare: all strings or all numbers), and what does not fit in 80
+ * characters broken over lines as PrettyPrinter._format() does it.
+ */
+#define PP_WIDTH  80
+
+static int
+pp_plain(tv_t v)
+{
+    return !((tv_is_seq(v) || tv_is_map(v)) && !v.ns);
+}
+
+
+/* The items of a dict, by sorted key where the keys compare. */
+static int
+pp_items(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t **keys, tv_t **vals,
+    size_t *len)
+{
+    tv_t    *idx, *sorted, *k, *w;
+    size_t   i, nstr = 0, nnum = 0;
+
+    if (tv_map_items(r, v, keys, vals, len) != GW_OK) {
+        return oom(r, n);
+    }
+    for (i = 0; i < *len; i++) {
+        nstr += (*keys)[i].kind == V_STR;
+        nnum += tv_is_num((*keys)[i]);
+    }
+    if (*len < 2 || (nstr != *len && nnum != *len)) {
+        return GW_OK;
+    }
+    idx = tmpl_alloc(r->a, *len * sizeof(tv_t));
+    k = tmpl_alloc(r->a, *len * sizeof(tv_t));
+    w = tmpl_alloc(r->a, *len * sizeof(tv_t));
+    if (idx == NULL || k == NULL || w == NULL) {
+        return oom(r, n);
+    }
+    for (i = 0; i < *len; i++) {
+        idx[i] = tv_int((int64_t) i);
+    }
+    if (sort_by(r, n, *keys, idx, *len, 0, 0, &sorted) != GW_OK) {
+        return GW_ERROR;
+    }
+    for (i = 0; i < *len; i++) {
+        k[i] = (*keys)[sorted[i].u.i];
+        w[i] = (*vals)[sorted[i].u.i];
+    }
+    *keys = k;
+    *vals = w;
+    return GW_OK;
+}
+
+
+/* repr(), with every dict's keys sorted: pprint's _safe_repr() */
+static int
+pp_repr(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v)
+{
+    tv_t    *keys, *vals;
+    size_t   i, len;
+
+    if (pp_plain(v)) {
+        return tv_repr_append(r, b, v) == GW_OK ? GW_OK : oom(r, n);
+    }
+    if (tv_is_seq(v)) {
+        if (tv_to_list(r, v, &vals, &len) != GW_OK) {
+            return oom(r, n);
+        }
+        gw_buf_putc(b, v.tuple ? '(' : '[');
+        for (i = 0; i < len; i++) {
+            if ((i && gw_buf_append(b, ", ", 2) != GW_OK)
+                || pp_repr(r, n, b, vals[i]) != GW_OK)
+            {
+                return GW_ERROR;
+            }
+        }
+        gw_buf_appends(b, v.tuple ? (len == 1 ? ",)" : ")") : "]");
+        return GW_OK;
+    }
+    if (pp_items(r, n, v, &keys, &vals, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    gw_buf_putc(b, '{');
+    for (i = 0; i < len; i++) {
+        if ((i && gw_buf_append(b, ", ", 2) != GW_OK)
+            || pp_repr(r, n, b, keys[i]) != GW_OK
+            || gw_buf_append(b, ": ", 2) != GW_OK
+            || pp_repr(r, n, b, vals[i]) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    return gw_buf_putc(b, '}') == GW_OK ? GW_OK : oom(r, n);
+}
+
+
+/* Python's len(): code points */
+static size_t
+pp_len(const char *s, size_t n)
+{
+    int64_t  len = 0;
+
+    /* a string's length needs no render state */
+    (void) tv_len(NULL, NULL, tv_str(s, n, 0), &len);
+    return (size_t) len;
+}
+
+
+static int pp_format(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v,
+    size_t indent, size_t allowance, int level);
+
+
+/* _pprint_str(): a long string as adjacent literals, split after
+ * whitespace, one per line (in parentheses at the top level) */
+static int
+pp_str(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, size_t indent,
+    size_t allowance, int level)
+{
+    gw_buf_t     rep;
+    tv_t         cur;
+    size_t       ls, le, ps, pe, nchunks = 0, width, width1;
+    const char  *s = v.u.s;
+
+    if (level == 1) {
+        indent++;
+        allowance++;
+    }
+    width = PP_WIDTH > indent ? PP_WIDTH - indent : 0;
+    gw_buf_init(&rep, r->a, 128);
+    for (ls = 0; ls < v.n; ls = le) {
+        for (le = ls; le < v.n && s[le] != '\n'; le++) {
+            /* lines, each with its "\n" (splitlines(True), close enough) */
+        }
+        le += le < v.n;
+        width1 = le == v.n && width > allowance ? width - allowance : width;
+        cur = tv_str(s + ls, le - ls, 0);
+        rep.len = 0;
+        pp_repr(r, n, &rep, cur);
+        if (pp_len(rep.data, rep.len) <= width1) {
+            if (nchunks++) {
+                gw_buf_printf(b, "\n%*s", (int) indent, "");
+            }
+            gw_buf_append(b, rep.data, rep.len);
+            continue;
+        }
+        /* parts \S*\s*, joined while their repr fits */
+        cur.n = 0;
+        for (ps = ls; ps < le; ps = pe) {
+            for (pe = ps; pe < le && !isspace((unsigned char) s[pe]); pe++) {
+            }
+            for ( ; pe < le && isspace((unsigned char) s[pe]); pe++) {
+            }
+            width1 = pe == le && le == v.n && width > allowance
+                     ? width - allowance : width;
+            rep.len = 0;
+            pp_repr(r, n, &rep, tv_str(cur.u.s, cur.n + (pe - ps), 0));
+            if (pp_len(rep.data, rep.len) > width1 && cur.n) {
+                rep.len = 0;
+                pp_repr(r, n, &rep, cur);
+                if (nchunks++) {
+                    gw_buf_printf(b, "\n%*s", (int) indent, "");
+                }
+                gw_buf_append(b, rep.data, rep.len);
+                cur = tv_str(s + ps, pe - ps, 0);
+            } else {
+                cur = tv_str(cur.n ? cur.u.s : s + ps, cur.n + (pe - ps), 0);
+            }
+        }
+        if (cur.n) {
+            rep.len = 0;
+            pp_repr(r, n, &rep, cur);
+            if (nchunks++) {
+                gw_buf_printf(b, "\n%*s", (int) indent, "");
+            }
+            gw_buf_append(b, rep.data, rep.len);
+        }
+    }
+    return GW_OK;
+}
+
+
+static int
+pp_format(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, size_t indent,
+    size_t allowance, int level)
+{
+    gw_buf_t     rep, part;
+    tv_t        *keys, *vals;
+    size_t       i, len, start;
+    const char  *end;
+
+    gw_buf_init(&rep, r->a, 64);
+    if (pp_repr(r, n, &rep, v) != GW_OK) {
+        return GW_ERROR;
+    }
+    if (pp_len(rep.data, rep.len) + indent + allowance <= PP_WIDTH
+        || (pp_plain(v) && (v.kind != V_STR || v.safe || v.n == 0)))
+    {
+        return gw_buf_append(b, rep.data, rep.len) == GW_OK ? GW_OK
+                                                            : oom(r, n);
+    }
+    level++;
+    if (v.kind == V_STR) {
+        /* the parenthesised form only when it takes more than one line */
+        gw_buf_init(&part, r->a, rep.len + 16);
+        if (pp_str(r, n, &part, v, indent, allowance, level) != GW_OK) {
+            return GW_ERROR;
+        }
+        if (level == 1 && memchr(part.data, '\n', part.len) != NULL) {
+            gw_buf_putc(b, '(');
+            gw_buf_append(b, part.data, part.len);
+            return gw_buf_putc(b, ')') == GW_OK ? GW_OK : oom(r, n);
+        }
+        return gw_buf_append(b, part.data, part.len) == GW_OK ? GW_OK
+                                                              : oom(r, n);
+    }
+    if (tv_is_seq(v)) {
+        if (tv_to_list(r, v, &vals, &len) != GW_OK) {
+            return oom(r, n);
+        }
+        end = v.tuple ? (len == 1 ? ",)" : ")") : "]";
+        gw_buf_putc(b, v.tuple ? '(' : '[');
+        for (i = 0; i < len; i++) {
+            if (i) {
+                gw_buf_printf(b, ",\n%*s", (int) indent + 1, "");
+            }
+            if (pp_format(r, n, b, vals[i], indent + 1,
+                          i + 1 == len ? allowance + strlen(end) : 1,
+                          level) != GW_OK)
+            {
+                return GW_ERROR;
+            }
+        }
+        return gw_buf_appends(b, end) == GW_OK ? GW_OK : oom(r, n);
+    }
+    if (pp_items(r, n, v, &keys, &vals, &len) != GW_OK) {
+        return GW_ERROR;
+    }
+    gw_buf_putc(b, '{');
+    for (i = 0; i < len; i++) {
+        if (i) {
+            gw_buf_printf(b, ",\n%*s", (int) indent + 1, "");
+        }
+        start = b->len;
+        if (pp_repr(r, n, b, keys[i]) != GW_OK) {
+            return GW_ERROR;
+        }
+        gw_buf_append(b, ": ", 2);
+        if (pp_format(r, n, b, vals[i],
+                      indent + 1 + pp_len(b->data + start, b->len - start),
+                      i + 1 == len ? allowance + 1 : 1, level) != GW_OK)
+        {
+            return GW_ERROR;
+        }
+    }
+    return gw_buf_putc(b, '}') == GW_OK ? GW_OK : oom(r, n);
+}
+
 F(f_pprint)
 {
     gw_buf_t  b;
 
     gw_buf_init(&b, r->a, 64);
-    if (tv_repr_append(r, &b, v) != GW_OK) {
-        return oom(r, n);
+    if (pp_format(r, n, &b, v, 0, 0, 0) != GW_OK) {
+        return GW_ERROR;
     }
     *out = buf_str(&b, 0);
     return GW_OK;
@@ -2104,7 +2364,8 @@ static const tmpl_filter_def_t  filters[] = {
     { "unique", "case_sensitive,attribute", f_unique },
     { "upper", "", f_upper },
     { "urlencode", "", f_urlencode },
-    { "urlize", "trim_url_limit,nofollow,target,rel", tmpl_urlize },
+    { "urlize", "trim_url_limit,nofollow,target,rel,extra_schemes",
+      tmpl_urlize },
     { "wordcount", "", f_wordcount },
     { "wordwrap", "width,break_long_words,wrapstring,break_on_hyphens",
       f_wordwrap },

@@ -549,7 +549,8 @@ match_word_tag(lexer_t *lx, size_t p, const char *word, size_t *end,
         p++;
     }
     *rstrip = 0;
-    if (p < lx->len && (s[p] == '-' || s[p] == '+')) {
+    /* "+%}" closes endraw, not raw: Jinja's raw_begin has no "+" there */
+    if (p < lx->len && (s[p] == '-' || (s[p] == '+' && word[0] == 'e'))) {
         *rstrip = s[p] == '-';
         p++;
     }

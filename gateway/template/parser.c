@@ -41,6 +41,11 @@ typedef struct {
     char            *deferred;      /* the first compile-time error (an
                                        unknown filter), reported once the
                                        whole file parsed, as Jinja does */
+    int              deferred_name; /* that error is an unknown filter or
+                                       test's */
+    int              soft;          /* in an if or a conditional
+                                       expression, where Jinja 3 defers an
+                                       unknown filter or test to run time */
 } parser_t;
 
 #define TMPL_MAX_NESTING  200
@@ -234,7 +239,24 @@ defer_err(parser_t *p, tmpl_tok_t *t, const char *fmt, ...)
     vsnprintf(m + n, sizeof(m) - n, fmt, ap);
     va_end(ap);
     p->deferred = gw_arena_strdup(p->a, m);
+    p->deferred_name = 0;
     return p->deferred != NULL;
+}
+
+
+/* An unknown filter or test: an error at run time where it is soft (the
+ * node then has no def), else once the file has parsed. */
+static int
+defer_unknown(parser_t *p, tmpl_tok_t *t, const char *kind)
+{
+    if (p->soft || p->deferred != NULL) {
+        return 1;
+    }
+    if (!defer_err(p, t, "No %s named '%.*s'.", kind, (int) t->len, t->s)) {
+        return 0;
+    }
+    p->deferred_name = 1;
+    return 1;
 }
 
 
@@ -404,6 +426,7 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
     tmpl_tok_t   *t;
     const char   *name;
     char          b[80];
+    int           star = 0, starstar = 0;
 
     while (!is_op(cur(p), ")")) {
         if (pos->n + kw->n > 0 && !expect_op(p, ",")) {
@@ -414,9 +437,16 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
         }
         t = cur(p);
         if (is_op(t, "*") || is_op(t, "**")) {
-            /* *args / **kwargs: marked by a wrapper node */
+            /* *args / **kwargs: marked by a wrapper node; one of each,
+             * *args first, as Jinja's parser has it */
             tmpl_node_t  *w;
 
+            if (starstar || (t->len == 1 && star)) {
+                perr(p, t, "invalid syntax for function call expression");
+                return 0;
+            }
+            star |= t->len == 1;
+            starstar |= t->len == 2;
             p->i++;
             w = node_new(p, N_UNARY, t);
             if (w == NULL) {
@@ -439,6 +469,10 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
         if (t->type == T_NAME && is_op(peek(p, 1), "=")) {
             size_t  k;
 
+            if (starstar) {
+                perr(p, t, "invalid syntax for function call expression");
+                return 0;
+            }
             name = intern_tok(p, t);
             p->i += 2;
             for (k = 0; name != NULL && k < kw->n && kw->s[k] != name; k++) {
@@ -457,7 +491,7 @@ parse_call_args(parser_t *p, nvec_t *pos, nvec_t *kw)
             }
             continue;
         }
-        if (kw->n) {
+        if (kw->n || star) {
             perr(p, t, "invalid syntax for function call expression");
             return 0;
         }
@@ -624,7 +658,7 @@ parse_filter(parser_t *p, tmpl_node_t *input)
     n->s = gw_arena_strndup(p->a, t->s, t->len);
     def = tmpl_filter_find(t->s, t->len);
     if (def == NULL) {
-        if (!defer_err(p, t, "No filter named '%.*s'.", (int) t->len, t->s)
+        if (!defer_unknown(p, t, "filter")
             || (skip_op(p, "(") && !parse_call_args(p, &pos, &kw)))
         {
             return NULL;
@@ -723,9 +757,7 @@ parse_test(parser_t *p, tmpl_node_t *input)
         n->flags |= NF_NEGATE;
     }
     def = tmpl_test_find(t->s, t->len);
-    if (def == NULL && !defer_err(p, t, "No test named '%.*s'.",
-                                  (int) t->len, t->s))
-    {
+    if (def == NULL && !defer_unknown(p, t, "test")) {
         return NULL;
     }
     n->def = def;
@@ -1296,11 +1328,18 @@ parse_condexpr(parser_t *p)
 {
     tmpl_node_t  *n, *c;
     tmpl_tok_t   *t;
+    char         *deferred = p->deferred;
 
     n = parse_or(p);
     while (n != NULL && is_name(cur(p), "if")) {
         t = cur(p);
         p->i++;
+        /* the whole expression is soft, the part already read too */
+        if (deferred == NULL && p->deferred_name) {
+            p->deferred = NULL;
+            p->deferred_name = 0;
+        }
+        p->soft++;
         c = node_new(p, N_COND, t);
         if (c == NULL) {
             return NULL;
@@ -1316,6 +1355,7 @@ parse_condexpr(parser_t *p)
                 return NULL;
             }
         }
+        p->soft--;
         n = c;
     }
     return n;
@@ -1400,6 +1440,42 @@ expect_block_end(parser_t *p)
 }
 
 
+/* true, false, none in either case: constants, not names, to Jinja */
+static int
+is_const_name(tmpl_tok_t *t)
+{
+    static const char  *c[] = { "true", "false", "none", "True", "False",
+                                "None", NULL };
+    size_t              i;
+
+    for (i = 0; c[i] != NULL; i++) {
+        if (t->len == strlen(c[i]) && memcmp(t->s, c[i], t->len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/* The first name "loop" a for loop's target would assign, or NULL. */
+static tmpl_node_t *
+assigns_loop(tmpl_node_t *n)
+{
+    size_t        i;
+    tmpl_node_t  *found;
+
+    if (n->type == N_NAME) {
+        return strcmp(n->s, "loop") == 0 ? n : NULL;
+    }
+    for (i = 0; n->type == N_TUPLE && i < n->nargs; i++) {
+        if ((found = assigns_loop(n->args[i])) != NULL) {
+            return found;
+        }
+    }
+    return NULL;
+}
+
+
 /* An assignment target: name, a, b (tuple) or ns.attr. */
 static tmpl_node_t *
 parse_target(parser_t *p, int with_ns, const char *extra_end)
@@ -1446,6 +1522,9 @@ parse_target(parser_t *p, int with_ns, const char *extra_end)
                 return perr(p, t, "expected token 'name', got '%s'",
                             tok_desc(t, b, sizeof(b)));
             }
+            if (is_const_name(t)) {
+                return perr(p, t, "can't assign to 'const'");
+            }
             e = node_new(p, N_NAME, t);
             if (e == NULL) {
                 return NULL;
@@ -1488,6 +1567,12 @@ parse_for(parser_t *p, tmpl_tok_t *t)
     }
     n->a = parse_target(p, 0, "in");
     if (n->a == NULL) {
+        return NULL;
+    }
+    if (assigns_loop(n->a) != NULL
+        && !defer_err(p, &p->toks[p->i - 1], "Can't assign to special loop "
+                      "variable in for-loop target"))
+    {
         return NULL;
     }
     if (!skip_name(p, "in")) {
@@ -1542,6 +1627,7 @@ parse_if(parser_t *p, tmpl_tok_t *t)
     if (n == NULL) {
         return NULL;
     }
+    p->soft++;
     n->a = parse_tuple(p, 0, NULL);
     if (n->a == NULL || !expect_block_end(p)) {
         return NULL;
@@ -1566,6 +1652,7 @@ parse_if(parser_t *p, tmpl_tok_t *t)
     if (p->nextends > nextends) {
         n->flags |= NF_EXTENDS;
     }
+    p->soft--;
     return n;
 }
 
@@ -1679,7 +1766,7 @@ parse_macro(parser_t *p, tmpl_tok_t *t)
     static const char  *ends[] = { "endmacro", NULL };
     tmpl_node_t        *n;
     tmpl_tok_t         *nt = cur(p);
-    size_t              which;
+    size_t              which, i;
     char                b[80];
 
     n = node_new(p, N_MACRO, t);
@@ -1700,6 +1787,20 @@ parse_macro(parser_t *p, tmpl_tok_t *t)
         return NULL;
     }
     scan_specials(n->a, &n->flags);
+    for (i = 0; i < n->nnames; i++) {
+        if (strcmp(n->names[i], "caller") != 0) {
+            continue;
+        }
+        /* a parameter: the call block's caller fills it like any keyword */
+        n->flags &= ~NF_CALLER;
+        if (n->vals[i] == NULL
+            && !defer_err(p, t, "When defining macros or call blocks the "
+                          "special \"caller\" argument must be omitted or "
+                          "be given a default."))
+        {
+            return NULL;
+        }
+    }
     return n;
 }
 
@@ -1888,14 +1989,12 @@ parse_block(parser_t *p, tmpl_tok_t *t)
     case -1:
         return NULL;
     }
-    for ( ;; ) {
-        if (skip_name(p, "scoped")) {
-            n->flags |= NF_SCOPED;
-        } else if (skip_name(p, "required")) {
-            n->flags |= NF_REQUIRED;
-        } else {
-            break;
-        }
+    /* in this order only, as Jinja reads them */
+    if (skip_name(p, "scoped")) {
+        n->flags |= NF_SCOPED;
+    }
+    if (skip_name(p, "required")) {
+        n->flags |= NF_REQUIRED;
     }
     if (!expect_block_end(p)) {
         return NULL;
@@ -2055,9 +2154,7 @@ parse_statement(parser_t *p)
                 break;
             }
             if (cur(p)->type != T_NAME) {
-                if (v.n && cur(p)->type == T_BLOCK_END) {
-                    break;
-                }
+                /* a trailing comma too: Jinja wants a name after it */
                 return perr(p, cur(p), "expected token 'name', got '%s'",
                             tok_desc(cur(p), b, sizeof(b)));
             }
@@ -2128,10 +2225,15 @@ parse_body(parser_t *p, const char **ends, const char *stmt, size_t *which)
 {
     tmpl_node_t  *n;
     int           scoped = stmt[0] != '\0' && strcmp(stmt, "if") != 0;
+    int           soft = p->soft;
 
+    /* a loop's, macro's or block's body is a frame of its own in Jinja,
+     * not a soft one */
+    p->soft = scoped ? 0 : soft;
     p->scoped += scoped;
     n = parse_nodes(p, ends, stmt, which);
     p->scoped -= scoped;
+    p->soft = soft;
     return n;
 }
 
@@ -2237,20 +2339,45 @@ parse_nodes(parser_t *p, const char **ends, const char *stmt, size_t *which)
  * undefined until assigned, hiding the context's value even from loops and
  * macros that run earlier.  Collect those names.
  */
+typedef struct scan_level_s  scan_level_t;
+
+/* The names met so far: one set per if branch being read, each above the
+ * sets of the branches it is in, so that a branch starts from what came
+ * before it without a copy. */
+struct scan_level_s {
+    tmpl_name_set_t   seen;
+    scan_level_t     *up;
+};
+
 typedef struct {
     parser_t         *p;
-    tmpl_name_set_t   seen;
+    scan_level_t      root;
+    scan_level_t     *cur;
     size_t            locals_cap;
     tmpl_t           *t;
 } scope_scan_t;
 
 
+static int
+name_set_has(const tmpl_name_set_t *set, const char *name)
+{
+    return set->cap && set->slots[name_slot(set->slots, set->cap, name)]
+                       != NULL;
+}
+
+
 static void
 scan_ref(scope_scan_t *sc, const char *name, int store)
 {
-    const char  **nv;
+    const char    **nv;
+    scan_level_t   *l;
 
-    if (name == NULL || name_set_add(sc->p->a, &sc->seen, name) != 1) {
+    for (l = sc->cur->up; name != NULL && l != NULL; l = l->up) {
+        if (name_set_has(&l->seen, name)) {
+            return;
+        }
+    }
+    if (name == NULL || name_set_add(sc->p->a, &sc->cur->seen, name) != 1) {
         return;
     }
     if (store) {
@@ -2316,6 +2443,52 @@ scan_stores(scope_scan_t *sc, tmpl_node_t *t)
 }
 
 
+static void scan_root(scope_scan_t *sc, tmpl_node_t *n);
+
+
+/*
+ * An if's branches, as Jinja's branch_update() sees them: a name first
+ * assigned inside is a local from the start only when every branch (the
+ * body and the elif/else chain) assigns it; otherwise, while no taken
+ * branch has assigned it, it is the context's.
+ */
+static void
+scan_branches(scope_scan_t *sc, tmpl_node_t *body, tmpl_node_t *other)
+{
+    size_t            i, k, base = sc->t->nlocals;
+    scan_level_t      lv[2];
+    tmpl_name_set_t   in_body;
+
+    memset(lv, 0, sizeof(lv));
+    memset(&in_body, 0, sizeof(in_body));
+    lv[0].up = lv[1].up = sc->cur;
+    sc->cur = &lv[0];
+    scan_root(sc, body);
+    for (i = base; i < sc->t->nlocals; i++) {
+        (void) name_set_add(sc->p->a, &in_body, sc->t->locals[i]);
+    }
+    sc->t->nlocals = base;
+    sc->cur = &lv[1];
+    scan_root(sc, other);
+    sc->cur = lv[0].up;
+    for (i = k = base; i < sc->t->nlocals; i++) {
+        if (name_set_has(&in_body, sc->t->locals[i])) {
+            sc->t->locals[k++] = sc->t->locals[i];
+        }
+    }
+    sc->t->nlocals = k;
+    /* what either branch met counts as met after the if */
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < lv[k].seen.cap; i++) {
+            if (lv[k].seen.slots[i] != NULL) {
+                (void) name_set_add(sc->p->a, &sc->cur->seen,
+                                    lv[k].seen.slots[i]);
+            }
+        }
+    }
+}
+
+
 static void
 scan_root(scope_scan_t *sc, tmpl_node_t *n)
 {
@@ -2331,8 +2504,7 @@ scan_root(scope_scan_t *sc, tmpl_node_t *n)
             break;
         case N_IF:
             scan_loads(sc, n->a);
-            scan_root(sc, n->b);
-            scan_root(sc, n->c);
+            scan_branches(sc, n->b, n->c);
             break;
         case N_FOR:
             scan_loads(sc, n->b);
@@ -2442,6 +2614,7 @@ tmpl_compile(gw_tmpl_env_t *env, const char *name, const char *src,
         memset(&sc, 0, sizeof(sc));
         sc.p = &p;
         sc.t = t;
+        sc.cur = &sc.root;
         scan_root(&sc, t->body);
     }
     return t;

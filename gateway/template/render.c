@@ -1927,6 +1927,30 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
 }
 
 
+/* The variable name, in the scope that holds it, now holds nv; a context
+ * value's copy lives in the page's scope. */
+static int
+rebind(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t nv)
+{
+    size_t         i;
+    tmpl_frame_t  *s;
+
+    for (s = f; s != NULL; s = s->parent) {
+        for (i = 0; i < s->n; i++) {
+            if (s->names[i] == name) {
+                s->vals[i] = nv;
+                return GW_OK;
+            }
+        }
+        if (s->parent == NULL || s->ctx != NULL) {
+            return frame_set(r, s, name, nv) == GW_OK ? GW_OK : oom(r, n);
+        }
+    }
+    return GW_OK;
+}
+
+
 /*
  * name.append(x) / name.extend(seq): values are copied by value, so the
  * grown list is bound again to the variable the call named (in the scope
@@ -1936,9 +1960,8 @@ static int
 list_grow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     tv_t list, int extend, tv_t *args, size_t nargs, tv_t *out)
 {
-    tv_t           *items, *more, *res, nv;
-    size_t          len, nmore, i;
-    tmpl_frame_t   *s;
+    tv_t           *items, *more, *res;
+    size_t          len, nmore;
 
     if (nargs != 1) {
         return tmpl_error(r, n, "%s() takes exactly one argument",
@@ -1962,25 +1985,167 @@ list_grow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     }
     tmpl_memcpy(res, items, len * sizeof(tv_t));
     tmpl_memcpy(res + len, more, nmore * sizeof(tv_t));
-    nv = tv_list(res, len + nmore);
-    for (s = f; s != NULL; s = s->parent) {
-        for (i = 0; i < s->n; i++) {
-            if (s->names[i] == name) {
-                s->vals[i] = nv;
-                *out = tv_none();
-                return GW_OK;
-            }
-        }
-        if (s->parent == NULL || s->ctx != NULL) {
-            /* a context list: the copy lives in the page's scope */
-            if (frame_set(r, s, name, nv) != GW_OK) {
-                return oom(r, n);
-            }
-            break;
+    *out = tv_none();
+    return rebind(r, n, f, name, tv_list(res, len + nmore));
+}
+
+
+static int
+is_edit(tv_t obj, const char *m)
+{
+    static const char  *list_m[] = { "pop", "insert", "remove", "reverse",
+                                     "clear", NULL };
+    static const char  *dict_m[] = { "pop", "popitem", "setdefault",
+                                     "clear", NULL };
+    const char        **e;
+
+    e = tv_is_seq(obj) ? list_m : tv_is_map(obj) ? dict_m : NULL;
+    for ( ; e != NULL && *e != NULL; e++) {
+        if (strcmp(*e, m) == 0) {
+            return 1;
         }
     }
+    return 0;
+}
+
+
+/* The other methods that change a list or dict named by a variable: a
+ * list edited becomes a new one bound to the name, as list_grow() does; a
+ * context dict (JSON) becomes a template dict first, which is then
+ * changed in place. */
+static int
+seq_edit(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t obj, const char *m, tv_t *args, size_t nargs, tv_t *out)
+{
+    tv_t     *items, *res, *keys, *vals;
+    size_t    len, i, k;
+    int64_t   at;
+    tdict_t  *d;
+    gw_buf_t  kb;
+
+    if (tv_is_map(obj)) {
+        if (obj.kind == V_JDICT) {
+            if (tv_map_items(r, obj, &keys, &vals, &len) != GW_OK
+                || (d = tv_dict_new(r, len + 1)) == NULL)
+            {
+                return oom(r, n);
+            }
+            tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
+            tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
+            d->n = len;
+            memset(&obj, 0, sizeof(obj));
+            obj.kind = V_DICT;
+            obj.u.d = d;
+            if (rebind(r, n, f, name, obj) != GW_OK) {
+                return GW_ERROR;
+            }
+        }
+        d = obj.u.d;
+        *out = tv_none();
+        if (strcmp(m, "clear") == 0) {
+            d->n = 0;
+            return GW_OK;
+        }
+        if (strcmp(m, "popitem") == 0) {
+            if (d->n == 0) {
+                return tmpl_error(r, n, "KeyError: 'popitem(): dictionary "
+                                  "is empty'");
+            }
+            d->n--;
+            res = tmpl_alloc(r->a, 2 * sizeof(tv_t));
+            if (res == NULL) {
+                return oom(r, n);
+            }
+            res[0] = d->keys[d->n];
+            res[1] = d->vals[d->n];
+            *out = tv_list(res, 2);
+            out->tuple = 1;
+            return GW_OK;
+        }
+        if (nargs < 1 || nargs > 2) {
+            return tmpl_error(r, n, "%s expected at least 1 argument, got "
+                              "%zu", m, nargs);
+        }
+        for (i = 0; i < d->n && !tv_eq(d->keys[i], args[0]); i++) {
+            /* find the key */
+        }
+        if (m[0] == 's') {                  /* setdefault */
+            if (i < d->n) {
+                *out = d->vals[i];
+                return GW_OK;
+            }
+            *out = nargs > 1 ? args[1] : tv_none();
+            return tv_map_set(r, obj, args[0], *out) == GW_OK
+                   ? GW_OK : oom(r, n);
+        }
+        if (i == d->n) {                    /* pop */
+            if (nargs > 1) {
+                *out = args[1];
+                return GW_OK;
+            }
+            gw_buf_init(&kb, r->a, 32);
+            if (tv_repr_append(r, &kb, args[0]) != GW_OK) {
+                return oom(r, n);
+            }
+            return tmpl_error(r, n, "KeyError: %.*s", (int) kb.len, kb.data);
+        }
+        *out = d->vals[i];
+        memmove(d->keys + i, d->keys + i + 1, (d->n - i - 1) * sizeof(tv_t));
+        memmove(d->vals + i, d->vals + i + 1, (d->n - i - 1) * sizeof(tv_t));
+        d->n--;
+        return GW_OK;
+    }
+    if (tv_to_list(r, obj, &items, &len) != GW_OK
+        || (res = tmpl_alloc(r->a, (len + 2) * sizeof(tv_t))) == NULL)
+    {
+        return oom(r, n);
+    }
+    tmpl_memcpy(res, items, len * sizeof(tv_t));
     *out = tv_none();
-    return GW_OK;
+    if (strcmp(m, "clear") == 0) {
+        len = 0;
+    } else if (strcmp(m, "reverse") == 0) {
+        for (i = 0; i < len; i++) {
+            res[i] = items[len - 1 - i];
+        }
+    } else if (strcmp(m, "remove") == 0) {
+        for (i = 0; nargs == 1 && i < len && !tv_eq(res[i], args[0]); i++) {
+            /* the first equal item */
+        }
+        if (nargs != 1 || i == len) {
+            return tmpl_error(r, n, "ValueError: list.remove(x): x not in "
+                              "list");
+        }
+        memmove(res + i, res + i + 1, (len - i - 1) * sizeof(tv_t));
+        len--;
+    } else if (strcmp(m, "insert") == 0) {
+        if (nargs != 2 || args[0].kind != V_INT) {
+            return tmpl_error(r, n, "insert expected 2 arguments, the first "
+                              "an integer");
+        }
+        at = args[0].u.i < 0 ? args[0].u.i + (int64_t) len : args[0].u.i;
+        k = at < 0 ? 0 : at > (int64_t) len ? len : (size_t) at;
+        memmove(res + k + 1, res + k, (len - k) * sizeof(tv_t));
+        res[k] = args[1];
+        len++;
+    } else {                                /* pop */
+        if (nargs > 1 || (nargs && args[0].kind != V_INT)) {
+            return tmpl_error(r, n, "pop expected at most 1 integer "
+                              "argument");
+        }
+        at = nargs ? args[0].u.i : -1;
+        if (at < 0) {
+            at += (int64_t) len;
+        }
+        if (len == 0 || at < 0 || at >= (int64_t) len) {
+            return tmpl_error(r, n, "IndexError: pop %s",
+                              len ? "index out of range" : "from empty list");
+        }
+        *out = res[at];
+        memmove(res + at, res + at + 1, (len - at - 1) * sizeof(tv_t));
+        len--;
+    }
+    return rebind(r, n, f, name, tv_list(res, len));
 }
 
 
@@ -2120,6 +2285,10 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
             return list_grow(r, n, f, n->a->a->s, obj, n->a->s[0] == 'e',
                              ca.args, ca.nargs, out);
         }
+        if (n->a->a->type == N_NAME && is_edit(obj, n->a->s)) {
+            return seq_edit(r, n, f, n->a->a->s, obj, n->a->s, ca.args,
+                            ca.nargs, out);
+        }
         if (obj.kind != V_DICT && obj.kind != V_JDICT && obj.kind != V_UNDEF
             && obj.kind != V_LOOP && obj.kind != V_BLOCKS
             && obj.kind != V_BUILTIN
@@ -2167,6 +2336,10 @@ eval_filter(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
             return GW_ERROR;
         }
     }
+    if (def == NULL) {
+        /* unknown, where Jinja only fails once it is reached */
+        return tmpl_error(r, n, "No filter named '%s' found.", n->s);
+    }
     return def->fn(r, n, in, args, out);
 }
 
@@ -2193,6 +2366,9 @@ eval_test(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
         {
             return GW_ERROR;
         }
+    }
+    if (def == NULL) {
+        return tmpl_error(r, n, "No test named '%s' found.", n->s);
     }
     if (def->fn(r, n, in, args, &res) != GW_OK) {
         return GW_ERROR;

@@ -257,10 +257,29 @@ put_trimmed(gw_buf_t *b, const char *s, size_t n, int64_t limit)
 }
 
 
+/* <a href="prefix url" rel=".." target=".."> */
+static void
+link_open(gw_buf_t *b, const char *prefix, const char *url, size_t n,
+    const char *rel, const char *target)
+{
+    gw_buf_appends(b, "<a href=\"");
+    gw_buf_appends(b, prefix);
+    gw_buf_append(b, url, n);
+    gw_buf_putc(b, '"');
+    if (rel[0]) {
+        gw_buf_printf(b, " rel=\"%s\"", rel);
+    }
+    if (target != NULL && target[0]) {
+        gw_buf_printf(b, " target=\"%s\"", target);
+    }
+    gw_buf_putc(b, '>');
+}
+
+
 static void
 urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
     const char *rel,
-    const char *target, int64_t limit)
+    const char *target, int64_t limit, const tv_t *schemes, size_t nschemes)
 {
     size_t       hs = 0, ms, me, te, k, c, pair;
     static const char *pairs[][2] = { { "(", ")" }, { "<", ">" },
@@ -324,16 +343,8 @@ urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
                           || (me - ms >= 8
                               && strncmp(w + ms, "https://", 8) == 0);
 
-        gw_buf_appends(b, has_scheme ? "<a href=\"" : "<a href=\"https://");
-        gw_buf_append(b, w + ms, me - ms);
-        gw_buf_putc(b, '"');
-        if (rel[0]) {
-            gw_buf_printf(b, " rel=\"%s\"", rel);
-        }
-        if (target != NULL && target[0]) {
-            gw_buf_printf(b, " target=\"%s\"", target);
-        }
-        gw_buf_putc(b, '>');
+        link_open(b, has_scheme ? "" : "https://", w + ms, me - ms, rel,
+                  target);
         put_trimmed(b, w + ms, me - ms, limit);
         gw_buf_appends(b, "</a>");
     } else if (me - ms > 7 && strncmp(w + ms, "mailto:", 7) == 0
@@ -355,26 +366,79 @@ urlize_word(tmpl_rs_t *r, gw_buf_t *b, const char *w, size_t n,
         gw_buf_append(b, w + ms, me - ms);
         gw_buf_appends(b, "</a>");
     } else {
+        /* extra_schemes: the first that starts the word, and is not all
+         * of it, makes a link of it as it is */
+        for (k = 0; k < nschemes; k++) {
+            if (me - ms > schemes[k].n
+                && memcmp(w + ms, schemes[k].u.s, schemes[k].n) == 0)
+            {
+                break;
+            }
+        }
+        if (k < nschemes) {
+            link_open(b, "", w + ms, me - ms, rel, target);
+        }
         gw_buf_append(b, w + ms, me - ms);
+        if (k < nschemes) {
+            gw_buf_appends(b, "</a>");
+        }
     }
     gw_buf_append(b, w + me, n - me);
 }
 
 
+/* Jinja's _uri_scheme_re: ^([\w.+-]{2,}:(/){0,2})$ */
+static int
+scheme_ok(tv_t s)
+{
+    size_t  i = 0, k;
+
+    if (s.kind != V_STR) {
+        return 0;
+    }
+    while (i < s.n && (isalnum((unsigned char) s.u.s[i])
+                       || (unsigned char) s.u.s[i] >= 0x80
+                       || strchr("_.+-", s.u.s[i]) != NULL)
+           && s.u.s[i] != '\0')
+    {
+        i++;
+    }
+    if (i < 2 || i == s.n || s.u.s[i] != ':') {
+        return 0;
+    }
+    for (k = i + 1; k < s.n && s.u.s[k] == '/'; k++) {
+        /* up to two slashes */
+    }
+    return k == s.n && k - i - 1 <= 2;
+}
+
+
 /* urlize(value, trim_url_limit=None, nofollow=False, target=None,
- * rel=None) */
+ * rel=None, extra_schemes=None) */
 int
 tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out)
 {
-    tv_t         s, t;
+    tv_t         s, t, *schemes = NULL;
     gw_buf_t     b;
-    size_t       i, ws;
+    size_t       i, ws, nschemes = 0;
     int64_t      limit = -1;
     char         rel[256];
     const char  *target = NULL;
     int          nofollow, noopener = 1;
 
     s = tv_escape(r, v.kind == V_UNDEF ? tv_str("", 0, 0) : v);
+    if (args[4].kind != V_MISSING && args[4].kind != V_NONE) {
+        if (tv_to_list(r, args[4], &schemes, &nschemes) != GW_OK) {
+            return tmpl_error(r, n, "out of memory");
+        }
+        for (i = 0; i < nschemes; i++) {
+            if (!scheme_ok(schemes[i])) {
+                t = tv_to_str(r, schemes[i]);
+                return tmpl_error(r, n, "'%.*s' is not a valid URI scheme "
+                                  "prefix.", (int) t.n, t.u.s);
+            }
+        }
+    }
     if (args[0].kind == V_INT) {
         limit = args[0].u.i;
     }
@@ -416,7 +480,8 @@ tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out)
             i++;
         }
         if (i > ws) {
-            urlize_word(r, &b, s.u.s + ws, i - ws, rel, target, limit);
+            urlize_word(r, &b, s.u.s + ws, i - ws, rel, target, limit,
+                        schemes, nschemes);
         }
     }
     if (gw_buf_putc(&b, '\0') != GW_OK) {

@@ -3,10 +3,12 @@
  * conformance tests compare us with Jinja2, and the way a designer tries a
  * page without a server:
  *
- *     gw-render [--app APP.so [--config KEY=VALUE]...] TEMPLATE_DIR NAME
- *               [CONTEXT.json]
+ *     gw-render [-g GLOBALS.json] [--app APP.so [--config KEY=VALUE]...]
+ *               TEMPLATE_DIR NAME [CONTEXT.json]
  *
- * The context comes from stdin when no file is given.  With --app, url_for()
+ * The context comes from stdin when no file is given; GLOBALS.json's
+ * members become the environment's globals (imported templates see them
+ * where they do not see the context).  With --app, url_for()
  * builds URLs from that framework app's routes (loaded as the servers load
  * it), for a request to http://localhost/ with no blueprint.  Output goes
  * to stdout byte for byte; an error (in the template, the context JSON or
@@ -25,8 +27,9 @@ static void
 gw_render_usage(FILE *f)
 {
     fprintf(f,
-        "usage: gw-render [--app APP.so [--config KEY=VALUE]...] "
-        "TEMPLATE_DIR NAME [CONTEXT.json]\n"
+        "usage: gw-render [-g GLOBALS.json] [--app APP.so "
+        "[--config KEY=VALUE]...]\n"
+        "                 TEMPLATE_DIR NAME [CONTEXT.json]\n"
         "\n"
         "Renders template NAME from TEMPLATE_DIR with the JSON object in\n"
         "CONTEXT.json (or stdin) as its context, to stdout.\n"
@@ -37,6 +40,8 @@ gw_render_usage(FILE *f)
         "                       http://localhost/; without it, templates\n"
         "                       that call url_for() fail\n"
         "  --config KEY=VALUE   a gateway_config pair for the app's load\n"
+        "  -g GLOBALS.json      the object's members become globals, seen\n"
+        "                       also by imported templates\n"
         "  -h, --help           this text\n"
         "\n"
         "Exit status: 0 rendered, 1 an error (template, context, app),\n"
@@ -130,6 +135,35 @@ nomem:
 }
 
 
+/* Each member of the object in path becomes a global of env. */
+static int
+add_globals(gw_tmpl_env_t *env, const char *path)
+{
+    json_t        *globals, *value;
+    json_error_t   jerr;
+    const char    *key;
+
+    globals = json_load_file(path, JSON_ALLOW_NUL, &jerr);
+    if (globals == NULL || !json_is_object(globals)) {
+        fprintf(stderr, "%s:%d:%d: %s\n", path, jerr.line, jerr.column,
+                globals == NULL ? jerr.text : "globals must be an object");
+        json_decref(globals);
+        return 1;
+    }
+    json_object_foreach(globals, key, value) {
+        if (gw_tmpl_env_add_global_new(env, key, json_incref(value))
+            != GW_OK)
+        {
+            fprintf(stderr, "out of memory\n");
+            json_decref(globals);
+            return 1;
+        }
+    }
+    json_decref(globals);
+    return 0;
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -141,7 +175,7 @@ main(int argc, char **argv)
     gw_config_item_t  *config;
     json_t            *ctx;
     json_error_t       jerr;
-    const char        *app, *pos[3];
+    const char        *app, *globals, *pos[3];
     char               err[1024], *eq;
     size_t             nconfig, npos;
     int                k, loaded, rc;
@@ -152,6 +186,7 @@ main(int argc, char **argv)
         return 1;
     }
     app = NULL;
+    globals = NULL;
     nconfig = 0;
     npos = 0;
     for (k = 1; k < argc; k++) {
@@ -162,6 +197,8 @@ main(int argc, char **argv)
         }
         if (strcmp(argv[k], "--app") == 0 && k + 1 < argc) {
             app = argv[++k];
+        } else if (strcmp(argv[k], "-g") == 0 && k + 1 < argc) {
+            globals = argv[++k];
         } else if (strcmp(argv[k], "--config") == 0 && k + 1 < argc
                    && (eq = strchr(argv[k + 1], '=')) != NULL)
         {
@@ -191,6 +228,9 @@ main(int argc, char **argv)
                                     != GW_OK)
     {
         fprintf(stderr, "out of memory\n");
+        goto done;
+    }
+    if (globals != NULL && add_globals(env, globals) != 0) {
         goto done;
     }
 

@@ -25,7 +25,8 @@ import jinja2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CASES = os.path.join(HERE, "cases")
+# the project's own cases, and those harvested from Jinja's tests
+CASE_SETS = [os.path.join(HERE, "cases"), os.path.join(HERE, "jinja_suite")]
 # The CLI checks the line of these against its own `name:line:col`; every
 # other exception only has to make the engine fail.
 SYNTAX_ERRORS = (jinja2.TemplateSyntaxError,)
@@ -45,8 +46,22 @@ def is_error_case(case_dir):
     return base.split("-", 1)[1].startswith("err-")
 
 
+def where_raised(e, case_dir):
+    """The template and line Jinja2's rewritten traceback blames: its
+    innermost frame in one of the case's templates."""
+    found = None
+    tb = e.__traceback__
+    while tb is not None:
+        path = tb.tb_frame.f_code.co_filename
+        if os.path.isabs(path) and path.startswith(case_dir + os.sep):
+            found = (os.path.relpath(path, case_dir), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 def describe_error(e, case_dir):
-    """The stored text of an exception: type, and where for syntax errors."""
+    """The stored text of an exception: its type, and the template and line
+    it was raised at (for runtime errors: where the traceback says)."""
     lines = ["type: %s" % type(e).__name__]
     if isinstance(e, SYNTAX_ERRORS):
         lines.append("syntax: yes")
@@ -60,6 +75,10 @@ def describe_error(e, case_dir):
         msg = e.message
     else:
         lines.append("syntax: no")
+        where = where_raised(e, case_dir)
+        if where is not None:
+            lines.append("name: %s" % where[0])
+            lines.append("lineno: %d" % where[1])
         msg = str(e)
     lines.append("message: %s" % " ".join(str(msg).split("\n")))
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -81,11 +100,22 @@ def needs_newer_jinja2(case_dir):
     return want
 
 
-def render(case_dir):
-    """Returns (file name to store, bytes) for one case."""
+def environment(case_dir):
+    """The environment every case renders in, with globals.json's values
+    added to its globals when the case has one."""
     env = Environment(loader=FileSystemLoader(case_dir),
                       autoescape=select_autoescape(
                           ["html", "htm", "xml", "xhtml"]))
+    path = os.path.join(case_dir, "globals.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            env.globals.update(json.load(f))
+    return env
+
+
+def render(case_dir):
+    """Returns (file name to store, bytes) for one case."""
+    env = environment(case_dir)
     with open(os.path.join(case_dir, "context.json"), encoding="utf-8") as f:
         context = json.load(f)
     if not isinstance(context, dict):
@@ -104,11 +134,13 @@ def render(case_dir):
 
 
 def case_dirs(only):
-    names = sorted(n for n in os.listdir(CASES)
-                   if os.path.isdir(os.path.join(CASES, n)))
-    if only:
-        names = [n for n in names if n in only]
-    return [os.path.join(CASES, n) for n in names]
+    dirs = []
+    for cases in CASE_SETS:
+        names = sorted(n for n in os.listdir(cases)
+                       if os.path.isdir(os.path.join(cases, n)))
+        dirs += [os.path.join(cases, n) for n in names
+                 if not only or n in only]
+    return dirs
 
 
 def main(argv):
