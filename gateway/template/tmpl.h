@@ -509,16 +509,58 @@ void tmpl_float_repr(double f, char *buf, size_t size);
 int tmpl_escape_slow(gw_buf_t *b, const char *s, size_t n);
 tv_t tv_escape(tmpl_rs_t *r, tv_t v);
 
-/* render.c */
+/* errors.c: the render's error at n (or the template), set once; both
+ * return GW_ERROR.  tmpl_undef_check() fails on an undefined value. */
 int tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
     GW_PRINTF(3, 4);
+int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
+int tmpl_oom(tmpl_rs_t *r, tmpl_node_t *n);
+
+/* render.c: evaluation and execution, and the scopes they run in; what
+ * the files below need of it */
+int tmpl_eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out);
+int tmpl_exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+/* counts a macro, block, include or import against the depth and step
+ * caps; the caller decrements r->depth when it returns */
+int tmpl_enter(tmpl_rs_t *r, tmpl_node_t *n);
+tmpl_frame_t *tmpl_frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap);
+int tmpl_frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v);
+/* name in f and the scopes around it, the context, the globals */
+int tmpl_lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    const char *name, tv_t *out);
+const char *tmpl_undef_msg(tmpl_rs_t *r, const char *name);
 int tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
     size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
 int tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     size_t len, tv_t *out);
 int tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key,
     tv_t *out);
-int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
+
+/* builtins.c: range, dict, ... by name (0 if name is none of them), and
+ * calling one (a V_BUILTIN) */
+int tmpl_builtin_lookup(tmpl_rs_t *r, const char *name, tv_t *out);
+int tmpl_builtin_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
+
+/* inherit.c: a template run as a page or context, its extends chain
+ * followed; {% extends %}, {% block %}, and super() / self.name() */
+int tmpl_exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
+    gw_buf_t *out);
+int tmpl_exec_extends(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f);
+int tmpl_exec_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+int tmpl_block_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *out);
+tmpl_block_slot_t *tmpl_find_block(tmpl_rs_t *r, const char *name);
+
+/* include.c: the template a name (or the first found of a list) names,
+ * *out NULL if missing and ignore_missing; {% include %}, {% import %} and
+ * {% from ... import %} */
+int tmpl_load_template(tmpl_rs_t *r, tmpl_node_t *n, tv_t name,
+    int ignore_missing, tmpl_t **out);
+int tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+int tmpl_exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f);
 
 /* funcs.c: C functions of the argument form.  tmpl_argfn_arg() makes
  * the view of one argument; tmpl_call_argfn() calls, with the result in
