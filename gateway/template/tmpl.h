@@ -393,10 +393,13 @@ tmpl_t *tmpl_reload(gw_tmpl_env_t *env, tmpl_t *t, int *missing, char *err,
 /* repr.c: 10^0 .. 10^15, each exact as a double */
 extern const double tmpl_pow10[16];
 
-/* percent.c: Python's printf-style fmt % args, shared with |format: a
- * tuple's items, or one argument (also the mapping for "%(key)s") */
+/* format.c: Python's printf-style fmt % args, shared with |format: a
+ * tuple's items, or one argument (also the mapping for "%(key)s"); and
+ * str.format() */
 int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
     size_t nargs, int tuple, tv_t *out);
+int tmpl_str_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
 
 /* urlize.c */
 int tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
@@ -593,11 +596,43 @@ tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
     return GW_OK;
 }
 
-/* methods.c */
+/* methods.c: the Python methods values have, in one table by name */
+enum {
+    M_CAPITALIZE = 1, M_CASEFOLD, M_CENTER, M_COUNT, M_ENDSWITH, M_FIND,
+    M_FORMAT, M_GET, M_INDEX,
+    M_ISALNUM, M_ISALPHA, M_ISDIGIT, M_ISLOWER, M_ISSPACE, M_ISTITLE,
+    M_ISUPPER,      /* M_ISALNUM .. M_ISUPPER: the str.is*() tests */
+    M_ITEMS, M_JOIN, M_KEYS, M_LJUST, M_LOWER, M_LSTRIP, M_PARTITION,
+    M_REPLACE, M_RFIND, M_RJUST, M_RSPLIT, M_RSTRIP, M_SPLIT, M_SPLITLINES,
+    M_STARTSWITH, M_STRIP, M_SWAPCASE, M_TITLE, M_UPDATE, M_UPPER, M_VALUES,
+    M_ZFILL
+};
+
+#define MT_STR     0x01     /* a method of str */
+#define MT_MAP     0x02     /* of dict */
+#define MT_SEQ     0x04     /* of list and tuple */
+#define MF_NOARGS  0x08     /* takes no arguments */
+#define MF_RANGE   0x10     /* str's takes [start[, end]] after its own */
+
+typedef struct {
+    const char  *name;
+    uint8_t      id;
+    uint8_t      flags;
+} tmpl_method_def_t;
+
+/* the method self's type has by that name, or NULL */
+const tmpl_method_def_t *tmpl_method_find(tv_t self, const char *name,
+    size_t len);
+int tmpl_has_method(tv_t self, const char *name, size_t len);
 int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
     const char *name, tv_t *args, size_t nargs, const char **knames,
     tv_t *kvals, size_t nkw, tv_t *out);
-int tmpl_has_method(tv_t self, const char *name, size_t len);
+
+/* strings.c: str's methods, and the string helpers the filters share */
+int tmpl_str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s,
+    const tmpl_method_def_t *d, tv_t *args, size_t nargs,
+    const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
+tv_t tmpl_str_finish(tmpl_rs_t *r, gw_buf_t *b, int safe);
 tv_t tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode);
 tv_t tmpl_str_strip(tmpl_rs_t *r, tv_t s, tv_t chars, int mode);
 tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
