@@ -152,7 +152,57 @@ typedef struct {
 
 /*
  * One generic node shape for every kind keeps the parser and walker short.
- * Statement lists are chained through next.
+ * Statement lists are chained through next.  What each field holds, per
+ * type (as Jinja's nodes.py names them; a field not listed is unused):
+ *
+ *   expressions
+ *   N_CONST       val: the value
+ *   N_NAME        s, len: the (interned) name
+ *   N_ATTR        a: node, s, len: attr; op: 1 if attr is a dict method
+ *                 (so a context object's key is tried first otherwise)
+ *   N_ITEM        a: node, b: arg
+ *   N_SLICE       a: node, b, c, d: start, stop, step (each may be NULL)
+ *   N_BINOP       op: OP_ADD .. OP_POW, a: left, b: right
+ *   N_UNARY       op: OP_NEG, OP_POS, or OP_STAR / OP_STARSTAR for a call's
+ *                 *args / **kwargs; a: node
+ *   N_AND, N_OR   a: left, b: right
+ *   N_NOT         a: node
+ *   N_COMPARE     a: expr; args, nargs: the operands after it, ops: their
+ *                 operators (OP_EQ .. OP_NOTIN), one each
+ *   N_COND        a: test, b: expr1, c: expr2 (NULL: undefined)
+ *   N_LIST, N_TUPLE  args, nargs: items
+ *   N_DICT        args: keys, vals: values, nargs: how many
+ *   N_CONCAT      args, nargs: the operands of ~
+ *   N_FILTER      a: node (NULL in a filter block: the block's text), s:
+ *                 name, def: tmpl_filter_def_t; args, nargs: arguments
+ *                 bound to def->params (NULL: not given); NF_KWARGS:
+ *                 format's keywords, one N_DICT; NF_ARGERR: val the error
+ *   N_TEST        as N_FILTER (def: tmpl_test_def_t); NF_NEGATE: "is not"
+ *   N_CALL        a: node; args, nargs: positional; names, vals, nnames:
+ *                 keyword names and values; NF_PLAIN_ARGS
+ *
+ *   statements
+ *   N_TEXT        s, len: the text
+ *   N_OUTPUT      a: the expression printed
+ *   N_IF          a: test, b: body, c: else body, or the elif's N_IF
+ *                 (flag 1 << 30: an elif); NF_EXTENDS
+ *   N_FOR         a: target, b: iter, c: body, d: test (the inline if),
+ *                 vals[0]: else body (vals NULL: none); NF_RECURSIVE
+ *   N_SET         a: target, b: node
+ *   N_SETBLOCK    a: target, b: body, c: filter (NULL: none)
+ *   N_WITH        args: targets, vals: values, nargs: how many; a: body
+ *   N_MACRO       s: name, names, nnames: args, vals: defaults (NULL: none),
+ *                 a: body; NF_VARARGS, NF_KWARGS, NF_CALLER
+ *   N_CALLBLOCK   b: call (an N_CALL), names, vals, nnames: the caller's
+ *                 args and defaults, a: body; flags as N_MACRO
+ *   N_INCLUDE     a: template; NF_IGNORE_MISSING, NF_WITH_CONTEXT
+ *   N_IMPORT      a: template, s: target; NF_WITH_CONTEXT
+ *   N_FROMIMPORT  a: template; args[i]->s: a name, names[i]: what it is
+ *                 bound to; nargs: how many; NF_WITH_CONTEXT
+ *   N_EXTENDS     a: template
+ *   N_BLOCK       s: name, a: body; NF_SCOPED, NF_REQUIRED
+ *   N_AUTOESCAPE  a: the setting, b: body
+ *   N_FILTERBLOCK b: body, c: filter
  */
 struct tmpl_node_s {
     uint16_t         type;
