@@ -66,19 +66,6 @@ pf_read(pf_ctx_t *c)
 }
 
 
-/* Code points in s[0..n). */
-static size_t
-pf_cplen(const char *s, size_t n)
-{
-    size_t  i, k = 0;
-
-    for (i = 0; i < n; i++) {
-        k += ((unsigned char) s[i] & 0xc0) != 0x80;
-    }
-    return k;
-}
-
-
 /* Bytes of the first k code points of s[0..n). */
 static size_t
 pf_cpbytes(const char *s, size_t n, size_t k)
@@ -587,7 +574,7 @@ pf_float(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
 static int
 pf_char(pf_ctx_t *c, tv_t v, gw_buf_t *b)
 {
-    if (!c->markup && v.kind == V_STR && pf_cplen(v.u.s, v.n) == 1) {
+    if (!c->markup && v.kind == V_STR && tmpl_utf8_len(v.u.s, v.n) == 1) {
         return gw_buf_append(b, v.u.s, v.n);
     }
     if (c->markup || (v.kind != V_INT && v.kind != V_BOOL)) {
@@ -623,7 +610,7 @@ pf_output(pf_spec_t *sp, const char *s, size_t n, gw_buf_t *out)
     int      prefix = (sp->flags & F_ALT)
                       && (sp->ch == 'x' || sp->ch == 'X' || sp->ch == 'o');
 
-    len = (int64_t) pf_cplen(s, n);
+    len = (int64_t) tmpl_utf8_len(s, n);
     if ((width < 0 || width <= len) && (sp->prec < 0 || sp->prec >= len)
         && !(sp->flags & (F_SIGN | F_BLANK)))
     {
@@ -738,7 +725,7 @@ pf_convert(pf_ctx_t *c, pf_spec_t *sp, gw_buf_t *out)
         break;
     default:
         /* the index counts code points, as Python's strings do */
-        at = pf_cplen(c->fmt.u.s, c->pos) - 1;
+        at = tmpl_utf8_len(c->fmt.u.s, c->pos) - 1;
         snprintf(hex, sizeof(hex), "%x", (unsigned) sp->ch);
         return tmpl_error(c->r, c->n, "ValueError: unsupported format "
                           "character '%c' (0x%s) at index %zu",

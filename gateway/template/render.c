@@ -925,24 +925,6 @@ eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 
 /* ---- arithmetic ---------------------------------------------------------- */
 
-static int
-num(tv_t v, int64_t *i, double *d, int *isint)
-{
-    if (v.kind == V_INT || v.kind == V_BOOL) {
-        *i = v.u.i;
-        *d = (double) v.u.i;
-        *isint = 1;
-        return 1;
-    }
-    if (v.kind == V_FLOAT) {
-        *d = v.u.f;
-        *isint = 0;
-        return 1;
-    }
-    return 0;
-}
-
-
 static const char *
 op_sym(int op)
 {
@@ -1054,7 +1036,7 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
     if (b.kind == V_UNDEF) {
         return tmpl_undef_check(r, n, b);
     }
-    if (num(a, &ia, &da, &ai) && num(b, &ib, &db, &bi)) {
+    if (tv_num(a, &ia, &da, &ai) && tv_num(b, &ib, &db, &bi)) {
         int both = ai && bi;
 
         switch (op) {

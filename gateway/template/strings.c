@@ -158,29 +158,61 @@ tmpl_utf8_next(const char *s, size_t n, size_t *i)
 }
 
 
+/* Characters in s[0..n): all bytes but UTF-8 continuation bytes, eight
+ * ASCII bytes at a time. */
+size_t
+tmpl_utf8_len(const char *s, size_t n)
+{
+    size_t    i, k;
+    uint64_t  w;
+
+    for (i = 0, k = 0; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if ((w & 0x8080808080808080ull) != 0) {
+            break;
+        }
+        k += 8;
+    }
+    for ( ; i < n; i++) {
+        k += ((unsigned char) s[i] & 0xc0) != 0x80;
+    }
+    return k;
+}
+
+
+/* c as UTF-8 into o (room for 4); its length */
+size_t
+tmpl_utf8_encode(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        o[0] = (char) c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char) (0xc0 | (c >> 6));
+        o[1] = (char) (0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char) (0xe0 | (c >> 12));
+        o[1] = (char) (0x80 | ((c >> 6) & 0x3f));
+        o[2] = (char) (0x80 | (c & 0x3f));
+        return 3;
+    }
+    o[0] = (char) (0xf0 | (c >> 18));
+    o[1] = (char) (0x80 | ((c >> 12) & 0x3f));
+    o[2] = (char) (0x80 | ((c >> 6) & 0x3f));
+    o[3] = (char) (0x80 | (c & 0x3f));
+    return 4;
+}
+
+
 void
 tmpl_utf8_put(gw_buf_t *b, uint32_t c)
 {
     char  o[4];
 
-    if (c < 0x80) {
-        gw_buf_putc(b, (char) c);
-    } else if (c < 0x800) {
-        o[0] = (char) (0xc0 | (c >> 6));
-        o[1] = (char) (0x80 | (c & 0x3f));
-        gw_buf_append(b, o, 2);
-    } else if (c < 0x10000) {
-        o[0] = (char) (0xe0 | (c >> 12));
-        o[1] = (char) (0x80 | ((c >> 6) & 0x3f));
-        o[2] = (char) (0x80 | (c & 0x3f));
-        gw_buf_append(b, o, 3);
-    } else {
-        o[0] = (char) (0xf0 | (c >> 18));
-        o[1] = (char) (0x80 | ((c >> 12) & 0x3f));
-        o[2] = (char) (0x80 | ((c >> 6) & 0x3f));
-        o[3] = (char) (0x80 | (c & 0x3f));
-        gw_buf_append(b, o, 4);
-    }
+    gw_buf_append(b, o, tmpl_utf8_encode(o, c));
 }
 
 
@@ -755,25 +787,12 @@ tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
 }
 
 
-static int
-chars_len(tv_t s)
-{
-    size_t  i;
-    int     k = 0;
-
-    for (i = 0; i < s.n; i++) {
-        k += ((unsigned char) s.u.s[i] & 0xc0) != 0x80;
-    }
-    return k;
-}
-
-
 /* str.center/ljust/rjust: where 0 center, 1 left, 2 right */
 tv_t
 tmpl_str_pad(tmpl_rs_t *r, tv_t s, int64_t width, char fill, int where)
 {
     gw_buf_t  b;
-    int64_t   len = chars_len(s), pad, left, i;
+    int64_t   len = (int64_t) tmpl_utf8_len(s.u.s, s.n), pad, left, i;
 
     if (width <= len) {
         return s;
@@ -991,7 +1010,7 @@ tmpl_str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s,
         }
         cnt = 0;
         if (a0.n == 0) {
-            cnt = (size_t) chars_len(s) + 1;
+            cnt = tmpl_utf8_len(s.u.s, s.n) + 1;
         } else {
             for (i = 0; i + a0.n <= s.n; ) {
                 p = memmem(s.u.s + i, s.n - i, a0.u.s, a0.n);

@@ -538,6 +538,25 @@ tv_truth(tv_t v)
     return tv_truthy(v);
 }
 
+/* A number's value, as *i too when *isint (int and bool); 0 if v is no
+ * number.  Inline: arithmetic and comparisons ask it of both operands. */
+static inline int
+tv_num(tv_t v, int64_t *i, double *d, int *isint)
+{
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        *i = v.u.i;
+        *d = (double) v.u.i;
+        *isint = 1;
+        return 1;
+    }
+    if (v.kind == V_FLOAT) {
+        *d = v.u.f;
+        *isint = 0;
+        return 1;
+    }
+    return 0;
+}
+
 int tv_is_seq(tv_t v);
 int tv_is_map(tv_t v);
 int tv_is_num(tv_t v);
@@ -690,7 +709,12 @@ tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
 int tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
     tv_t *out);
 size_t tmpl_space_at(const char *s, size_t n, size_t i);
+/* the one UTF-8 decoder and encoder: the character at s[*i] (a bad byte
+ * stands for itself), *i moved past it; characters in s[0..n); c written
+ * to o (4 bytes of room), its length; c appended to b */
 uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
+size_t tmpl_utf8_len(const char *s, size_t n);
+size_t tmpl_utf8_encode(char *o, uint32_t c);
 void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
 int tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c);
 int tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i);
