@@ -733,20 +733,11 @@ tmpl_memcpy(void *d, const void *s, size_t n)
 }
 
 
-/* gw_arena_alloc with the common case inlined: a render makes hundreds of
- * small allocations.  16 is arena.c's alignment. */
+/* The engine's allocations: the arena's inline fast path. */
 static inline void *
 tmpl_alloc(gw_arena_t *a, size_t size)
 {
-    size_t   need = (size + 15) & ~(size_t) 15;
-    char    *p;
-
-    if (size != 0 && a->pos != NULL && (size_t) (a->end - a->pos) >= need) {
-        p = a->pos;
-        a->pos += need;
-        return p;
-    }
-    return gw_arena_alloc(a, size);
+    return gw_arena_alloc_fast(a, size);
 }
 
 
