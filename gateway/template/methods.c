@@ -1,7 +1,8 @@
 /*
  * methods.c: the Python methods templates call on values ("s.upper()",
  * "d.items()", "l.index(x)"): which type has which, found by name in one
- * sorted table, and the dict and list methods (str's are in strings.c).
+ * sorted table, and the dict and list methods (str's are in strings.c,
+ * str.format() in format.c).
  */
 
 #include "tmpl.h"
@@ -125,6 +126,10 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
     if (d == NULL) {
         return tmpl_error(r, n, "'%s' object has no attribute '%s'",
                           tv_type_name(self), m);
+    }
+    if (self.kind == V_STR && d->id == M_FORMAT) {
+        return tmpl_str_format(r, n, self, args, nargs, knames, kvals, nkw,
+                               out);
     }
     if (self.kind == V_STR) {
         return tmpl_str_method(r, n, self, d, args, nargs, knames, kvals, nkw,

@@ -665,6 +665,14 @@ tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
     return GW_OK;
 }
 
+/* utf8.c: the character at s[*i] (a bad byte stands for itself), *i
+ * moved past it; characters in s[0..n); c written to o (4 bytes of room),
+ * its length; c appended to b */
+uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
+size_t tmpl_utf8_len(const char *s, size_t n);
+size_t tmpl_utf8_encode(char *o, uint32_t c);
+void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
+
 /* methods.c: the Python methods values have, in one table by name */
 enum {
     M_CAPITALIZE = 1, M_CASEFOLD, M_CENTER, M_COUNT, M_ENDSWITH, M_FIND,
@@ -697,7 +705,8 @@ int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
     const char *name, tv_t *args, size_t nargs, const char **knames,
     tv_t *kvals, size_t nkw, tv_t *out);
 
-/* strings.c: str's methods, and the string helpers the filters share */
+/* strings.c: str's methods (but format()), and the string helpers the
+ * filters share */
 int tmpl_str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s,
     const tmpl_method_def_t *d, tv_t *args, size_t nargs,
     const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
@@ -709,13 +718,6 @@ tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
 int tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
     tv_t *out);
 size_t tmpl_space_at(const char *s, size_t n, size_t i);
-/* the one UTF-8 decoder and encoder: the character at s[*i] (a bad byte
- * stands for itself), *i moved past it; characters in s[0..n); c written
- * to o (4 bytes of room), its length; c appended to b */
-uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
-size_t tmpl_utf8_len(const char *s, size_t n);
-size_t tmpl_utf8_encode(char *o, uint32_t c);
-void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
 int tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c);
 int tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i);
 int tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
