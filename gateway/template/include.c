@@ -97,12 +97,12 @@ hide_loop(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_frame_t *root)
 }
 
 
-int
-tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+/* t run in root as a context of its own (its blocks, extends chain and
+ * eval context), the running one's put back after it; ends what
+ * tmpl_enter() began. */
+static int
+run_context(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
 {
-    tv_t                name;
-    tmpl_t             *t;
-    tmpl_frame_t       *root;
     tmpl_block_slot_t  *sb = r->blocks, *scb = r->cur_block;
     size_t              snb = r->nblocks, scap = r->blocks_cap;
     tmpl_frame_t       *sroot = r->root;
@@ -110,6 +110,32 @@ tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     int                 rc, ae = r->autoescape, *ectx = r->ectx;
     int                 drop = r->drop;
     const char         *ctx_name = r->ctx_name;
+
+    r->blocks = NULL;
+    r->nblocks = r->blocks_cap = 0;
+    r->cur_block = NULL;
+    rc = tmpl_exec_template(r, t, root, out);
+    r->blocks = sb;
+    r->nblocks = snb;
+    r->blocks_cap = scap;
+    r->cur_block = scb;
+    r->root = sroot;
+    r->parent = sparent;
+    r->drop = drop;
+    r->ctx_name = ctx_name;
+    r->autoescape = ae;
+    r->ectx = ectx;
+    r->depth--;
+    return rc;
+}
+
+
+int
+tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+{
+    tv_t           name;
+    tmpl_t        *t;
+    tmpl_frame_t  *root;
 
     if (tmpl_eval(r, n->a, f, &name) != GW_OK
         || tmpl_load_template(r, n, name, n->flags & NF_IGNORE_MISSING, &t)
@@ -130,22 +156,7 @@ tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, root) != GW_OK) {
         return r->failed ? GW_ERROR : tmpl_oom(r, n);
     }
-    r->blocks = NULL;
-    r->nblocks = r->blocks_cap = 0;
-    r->cur_block = NULL;
-    rc = tmpl_exec_template(r, t, root, out);
-    r->blocks = sb;
-    r->nblocks = snb;
-    r->blocks_cap = scap;
-    r->cur_block = scb;
-    r->root = sroot;
-    r->parent = sparent;
-    r->drop = drop;
-    r->ctx_name = ctx_name;
-    r->autoescape = ae;
-    r->ectx = ectx;
-    r->depth--;
-    return rc;
+    return run_context(r, t, root, out);
 }
 
 
@@ -155,16 +166,9 @@ static int
 import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tmpl_frame_t **mod)
 {
-    tv_t                name;
-    tmpl_t             *t;
-    gw_buf_t            sink;
-    tmpl_block_slot_t  *sb = r->blocks, *scb = r->cur_block;
-    size_t              snb = r->nblocks, scap = r->blocks_cap;
-    tmpl_frame_t       *sroot = r->root;
-    tmpl_t             *sparent = r->parent;
-    int                 rc, ae = r->autoescape, *ectx = r->ectx;
-    int                 drop = r->drop;
-    const char         *ctx_name = r->ctx_name;
+    tv_t       name;
+    tmpl_t    *t;
+    gw_buf_t   sink;
 
     if (tmpl_eval(r, n->a, f, &name) != GW_OK
         || tmpl_load_template(r, n, name, 0, &t) != GW_OK)
@@ -186,22 +190,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
         (*mod)->ctx = NULL;
     }
     gw_buf_init(&sink, r->a, 256);
-    r->blocks = NULL;
-    r->nblocks = r->blocks_cap = 0;
-    r->cur_block = NULL;
-    rc = tmpl_exec_template(r, t, *mod, &sink);
-    r->blocks = sb;
-    r->nblocks = snb;
-    r->blocks_cap = scap;
-    r->cur_block = scb;
-    r->root = sroot;
-    r->parent = sparent;
-    r->drop = drop;
-    r->ctx_name = ctx_name;
-    r->autoescape = ae;
-    r->ectx = ectx;
-    r->depth--;
-    return rc;
+    return run_context(r, t, *mod, &sink);
 }
 
 

@@ -220,37 +220,32 @@ int
 tmpl_block_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *out)
 {
     tmpl_block_slot_t  *slot;
+    tmpl_frame_t       *f;
+    size_t              def;
     gw_buf_t            b;
 
-    switch (fn.n) {
-    case B_SUPER:
+    if (fn.n == B_SUPER) {
         slot = fn.u.p;
         if (fn.tuple >= slot->ndefs) {
             return tmpl_error(r, n, "there is no parent block called '%s'.",
                               slot->name);
         }
-        gw_buf_init(&b, r->a, 256);
-        if (render_block(r, n, slot, fn.tuple, r->cur_block_frame
-                         ? r->cur_block_frame : r->root, &b) != GW_OK
-            || gw_buf_putc(&b, '\0') != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        *out = tv_str(b.data, b.len - 1, *r->ectx);
-        return GW_OK;
-
-    default:    /* B_SELF_BLOCK */
+        def = fn.tuple;
+        f = r->cur_block_frame ? r->cur_block_frame : r->root;
+    } else {
         slot = tmpl_find_block(r, fn.u.s);
         if (slot == NULL) {
             return tmpl_error(r, n, "'self' has no block '%s'", fn.u.s);
         }
-        gw_buf_init(&b, r->a, 256);
-        if (render_block(r, n, slot, 0, r->root, &b) != GW_OK
-            || gw_buf_putc(&b, '\0') != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        *out = tv_str(b.data, b.len - 1, *r->ectx);
-        return GW_OK;
+        def = 0;
+        f = r->root;
     }
+    gw_buf_init(&b, r->a, 256);
+    if (render_block(r, n, slot, def, f, &b) != GW_OK
+        || gw_buf_putc(&b, '\0') != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    *out = tv_str(b.data, b.len - 1, *r->ectx);
+    return GW_OK;
 }

@@ -73,8 +73,9 @@ method_cmp(const void *key, const void *elt)
 }
 
 
-const tmpl_method_def_t *
-tmpl_method_find(tv_t self, const char *name, size_t len)
+/* the method self's type has by that name, or NULL */
+static const tmpl_method_def_t *
+method_find(tv_t self, const char *name, size_t len)
 {
     const tmpl_method_def_t  *d;
     method_key_t              k = { name, len };
@@ -109,7 +110,7 @@ tmpl_method_find(tv_t self, const char *name, size_t len)
 int
 tmpl_has_method(tv_t self, const char *name, size_t len)
 {
-    return tmpl_method_find(self, name, len) != NULL;
+    return method_find(self, name, len) != NULL;
 }
 
 
@@ -122,7 +123,7 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
     tv_t                     *keys, *vals, *items, *pairs;
     size_t                    len, i, cnt;
 
-    d = tmpl_method_find(self, m, strlen(m));
+    d = method_find(self, m, strlen(m));
     if (d == NULL) {
         return tmpl_error(r, n, "'%s' object has no attribute '%s'",
                           tv_type_name(self), m);
