@@ -1,7 +1,6 @@
 /*
- * funcs.c: calling the app's C functions.  The JSON form (gw_tmpl_fn_pt)
- * takes its arguments as JSON containers; the argument form
- * (gw_tmpl_argfn_pt) borrowed views of the engine's values, its result
+ * funcs.c: C functions in the argument form (gw_tmpl_argfn_pt): the call
+ * hands over borrowed views of the engine's values and takes the result as
  * text in the arena, so url_for() on every link costs no JSON containers
  * and no malloc.
  */
@@ -93,8 +92,8 @@ argfn_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
 }
 
 
-static int
-call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
+int
+tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
     size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
 {
     gw_tmpl_arg_t   stack[8], *av;
@@ -147,79 +146,4 @@ tmpl_argfn_escape(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *to, size_t start)
         return tmpl_error(r, n, "out of memory");
     }
     return GW_OK;
-}
-
-
-int
-tmpl_call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
-{
-    json_t  *ja, *jk, *res = NULL, *x;
-    size_t   i;
-    char     msg[256];
-    int      rc = GW_ERROR;
-
-    if (fn->argfn != NULL) {
-        return call_argfn(r, n, fn, args, nargs, knames, kvals, nkw, out);
-    }
-    /* the containers of the last call, emptied, if it left them */
-    ja = r->fn_args != NULL ? r->fn_args : json_array();
-    jk = r->fn_kwargs != NULL ? r->fn_kwargs : json_object();
-    r->fn_args = r->fn_kwargs = NULL;
-    if (ja == NULL || jk == NULL) {
-        goto done;
-    }
-    for (i = 0; i < nargs; i++) {
-        x = tv_to_json(args[i]);
-        if (x == NULL || json_array_append_new(ja, x) != 0) {
-            goto done;
-        }
-    }
-    for (i = 0; i < nkw; i++) {
-        x = tv_to_json(kvals[i]);
-        if (x == NULL || json_object_set_new(jk, knames[i], x) != 0) {
-            goto done;
-        }
-    }
-    msg[0] = '\0';
-    if (fn->fn(fn->data, r->render_data, ja, jk, &res, msg, sizeof(msg))
-        != GW_OK)
-    {
-        rc = tmpl_error(r, n, "%s(): %s", fn->name,
-                        msg[0] ? msg : "failed");
-        goto done;
-    }
-    if (res == NULL) {
-        *out = tv_none();
-        rc = GW_OK;
-        goto done;
-    }
-    if (gw_arena_cleanup_add(r->a, funcs_json_cleanup, res) != GW_OK) {
-        json_decref(res);
-        goto done;
-    }
-    *out = tv_from_json(res);
-    rc = GW_OK;
-
-done:
-    /* kept for the next call unless the function holds a reference: a
-     * page calls its functions dozens of times */
-    if (ja != NULL && ja->refcount == 1 && r->fn_args == NULL
-        && json_array_clear(ja) == 0)
-    {
-        r->fn_args = ja;
-    } else {
-        json_decref(ja);
-    }
-    if (jk != NULL && jk->refcount == 1 && r->fn_kwargs == NULL
-        && json_object_clear(jk) == 0)
-    {
-        r->fn_kwargs = jk;
-    } else {
-        json_decref(jk);
-    }
-    if (rc != GW_OK && !r->failed) {
-        tmpl_oom(r, n);
-    }
-    return rc;
 }

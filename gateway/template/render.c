@@ -1470,6 +1470,89 @@ emit_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *cf, tmpl_macro_t *m,
 }
 
 
+static void
+json_cleanup(void *data)
+{
+    json_decref(data);
+}
+
+
+static int
+call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    json_t  *ja, *jk, *res = NULL, *x;
+    size_t   i;
+    char     msg[256];
+    int      rc = GW_ERROR;
+
+    if (fn->argfn != NULL) {
+        return tmpl_call_argfn(r, n, fn, args, nargs, knames, kvals, nkw,
+                               out);
+    }
+    /* the containers of the last call, emptied, if it left them */
+    ja = r->fn_args != NULL ? r->fn_args : json_array();
+    jk = r->fn_kwargs != NULL ? r->fn_kwargs : json_object();
+    r->fn_args = r->fn_kwargs = NULL;
+    if (ja == NULL || jk == NULL) {
+        goto done;
+    }
+    for (i = 0; i < nargs; i++) {
+        x = tv_to_json(args[i]);
+        if (x == NULL || json_array_append_new(ja, x) != 0) {
+            goto done;
+        }
+    }
+    for (i = 0; i < nkw; i++) {
+        x = tv_to_json(kvals[i]);
+        if (x == NULL || json_object_set_new(jk, knames[i], x) != 0) {
+            goto done;
+        }
+    }
+    msg[0] = '\0';
+    if (fn->fn(fn->data, r->render_data, ja, jk, &res, msg, sizeof(msg))
+        != GW_OK)
+    {
+        rc = tmpl_error(r, n, "%s(): %s", fn->name,
+                        msg[0] ? msg : "failed");
+        goto done;
+    }
+    if (res == NULL) {
+        *out = tv_none();
+        rc = GW_OK;
+        goto done;
+    }
+    if (gw_arena_cleanup_add(r->a, json_cleanup, res) != GW_OK) {
+        json_decref(res);
+        goto done;
+    }
+    *out = tv_from_json(res);
+    rc = GW_OK;
+
+done:
+    /* kept for the next call unless the function holds a reference: a
+     * page calls its functions dozens of times */
+    if (ja != NULL && ja->refcount == 1 && r->fn_args == NULL
+        && json_array_clear(ja) == 0)
+    {
+        r->fn_args = ja;
+    } else {
+        json_decref(ja);
+    }
+    if (jk != NULL && jk->refcount == 1 && r->fn_kwargs == NULL
+        && json_object_clear(jk) == 0)
+    {
+        r->fn_kwargs = jk;
+    } else {
+        json_decref(jk);
+    }
+    if (rc != GW_OK && !r->failed) {
+        oom(r, n);
+    }
+    return rc;
+}
+
+
 int
 tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
     const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
@@ -1485,8 +1568,7 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
         return tmpl_builtin_call(r, n, fn, args, nargs, knames, kvals, nkw,
                                  out);
     case V_FUNC:
-        return tmpl_call_func(r, n, fn.u.p, args, nargs, knames, kvals,
-                              nkw, out);
+        return call_func(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out);
     case V_LOOP:
         l = fn.u.p;
         if (!(l->node->flags & NF_RECURSIVE)) {

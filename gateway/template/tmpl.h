@@ -634,12 +634,11 @@ int tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     gw_buf_t *out);
 int tmpl_exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f);
 
-/* funcs.c: a C function called, of either form, with the result in *out
- * (the JSON form's owned by the arena).  tmpl_argfn_arg() makes the view
- * of one argument for the argument form; called to write into the page
- * (render.c), a failure is reported by tmpl_argfn_failed() and the text
- * escaped by tmpl_argfn_escape(). */
-int tmpl_call_func(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
+/* funcs.c: C functions of the argument form.  tmpl_argfn_arg() makes
+ * the view of one argument; tmpl_call_argfn() calls, with the result in
+ * *out.  Called to write into the page (render.c), a failure is reported
+ * by tmpl_argfn_failed() and the text escaped by tmpl_argfn_escape(). */
+int tmpl_call_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_func_t *fn,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
     tv_t *out);
 int tmpl_argfn_other(tmpl_rs_t *r, tv_t v, const char *name,
