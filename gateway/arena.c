@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GW_ARENA_ALIGN  16
 #define gw_align(n)                                                          \
     (((n) + GW_ARENA_ALIGN - 1) & ~(size_t) (GW_ARENA_ALIGN - 1))
 

@@ -4,6 +4,7 @@
  */
 
 #include "fw.h"
+#include "template/tmpl.h"         /* tmpl_escape_append() */
 
 #include <stdio.h>
 #include <string.h>
@@ -124,31 +125,11 @@ gw_http_error_description(int status)
 }
 
 
-/* markupsafe's escape(): the five characters HTML cares about */
+/* markupsafe's escape(): the template engine's, the one escaper */
 int
 gw_html_escape(gw_buf_t *b, const char *s, size_t len)
 {
-    size_t       i, start;
-    const char  *rep;
-
-    start = 0;
-    for (i = 0; i < len; i++) {
-        switch (s[i]) {
-        case '&':  rep = "&amp;"; break;
-        case '<':  rep = "&lt;"; break;
-        case '>':  rep = "&gt;"; break;
-        case '"':  rep = "&#34;"; break;
-        case '\'': rep = "&#39;"; break;
-        default:   continue;
-        }
-        if (gw_buf_append(b, s + start, i - start) != GW_OK
-            || gw_buf_appends(b, rep) != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        start = i + 1;
-    }
-    return gw_buf_append(b, s + start, len - start);
+    return tmpl_escape_append(b, s, len);
 }
 
 

@@ -1355,7 +1355,6 @@ json_dump(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, int64_t indent,
         for (i = 0; i < v.n; i++) {
             unsigned char  c = (unsigned char) v.u.s[i];
             uint32_t       cp;
-            int            extra;
 
             if (c == '"' || c == '\\') {
                 gw_buf_putc(b, '\\');
@@ -1378,11 +1377,9 @@ json_dump(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, int64_t indent,
                 gw_buf_putc(b, (char) c);
             } else {
                 /* ensure_ascii: \uXXXX, surrogate pairs above BMP */
-                extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-                cp = c & (0x3f >> extra);
-                for (k = 0; k < (size_t) extra && i + 1 < v.n; k++) {
-                    cp = (cp << 6) | ((unsigned char) v.u.s[++i] & 0x3f);
-                }
+                k = i;
+                cp = tmpl_utf8_next(v.u.s, v.n, &k);
+                i = k - 1;
                 if (cp >= 0x10000) {
                     cp -= 0x10000;
                     gw_buf_printf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10),
@@ -1714,19 +1711,6 @@ ww_space(const char *s, size_t n, size_t i)
 }
 
 
-static int64_t
-ww_chars(const char *s, size_t n)
-{
-    size_t   j;
-    int64_t  len = 0;
-
-    for (j = 0; j < n; j++) {
-        len += ((unsigned char) s[j] & 0xc0) != 0x80;
-    }
-    return len;
-}
-
-
 /* Splits line into c; with c NULL only counts the chunks. */
 static size_t
 ww_chunks(tv_t line, int hyphens, chunk_t *c)
@@ -1767,7 +1751,7 @@ ww_chunks(tv_t line, int hyphens, chunk_t *c)
         if (c != NULL) {
             c[nc].s = line.u.s + a;
             c[nc].n = i - a;
-            c[nc].chars = ww_chars(c[nc].s, c[nc].n);
+            c[nc].chars = (int64_t) tmpl_utf8_len(c[nc].s, c[nc].n);
         }
         nc++;
     }
@@ -1892,7 +1876,7 @@ F(f_wordwrap)
                     /* what is left of a long word loses the piece's
                      * characters: counting them again each time would
                      * be quadratic in the word */
-                    c[ci].chars -= ww_chars(c[ci].s, bl);
+                    c[ci].chars -= (int64_t) tmpl_utf8_len(c[ci].s, bl);
                     c[ci].s += bl;
                     c[ci].n -= bl;
                 } else if (k == 0) {

@@ -126,27 +126,6 @@ lex_data(lexer_t *lx, size_t start, size_t end, int rstrip)
 }
 
 
-static void
-put_utf8(char *o, size_t *k, uint32_t c)
-{
-    if (c < 0x80) {
-        o[(*k)++] = (char) c;
-    } else if (c < 0x800) {
-        o[(*k)++] = (char) (0xc0 | (c >> 6));
-        o[(*k)++] = (char) (0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-        o[(*k)++] = (char) (0xe0 | (c >> 12));
-        o[(*k)++] = (char) (0x80 | ((c >> 6) & 0x3f));
-        o[(*k)++] = (char) (0x80 | (c & 0x3f));
-    } else {
-        o[(*k)++] = (char) (0xf0 | (c >> 18));
-        o[(*k)++] = (char) (0x80 | ((c >> 12) & 0x3f));
-        o[(*k)++] = (char) (0x80 | ((c >> 6) & 0x3f));
-        o[(*k)++] = (char) (0x80 | (c & 0x3f));
-    }
-}
-
-
 static int
 hexval(char c)
 {
@@ -221,7 +200,7 @@ lex_string(lexer_t *lx, size_t *pos)
             if (k + 4 > i - start + 4) {
                 return lex_error(lx, start, "invalid escape in string");
             }
-            put_utf8(o, &k, c);
+            k += tmpl_utf8_encode(o + k, c);
             break;
         default:
             if (s[i] >= '0' && s[i] <= '7') {
@@ -230,7 +209,7 @@ lex_string(lexer_t *lx, size_t *pos)
                     c = c * 8 + (uint32_t) (s[i] - '0');
                 }
                 i--;
-                put_utf8(o, &k, c);
+                k += tmpl_utf8_encode(o + k, c);
                 break;
             }
             o[k++] = '\\';

@@ -1,1443 +1,117 @@
 /*
  * methods.c: the Python methods templates call on values ("s.upper()",
- * "d.items()", "l.index(x)") and the string helpers the filters share.
- * Case mapping is ASCII-only; other characters pass through unchanged.
+ * "d.items()", "l.index(x)"): which type has which, found by name in one
+ * sorted table, and the dict and list methods (str's are in strings.c,
+ * str.format() in format.c).
  */
 
 #include "tmpl.h"
-#include "casing.h"
 
-#include <ctype.h>
-#include <wctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 
-static const char *str_methods[] = {
-    "upper", "lower", "title", "capitalize", "swapcase", "strip", "lstrip",
-    "rstrip", "startswith", "endswith", "split", "rsplit", "replace", "join",
-    "find", "rfind", "index", "count", "format", "splitlines", "isdigit",
-    "isalpha", "isalnum", "isspace", "islower", "isupper", "istitle",
-    "center", "ljust", "rjust", "zfill", "partition", "casefold",
-    "strftime", NULL
+/* by name, in strcmp() order (bsearch) */
+static const tmpl_method_def_t  methods[] = {
+    { "capitalize",  M_CAPITALIZE,  MT_STR | MF_NOARGS },
+    { "casefold",    M_CASEFOLD,    MT_STR | MF_NOARGS },
+    { "center",      M_CENTER,      MT_STR },
+    { "count",       M_COUNT,       MT_STR | MT_SEQ | MF_RANGE },
+    { "endswith",    M_ENDSWITH,    MT_STR | MF_RANGE },
+    { "find",        M_FIND,        MT_STR | MF_RANGE },
+    { "format",      M_FORMAT,      MT_STR },
+    { "get",         M_GET,         MT_MAP },
+    { "index",       M_INDEX,       MT_STR | MT_SEQ | MF_RANGE },
+    { "isalnum",     M_ISALNUM,     MT_STR | MF_NOARGS },
+    { "isalpha",     M_ISALPHA,     MT_STR | MF_NOARGS },
+    { "isdigit",     M_ISDIGIT,     MT_STR | MF_NOARGS },
+    { "islower",     M_ISLOWER,     MT_STR | MF_NOARGS },
+    { "isspace",     M_ISSPACE,     MT_STR | MF_NOARGS },
+    { "istitle",     M_ISTITLE,     MT_STR | MF_NOARGS },
+    { "isupper",     M_ISUPPER,     MT_STR | MF_NOARGS },
+    { "items",       M_ITEMS,       MT_MAP },
+    { "join",        M_JOIN,        MT_STR },
+    { "keys",        M_KEYS,        MT_MAP },
+    { "ljust",       M_LJUST,       MT_STR },
+    { "lower",       M_LOWER,       MT_STR | MF_NOARGS },
+    { "lstrip",      M_LSTRIP,      MT_STR },
+    { "partition",   M_PARTITION,   MT_STR },
+    { "replace",     M_REPLACE,     MT_STR },
+    { "rfind",       M_RFIND,       MT_STR | MF_RANGE },
+    { "rjust",       M_RJUST,       MT_STR },
+    { "rsplit",      M_RSPLIT,      MT_STR },
+    { "rstrip",      M_RSTRIP,      MT_STR },
+    { "split",       M_SPLIT,       MT_STR },
+    { "splitlines",  M_SPLITLINES,  MT_STR },
+    { "startswith",  M_STARTSWITH,  MT_STR | MF_RANGE },
+    { "strftime",    M_STRFTIME,    MT_STR },
+    { "strip",       M_STRIP,       MT_STR },
+    { "swapcase",    M_SWAPCASE,    MT_STR | MF_NOARGS },
+    { "title",       M_TITLE,       MT_STR | MF_NOARGS },
+    { "update",      M_UPDATE,      MT_MAP },
+    { "upper",       M_UPPER,       MT_STR | MF_NOARGS },
+    { "values",      M_VALUES,      MT_MAP },
+    { "zfill",       M_ZFILL,       MT_STR },
 };
-static const char *dict_methods[] = {
-    "get", "items", "keys", "values", "update", NULL
-};
-static const char *list_methods[] = {
-    "index", "count", NULL
-};
 
-
-static int is_uspace(uint32_t c);
-
-
-/* The length of the line break at s[i], or 0: Python's str.splitlines()
- * breaks at \n, \r, \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028 and
- * U+2029. */
-static size_t
-line_break(const char *s, size_t n, size_t i)
-{
-    unsigned char  c = (unsigned char) s[i];
-
-    if (c == '\r') {
-        return i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-    }
-    if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {
-        return 1;
-    }
-    if (c == 0xc2 && i + 1 < n && (unsigned char) s[i + 1] == 0x85) {
-        return 2;
-    }
-    if (c == 0xe2 && i + 2 < n && (unsigned char) s[i + 1] == 0x80
-        && ((unsigned char) s[i + 2] == 0xa8
-            || (unsigned char) s[i + 2] == 0xa9))
-    {
-        return 3;
-    }
-    return 0;
-}
-
-
-/* The keyword arguments of the str methods that take any (format() aside):
- * split(sep, maxsplit), rsplit(sep, maxsplit), splitlines(keepends),
- * bound to the positions they name; a gap before one is None. */
-static int
-str_keywords(tmpl_rs_t *r, tmpl_node_t *n, const char *m, size_t nargs,
-    const char **knames, tv_t *kvals, size_t nkw, tv_t *a0, tv_t *a1)
-{
-    static const char  *split[] = { "sep", "maxsplit" };
-    static const char  *lines[] = { "keepends", NULL };
-    const char        **names;
-    tv_t               *slot[2] = { a0, a1 };
-    size_t              k, j;
-
-    if (strcmp(m, "split") == 0 || strcmp(m, "rsplit") == 0) {
-        names = split;
-    } else if (strcmp(m, "splitlines") == 0) {
-        names = lines;
-    } else {
-        return tmpl_error(r, n, "str.%s() takes no keyword arguments", m);
-    }
-    for (k = 0; k < nkw; k++) {
-        for (j = 0; j < 2 && (names[j] == NULL
-                              || strcmp(names[j], knames[k]) != 0); j++)
-        {
-            /* void */
-        }
-        if (j == 2) {
-            return tmpl_error(r, n, "'%s' is an invalid keyword argument "
-                              "for %s()", knames[k], m);
-        }
-        if (j < nargs) {
-            return tmpl_error(r, n, "argument for %s() given by name ('%s') "
-                              "and position (%zu)", m, knames[k], j + 1);
-        }
-        *slot[j] = kvals[k];
-    }
-    if (a1->kind != V_MISSING && a0->kind == V_MISSING) {
-        *a0 = tv_none();
-    }
-    return GW_OK;
-}
+typedef struct {
+    const char  *name;
+    size_t       len;
+} method_key_t;
 
 
 static int
-str_splitlines(tmpl_rs_t *r, tv_t s, int keepends, tv_t *out)
+method_cmp(const void *key, const void *elt)
 {
-    tv_t    *items;
-    size_t   i, k = 0, start = 0, nb, count = 0;
+    const method_key_t       *k = key;
+    const tmpl_method_def_t  *d = elt;
+    int                       c;
 
-    for (i = 0; i < s.n; i += nb ? nb : 1) {
-        nb = line_break(s.u.s, s.n, i);
-        count += nb != 0;
+    c = strncmp(k->name, d->name, k->len);
+    if (c != 0) {
+        return c;
     }
-    items = tmpl_alloc(r->a, (count + 2) * sizeof(tv_t));
-    if (items == NULL) {
-        return GW_ERROR;
-    }
-    for (i = 0; i < s.n; ) {
-        nb = line_break(s.u.s, s.n, i);
-        if (nb == 0) {
-            i++;
-            continue;
-        }
-        items[k++] = tv_str(s.u.s + start, i - start + (keepends ? nb : 0),
-                            s.safe);
-        i += nb;
-        start = i;
-    }
-    if (start < s.n) {
-        items[k++] = tv_str(s.u.s + start, s.n - start, s.safe);
-    }
-    *out = tv_list(items, k);
-    return GW_OK;
+    return d->name[k->len] == '\0' ? 0 : -1;
 }
 
 
-static int
-in_list(const char **l, const char *name, size_t len)
+/* the method self's type has by that name, or NULL */
+static const tmpl_method_def_t *
+method_find(tv_t self, const char *name, size_t len)
 {
-    for ( ; *l; l++) {
-        if (strlen(*l) == len && memcmp(*l, name, len) == 0) {
-            return 1;
+    const tmpl_method_def_t  *d;
+    method_key_t              k = { name, len };
+    unsigned                  type;
+
+    switch (self.kind) {
+    case V_STR:
+        type = MT_STR;
+        break;
+    case V_DICT:
+        if (self.ns) {
+            return NULL;
         }
+        type = MT_MAP;
+        break;
+    case V_JDICT:
+        type = MT_MAP;
+        break;
+    case V_LIST:
+    case V_JLIST:
+        type = MT_SEQ;
+        break;
+    default:
+        return NULL;
     }
-    return 0;
+    d = bsearch(&k, methods, sizeof(methods) / sizeof(methods[0]),
+                sizeof(methods[0]), method_cmp);
+    return d != NULL && (d->flags & type) ? d : NULL;
 }
 
 
 int
 tmpl_has_method(tv_t self, const char *name, size_t len)
 {
-    switch (self.kind) {
-    case V_STR:
-        return in_list(str_methods, name, len);
-    case V_DICT:
-        return !self.ns && in_list(dict_methods, name, len);
-    case V_JDICT:
-        return in_list(dict_methods, name, len);
-    case V_LIST:
-    case V_JLIST:
-        return in_list(list_methods, name, len);
-    default:
-        return 0;
-    }
-}
-
-
-static tv_t
-finish(tmpl_rs_t *r, gw_buf_t *b, int safe)
-{
-    if (gw_buf_putc(b, '\0') != GW_OK) {
-        return tv_str("", 0, safe);
-    }
-    return tv_str(b->data, b->len - 1, safe);
-}
-
-
-/* Decode one UTF-8 character at s[*i]; a bad byte stands for itself. */
-uint32_t
-tmpl_utf8_next(const char *s, size_t n, size_t *i)
-{
-    unsigned char  c = (unsigned char) s[*i];
-    uint32_t       cp;
-    size_t         len, k;
-
-    len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-          : (c & 0xf8) == 0xf0 ? 4 : 1;
-    if (len == 1 || *i + len > n) {
-        (*i)++;
-        return c;
-    }
-    cp = c & (0x7f >> len);
-    for (k = 1; k < len; k++) {
-        unsigned char  d = (unsigned char) s[*i + k];
-
-        if ((d & 0xc0) != 0x80) {
-            (*i)++;
-            return c;
-        }
-        cp = (cp << 6) | (d & 0x3f);
-    }
-    *i += len;
-    return cp;
-}
-
-
-void
-tmpl_utf8_put(gw_buf_t *b, uint32_t c)
-{
-    char  o[4];
-
-    if (c < 0x80) {
-        gw_buf_putc(b, (char) c);
-    } else if (c < 0x800) {
-        o[0] = (char) (0xc0 | (c >> 6));
-        o[1] = (char) (0x80 | (c & 0x3f));
-        gw_buf_append(b, o, 2);
-    } else if (c < 0x10000) {
-        o[0] = (char) (0xe0 | (c >> 12));
-        o[1] = (char) (0x80 | ((c >> 6) & 0x3f));
-        o[2] = (char) (0x80 | (c & 0x3f));
-        gw_buf_append(b, o, 3);
-    } else {
-        o[0] = (char) (0xf0 | (c >> 18));
-        o[1] = (char) (0x80 | ((c >> 12) & 0x3f));
-        o[2] = (char) (0x80 | ((c >> 6) & 0x3f));
-        o[3] = (char) (0x80 | (c & 0x3f));
-        gw_buf_append(b, o, 4);
-    }
-}
-
-
-static uint32_t
-cp_upper(tmpl_rs_t *r, uint32_t c)
-{
-    if (c < 0x80) {
-        return (uint32_t) toupper((int) c);
-    }
-    return r->env->loc ? (uint32_t) towupper_l((wint_t) c, r->env->loc) : c;
-}
-
-
-static uint32_t
-cp_lower(tmpl_rs_t *r, uint32_t c)
-{
-    if (c < 0x80) {
-        return (uint32_t) tolower((int) c);
-    }
-    return r->env->loc ? (uint32_t) towlower_l((wint_t) c, r->env->loc) : c;
-}
-
-
-/* Python's \w for the character at s[*i], which is consumed. */
-int
-tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i)
-{
-    uint32_t  c;
-
-    if ((unsigned char) s[*i] < 0x80) {
-        c = (unsigned char) s[(*i)++];
-        return isalnum((int) c) || c == '_';
-    }
-    c = tmpl_utf8_next(s, n, i);
-    return r->env->loc ? iswalnum_l((wint_t) c, r->env->loc) != 0 : 1;
-}
-
-
-int
-tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c)
-{
-    if (c < 0x80) {
-        return isalpha((int) c);
-    }
-    return r->env->loc ? iswalpha_l((wint_t) c, r->env->loc) : 1;
-}
-
-
-/* c's row in tmpl_casing, or -1: most characters have none. */
-static int
-casing_row(uint32_t c)
-{
-    int  lo = 0, hi = sizeof(tmpl_casing) / sizeof(tmpl_casing[0]), mid;
-
-    if (c < tmpl_casing[0].cp) {
-        return -1;
-    }
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-        if (tmpl_casing[mid].cp == c) {
-            return mid;
-        }
-        if (tmpl_casing[mid].cp < c) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return -1;
-}
-
-
-/* Python's full mappings: sharp s upper-cases to "SS", U+0130 lower-cases
- * to "i" and a combining dot, U+01C6 titles to U+01C5. */
-static void
-put_upper(tmpl_rs_t *r, gw_buf_t *b, uint32_t c)
-{
-    int  k = casing_row(c);
-
-    if (k >= 0 && tmpl_casing[k].upper != NULL) {
-        gw_buf_appends(b, tmpl_casing[k].upper);
-        return;
-    }
-    tmpl_utf8_put(b, cp_upper(r, c));
-}
-
-
-/* Cased and case-ignorable as Unicode has them, near enough for the
- * final sigma: the apostrophes, full stop, colon, middle dot, soft hyphen
- * and combining diacritics are what stand between Greek letters. */
-static int
-cp_cased(tmpl_rs_t *r, uint32_t c)
-{
-    int  k = casing_row(c);
-
-    return cp_upper(r, c) != c || cp_lower(r, c) != c
-           || (k >= 0 && tmpl_casing[k].is_title);
-}
-
-
-static int
-cp_case_ignorable(uint32_t c)
-{
-    return c == '\'' || c == '.' || c == ':' || c == 0xb7 || c == 0xad
-           || c == 0x2018 || c == 0x2019 || (c >= 0x300 && c <= 0x36f);
-}
-
-
-/* Whether the capital sigma that s[at..next) holds ends a word, which
- * lower-cases it to the final form (U+03C2), as Python does: a cased
- * letter before it (from s[from] on), none after it, case-ignorables
- * skipped. */
-static int
-sigma_is_final(tmpl_rs_t *r, const char *s, size_t n, size_t from,
-    size_t at, size_t next)
-{
-    size_t    i, j, k;
-    uint32_t  c;
-
-    for (i = at; i > from; i = j) {
-        /* back to the start of the character before i */
-        for (j = i - 1; j > from && ((unsigned char) s[j] & 0xc0) == 0x80;
-             j--)
-        {
-            /* void */
-        }
-        k = j;
-        c = tmpl_utf8_next(s, n, &k);
-        if (!cp_case_ignorable(c)) {
-            if (!cp_cased(r, c)) {
-                return 0;
-            }
-            break;
-        }
-    }
-    if (i <= from) {
-        return 0;
-    }
-    for (i = next; i < n; ) {
-        c = tmpl_utf8_next(s, n, &i);
-        if (!cp_case_ignorable(c)) {
-            return !cp_cased(r, c);
-        }
-    }
-    return 1;
-}
-
-
-static void
-put_lower(tmpl_rs_t *r, gw_buf_t *b, uint32_t c)
-{
-    int  k = casing_row(c);
-
-    if (k >= 0 && tmpl_casing[k].lower != NULL) {
-        gw_buf_appends(b, tmpl_casing[k].lower);
-        return;
-    }
-    tmpl_utf8_put(b, cp_lower(r, c));
-}
-
-
-/* put_lower() of the character s[at..next), lower-cased in s[from..] */
-static void
-put_lower_in(tmpl_rs_t *r, gw_buf_t *b, uint32_t c, tv_t s, size_t from,
-    size_t at, size_t next)
-{
-    if (c == 0x3a3 && sigma_is_final(r, s.u.s, s.n, from, at, next)) {
-        tmpl_utf8_put(b, 0x3c2);
-        return;
-    }
-    put_lower(r, b, c);
-}
-
-
-static void
-put_title(tmpl_rs_t *r, gw_buf_t *b, uint32_t c)
-{
-    int  k = casing_row(c);
-
-    if (k >= 0 && tmpl_casing[k].title != NULL) {
-        gw_buf_appends(b, tmpl_casing[k].title);
-        return;
-    }
-    put_upper(r, b, c);
-}
-
-
-/*
- * mode: 0 lower, 1 upper, 2 capitalize, 3 str.title(), 4 swapcase,
- * 5 Jinja's title filter (words start after whitespace and -({[<).
- */
-tv_t
-tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode)
-{
-    gw_buf_t  b;
-    size_t    i = 0, at, from = 0;
-    int       prev = 0, first = 1, k;
-    uint32_t  c;
-    char     *o;
-
-    if (mode <= 1) {
-        /* upper() and lower() of ASCII, the common case, map its letters
-         * in the pass that finds it is ASCII, without a branch per letter */
-        unsigned char  lo = mode ? 'a' : 'A', acc = 0;
-        int            d = mode ? -32 : 32;
-
-        o = tmpl_alloc(r->a, s.n + 1);
-        if (o == NULL) {
-            return s;
-        }
-        /* eight bytes at a time while they are ASCII: a byte's top bit,
-         * after adding 0x80 - 'a' (or 'A') and 0x80 - 'z' - 1, says
-         * whether it is at least 'a' and past 'z'; the letters get their
-         * 0x20 bit flipped */
-        for ( ; i + 8 <= s.n; i += 8) {
-            uint64_t  w, ge, gt;
-
-            memcpy(&w, s.u.s + i, 8);
-            if (w & 0x8080808080808080ull) {
-                break;
-            }
-            ge = w + 0x0101010101010101ull * (0x80 - lo);
-            gt = w + 0x0101010101010101ull * (0x80 - lo - 26);
-            w ^= ((ge & ~gt) & 0x8080808080808080ull) >> 2;
-            memcpy(o + i, &w, 8);
-        }
-        for ( ; i < s.n; i++) {
-            unsigned char  ch = (unsigned char) s.u.s[i];
-
-            acc |= ch;
-            o[i] = (char) (ch + d * ((unsigned char) (ch - lo) < 26));
-        }
-        if (acc < 0x80) {
-            o[s.n] = '\0';
-            return tv_str(o, s.n, s.safe);
-        }
-    } else if (mode != 4 && tmpl_ascii(s.u.s, s.n)) {
-        /* ASCII: one pass, no decoding */
-        o = tmpl_alloc(r->a, s.n + 1);
-        if (o == NULL) {
-            return s;
-        }
-        for (i = 0; i < s.n; i++) {
-            int  ch = (unsigned char) s.u.s[i], up;
-
-            switch (mode) {
-            case 2: up = i == 0; break;
-            case 3: up = !prev; prev = isalpha(ch); break;
-            default:
-                if (isspace(ch) || strchr("-({[<", ch) != NULL) {
-                    prev = 0;
-                    o[i] = (char) ch;
-                    continue;
-                }
-                up = !prev;
-                prev = 1;
-            }
-            o[i] = (char) (up ? toupper(ch) : tolower(ch));
-        }
-        o[s.n] = '\0';
-        return tv_str(o, s.n, s.safe);
-    }
-    i = 0;
-    gw_buf_init(&b, r->a, s.n + 8);
-    while (i < s.n) {
-        at = i;
-        c = tmpl_utf8_next(s.u.s, s.n, &i);
-        switch (mode) {
-        case 0:
-            put_lower_in(r, &b, c, s, 0, at, i);
-            break;
-        case 1:
-            put_upper(r, &b, c);
-            break;
-        case 2:
-            /* str.capitalize() and str.title() title-case, Jinja's title
-             * filter upper-cases (item[0].upper()) */
-            if (first) {
-                put_title(r, &b, c);
-            } else {
-                put_lower_in(r, &b, c, s, 0, at, i);
-            }
-            break;
-        case 3:
-            if (prev) {
-                put_lower_in(r, &b, c, s, 0, at, i);
-            } else {
-                put_title(r, &b, c);
-            }
-            prev = tmpl_cp_isalpha(r, c);
-            break;
-        case 5:
-            if ((c < 0x80 && (isspace((int) c) || strchr("-({[<", (int) c)))
-                || (c >= 0x80 && is_uspace(c)))
-            {
-                prev = 0;
-                tmpl_utf8_put(&b, c);
-                break;
-            }
-            /* Jinja lower-cases each word but its first letter alone */
-            if (prev) {
-                put_lower_in(r, &b, c, s, from, at, i);
-            } else {
-                put_upper(r, &b, c);
-                from = i;
-            }
-            prev = 1;
-            break;
-        default:
-            k = casing_row(c);
-            if (k >= 0 && tmpl_casing[k].is_title) {
-                tmpl_utf8_put(&b, c);   /* neither upper nor lower case */
-            } else if (cp_lower(r, c) != c) {
-                put_lower_in(r, &b, c, s, 0, at, i);
-            } else {
-                put_upper(r, &b, c);
-            }
-        }
-        first = 0;
-    }
-    return finish(r, &b, s.safe);
-}
-
-
-static int
-is_uspace(uint32_t c)
-{
-    return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c == 0x85
-           || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a)
-           || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f
-           || c == 0x3000;
-}
-
-
-/* Byte length of the Python whitespace character at s[i], else 0. */
-size_t
-tmpl_space_at(const char *s, size_t n, size_t i)
-{
-    size_t  j = i;
-
-    if ((unsigned char) s[i] < 0x80) {
-        return is_uspace((unsigned char) s[i]) ? 1 : 0;
-    }
-    if (((unsigned char) s[i] & 0xc0) == 0x80) {
-        return 0;       /* inside a character (or a stray byte) */
-    }
-    return is_uspace(tmpl_utf8_next(s, n, &j)) && j - i > 1 ? j - i : 0;
-}
-
-
-/* Same, for the character ending just before s[e]. */
-static size_t
-space_before(const char *s, size_t n, size_t e)
-{
-    size_t  b = e - 1;
-
-    while (b > 0 && ((unsigned char) s[b] & 0xc0) == 0x80 && e - b < 4) {
-        b--;
-    }
-    return tmpl_space_at(s, n, b) == e - b ? e - b : 0;
-}
-
-
-/* mode: 0 both, 1 left, 2 right; chars V_MISSING/None for whitespace */
-tv_t
-tmpl_str_strip(tmpl_rs_t *r, tv_t s, tv_t chars, int mode)
-{
-    size_t  a = 0, e = s.n, k;
-
-    if (chars.kind == V_STR) {
-        if (mode != 2) {
-            while (a < e && memchr(chars.u.s, s.u.s[a], chars.n) != NULL) {
-                a++;
-            }
-        }
-        if (mode != 1) {
-            while (e > a && memchr(chars.u.s, s.u.s[e - 1], chars.n) != NULL)
-            {
-                e--;
-            }
-        }
-    } else {
-        if (mode != 2) {
-            while (a < e && (k = tmpl_space_at(s.u.s, s.n, a)) > 0) {
-                a += k;
-            }
-        }
-        if (mode != 1) {
-            while (e > a && (k = space_before(s.u.s, s.n, e)) > 0) {
-                e -= k;
-            }
-        }
-    }
-    return tv_str(gw_arena_strndup(r->a, s.u.s + a, e - a), e - a, s.safe);
-}
-
-
-tv_t
-tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new, int64_t count)
-{
-    gw_buf_t     b;
-    size_t       i = 0;
-    const char  *p;
-
-    gw_buf_init(&b, r->a, s.n + 16);
-    if (old.n == 0) {
-        /* Python inserts new between every character */
-        for (i = 0; i <= s.n; i++) {
-            if (count < 0 || (int64_t) i < count) {
-                gw_buf_append(&b, new.u.s, new.n);
-            }
-            if (i < s.n) {
-                gw_buf_putc(&b, s.u.s[i]);
-            }
-        }
-        return finish(r, &b, s.safe);
-    }
-    while (i < s.n && count != 0) {
-        p = memmem(s.u.s + i, s.n - i, old.u.s, old.n);
-        if (p == NULL) {
-            break;
-        }
-        gw_buf_append(&b, s.u.s + i, p - (s.u.s + i));
-        gw_buf_append(&b, new.u.s, new.n);
-        i = (p - s.u.s) + old.n;
-        if (count > 0) {
-            count--;
-        }
-    }
-    gw_buf_append(&b, s.u.s + i, s.n - i);
-    return finish(r, &b, s.safe);
-}
-
-
-/* str.split(sep=None, maxsplit=-1); from the right when rev. */
-int
-tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
-{
-    tv_t    *items;
-    size_t   n = 0, i, a, k, cap = s.n + 2;
-
-    items = tmpl_alloc(r->a, cap * sizeof(tv_t));
-    if (items == NULL) {
-        return GW_ERROR;
-    }
-    if (sep.kind != V_STR) {
-        i = 0;
-        for ( ;; ) {
-            while (i < s.n && (k = tmpl_space_at(s.u.s, s.n, i)) > 0) {
-                i += k;
-            }
-            if (i >= s.n) {
-                break;
-            }
-            if (maxsplit >= 0 && (int64_t) n == maxsplit) {
-                size_t  e = s.n;
-
-                while (e > i && (k = space_before(s.u.s, s.n, e)) > 0) {
-                    e -= k;
-                }
-                items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + i, e - i),
-                                    e - i, 0);
-                break;
-            }
-            a = i;
-            while (i < s.n && tmpl_space_at(s.u.s, s.n, i) == 0) {
-                i++;
-            }
-            items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + a, i - a),
-                                i - a, 0);
-        }
-    } else {
-        const char  *p;
-
-        if (sep.n == 0) {
-            return GW_ERROR;
-        }
-        a = 0;
-        for ( ;; ) {
-            p = (maxsplit < 0 || (int64_t) n < maxsplit)
-                ? memmem(s.u.s + a, s.n - a, sep.u.s, sep.n) : NULL;
-            if (p == NULL) {
-                items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + a,
-                                                     s.n - a), s.n - a, 0);
-                break;
-            }
-            items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + a,
-                                                 p - (s.u.s + a)),
-                                p - (s.u.s + a), 0);
-            a = (p - s.u.s) + sep.n;
-        }
-    }
-    *out = tv_list(items, n);
-    return GW_OK;
-}
-
-
-/* str.rsplit: as split, but maxsplit counts from the right. */
-int
-tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
-{
-    tv_t    *items, *rev;
-    size_t   n = 0, i, e, k;
-
-    if (maxsplit < 0) {
-        return tmpl_str_split(r, s, sep, maxsplit, out);
-    }
-    items = tmpl_alloc(r->a, (s.n + 2) * sizeof(tv_t));
-    if (items == NULL) {
-        return GW_ERROR;
-    }
-    e = s.n;
-    if (sep.kind != V_STR) {
-        for ( ;; ) {
-            while (e > 0 && isspace((unsigned char) s.u.s[e - 1])) {
-                e--;
-            }
-            if (e == 0) {
-                break;
-            }
-            if ((int64_t) n == maxsplit) {
-                i = 0;
-                while (i < e && isspace((unsigned char) s.u.s[i])) {
-                    i++;
-                }
-                items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + i, e - i),
-                                    e - i, 0);
-                break;
-            }
-            i = e;
-            while (i > 0 && !isspace((unsigned char) s.u.s[i - 1])) {
-                i--;
-            }
-            items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + i, e - i),
-                                e - i, 0);
-            e = i;
-        }
-    } else {
-        if (sep.n == 0) {
-            return GW_ERROR;
-        }
-        for ( ;; ) {
-            size_t  found = (size_t) -1;
-
-            if ((int64_t) n < maxsplit) {
-                for (i = e >= sep.n ? e - sep.n + 1 : 0; i-- > 0; ) {
-                    if (memcmp(s.u.s + i, sep.u.s, sep.n) == 0) {
-                        found = i;
-                        break;
-                    }
-                }
-            }
-            if (found == (size_t) -1) {
-                items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s, e), e, 0);
-                break;
-            }
-            items[n++] = tv_str(gw_arena_strndup(r->a, s.u.s + found + sep.n,
-                                                 e - found - sep.n),
-                                e - found - sep.n, 0);
-            e = found;
-        }
-    }
-    rev = tmpl_alloc(r->a, (n + 1) * sizeof(tv_t));
-    if (rev == NULL) {
-        return GW_ERROR;
-    }
-    for (k = 0; k < n; k++) {
-        rev[k] = items[n - 1 - k];
-    }
-    *out = tv_list(rev, n);
-    return GW_OK;
-}
-
-
-static int
-chars_len(tv_t s)
-{
-    size_t  i;
-    int     k = 0;
-
-    for (i = 0; i < s.n; i++) {
-        k += ((unsigned char) s.u.s[i] & 0xc0) != 0x80;
-    }
-    return k;
-}
-
-
-/* str.center/ljust/rjust: where 0 center, 1 left, 2 right */
-tv_t
-tmpl_str_pad(tmpl_rs_t *r, tv_t s, int64_t width, char fill, int where)
-{
-    gw_buf_t  b;
-    int64_t   len = chars_len(s), pad, left, i;
-
-    if (width <= len) {
-        return s;
-    }
-    if (width > TMPL_MAX_WIDTH) {
-        width = TMPL_MAX_WIDTH;     /* callers refuse more; a guard */
-    }
-    pad = width - len;
-    left = where == 0 ? pad / 2 + (pad & width & 1) : where == 1 ? 0 : pad;
-    gw_buf_init(&b, r->a, s.n + pad + 1);
-    for (i = 0; i < left; i++) {
-        gw_buf_putc(&b, fill);
-    }
-    gw_buf_append(&b, s.u.s, s.n);
-    for (i = 0; i < pad - left; i++) {
-        gw_buf_putc(&b, fill);
-    }
-    return finish(r, &b, s.safe);
-}
-
-
-/* Insert thousands separators into the integer digits of num. */
-static void
-group_digits(char *num, size_t size, char sep)
-{
-    char    tmp[128];
-    size_t  i, k = 0, start, end, nd;
-
-    start = (num[0] == '-' || num[0] == '+' || num[0] == ' ') ? 1 : 0;
-    for (end = start; isdigit((unsigned char) num[end]); end++) {
-    }
-    nd = end - start;
-    tmpl_memcpy(tmp, num, start);
-    k = start;
-    for (i = start; i < end && k < sizeof(tmp) - 2; i++) {
-        tmp[k++] = num[i];
-        if ((end - i - 1) % 3 == 0 && i + 1 < end) {
-            tmp[k++] = sep;
-        }
-    }
-    (void) nd;
-    snprintf(tmp + k, sizeof(tmp) - k, "%s", num + end);
-    snprintf(num, size, "%s", tmp);
-}
-
-
-/* Python's format-spec mini-language, for the common cases. */
-static int
-format_spec(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v,
-    const char *spec, size_t slen)
-{
-    char        fill = ' ', align = 0, sign = '-', type = 0, grp = 0;
-    int         zero = 0, alt = 0;
-    int64_t     width = 0, prec = -1, len, pad, left, i;
-    size_t      k = 0;
-    char        num[160], fmt[32];
-    tv_t        s;
-
-    if (slen >= 2 && strchr("<>^=", spec[1])) {
-        fill = spec[0];
-        align = spec[1];
-        k = 2;
-    } else if (slen >= 1 && strchr("<>^=", spec[0])) {
-        align = spec[0];
-        k = 1;
-    }
-    if (k < slen && strchr("+- ", spec[k])) {
-        sign = spec[k++];
-    }
-    if (k < slen && spec[k] == '#') {
-        alt = 1;
-        k++;
-    }
-    if (k < slen && spec[k] == '0') {
-        zero = 1;
-        k++;
-    }
-    while (k < slen && isdigit((unsigned char) spec[k])) {
-        width = width * 10 + (spec[k++] - '0');
-    }
-    if (k < slen && (spec[k] == ',' || spec[k] == '_')) {
-        grp = spec[k++];
-    }
-    if (k < slen && spec[k] == '.') {
-        prec = 0;
-        k++;
-        while (k < slen && isdigit((unsigned char) spec[k])) {
-            prec = prec * 10 + (spec[k++] - '0');
-        }
-    }
-    if (k < slen) {
-        type = spec[k++];
-    }
-    if (k != slen || width > 4096 || prec > 100) {
-        return tmpl_error(r, n, "Invalid format specifier");
-    }
-    if (zero && !align) {
-        fill = '0';
-        align = '=';
-    }
-    (void) alt;
-    if (v.kind == V_STR || (type == 's')) {
-        if (v.kind != V_STR) {
-            return tmpl_error(r, n, "Unknown format code 's' for object of "
-                              "type '%s'", tv_type_name(v));
-        }
-        s = v;
-        if (prec >= 0) {
-            size_t  j = 0;
-
-            for (i = 0; i < prec && j < s.n; i++) {
-                tmpl_utf8_next(s.u.s, s.n, &j);
-            }
-            s.n = j;
-        }
-        if (!align) {
-            align = '<';
-        }
-    } else if (tv_is_num(v)) {
-        double  d = v.kind == V_FLOAT ? v.u.f : (double) v.u.i;
-
-        if (type == 0 && v.kind != V_FLOAT && prec < 0) {
-            type = 'd';
-        }
-        switch (type) {
-        case 'd': case 'n': case 'x': case 'X': case 'o': case 'b':
-            if (v.kind == V_FLOAT) {
-                return tmpl_error(r, n, "Unknown format code '%c' for "
-                                  "object of type 'float'", type);
-            }
-            if (type == 'b') {
-                uint64_t  u = v.u.i < 0 ? -(uint64_t) v.u.i : (uint64_t) v.u.i;
-                char      bits[70];
-                int       bl = 0;
-
-                do {
-                    bits[bl++] = (char) ('0' + (u & 1));
-                    u >>= 1;
-                } while (u);
-                k = 0;
-                if (v.u.i < 0) {
-                    num[k++] = '-';
-                } else if (sign != '-') {
-                    num[k++] = sign;
-                }
-                while (bl > 0) {
-                    num[k++] = bits[--bl];
-                }
-                num[k] = '\0';
-            } else {
-                snprintf(fmt, sizeof(fmt), "%%%s%sll%c",
-                         sign == '+' ? "+" : sign == ' ' ? " " : "",
-                         alt ? "#" : "", type == 'n' ? 'd' : type);
-                snprintf(num, sizeof(num), fmt, (long long) v.u.i);
-            }
-            break;
-        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case '%':
-        case 0:
-            if (type == '%') {
-                d *= 100;
-            }
-            snprintf(fmt, sizeof(fmt), "%%%s.%d%c",
-                     sign == '+' ? "+" : sign == ' ' ? " " : "",
-                     (int) (prec < 0 ? (type == 0 ? 12 : 6) : prec),
-                     type == '%' ? 'f' : type == 0 ? 'g' : type);
-            if (type == 0 && prec < 0) {
-                tmpl_float_repr(d, num, sizeof(num));
-            } else {
-                snprintf(num, sizeof(num), fmt, d);
-            }
-            if (type == '%') {
-                strcat(num, "%");
-            }
-            break;
-        default:
-            return tmpl_error(r, n, "Unknown format code '%c'", type);
-        }
-        if (grp) {
-            group_digits(num, sizeof(num), grp);
-        }
-        s = tv_str(num, strlen(num), 0);
-        if (!align) {
-            align = '>';
-        }
-    } else {
-        s = tv_to_str(r, v);
-        if (!align) {
-            align = '<';
-        }
-    }
-    tv_len(r, n, s, &len);
-    pad = width > len ? width - len : 0;
-    left = align == '<' ? 0 : align == '^' ? pad / 2 : pad;
-    if (align == '=' && s.n && strchr("+- ", s.u.s[0])) {
-        gw_buf_putc(b, s.u.s[0]);
-        s.u.s++;
-        s.n--;
-    }
-    for (i = 0; i < left; i++) {
-        gw_buf_putc(b, fill);
-    }
-    gw_buf_append(b, s.u.s, s.n);
-    for (i = 0; i < pad - left; i++) {
-        gw_buf_putc(b, fill);
-    }
-    return GW_OK;
-}
-
-
-/* str.format with {} {0} {name} fields and {{ }} escapes. */
-static int
-str_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args, size_t nargs,
-    const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
-{
-    gw_buf_t  b;
-    size_t    i, k, auto_i = 0, e, fe;
-    tv_t      v;
-    int       found;
-
-    gw_buf_init(&b, r->a, fmt.n + 32);
-    for (i = 0; i < fmt.n; i++) {
-        char  c = fmt.u.s[i];
-
-        if (c == '}' ) {
-            if (i + 1 < fmt.n && fmt.u.s[i + 1] == '}') {
-                i++;
-            }
-            gw_buf_putc(&b, '}');
-            continue;
-        }
-        if (c != '{') {
-            gw_buf_putc(&b, c);
-            continue;
-        }
-        if (i + 1 < fmt.n && fmt.u.s[i + 1] == '{') {
-            gw_buf_putc(&b, '{');
-            i++;
-            continue;
-        }
-        for (e = i + 1; e < fmt.n && fmt.u.s[e] != '}'; e++) {
-        }
-        if (e >= fmt.n) {
-            return tmpl_error(r, n, "Single '{' encountered in format "
-                              "string");
-        }
-        /* split "name:spec" */
-        {
-            const char  *colon = memchr(fmt.u.s + i + 1, ':', e - i - 1);
-
-            fe = colon ? (size_t) (colon - fmt.u.s) : e;
-        }
-        if (fe == i + 1) {
-            k = auto_i++;
-            if (k >= nargs) {
-                return tmpl_error(r, n, "Replacement index %zu out of range "
-                                  "for positional args tuple", k);
-            }
-            v = args[k];
-        } else if (isdigit((unsigned char) fmt.u.s[i + 1])) {
-            k = (size_t) strtoul(fmt.u.s + i + 1, NULL, 10);
-            auto_i = k + 1;
-            if (k >= nargs) {
-                return tmpl_error(r, n, "Replacement index %zu out of range "
-                                  "for positional args tuple", k);
-            }
-            v = args[k];
-        } else {
-            found = 0;
-            for (k = 0; k < nkw; k++) {
-                if (strlen(knames[k]) == fe - i - 1
-                    && memcmp(knames[k], fmt.u.s + i + 1, fe - i - 1) == 0)
-                {
-                    v = kvals[k];
-                    found = 1;
-                    break;
-                }
-            }
-            if (!found) {
-                return tmpl_error(r, n, "KeyError: '%.*s'",
-                                  (int) (fe - i - 1), fmt.u.s + i + 1);
-            }
-        }
-        if (fe < e) {
-            if (format_spec(r, n, &b, v, fmt.u.s + fe + 1, e - fe - 1)
-                != GW_OK)
-            {
-                return GW_ERROR;
-            }
-        } else if (tv_str_append(r, &b, v) != GW_OK) {
-            return GW_ERROR;
-        }
-        i = e;
-    }
-    *out = finish(r, &b, 0);
-    return GW_OK;
-}
-
-
-static int
-want_str(tmpl_rs_t *r, tmpl_node_t *n, const char *m, tv_t v)
-{
-    if (v.kind != V_STR) {
-        return tmpl_error(r, n, "%s arg must be str, not %s", m,
-                          tv_type_name(v));
-    }
-    return GW_OK;
-}
-
-
-static int
-str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, const char *m, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
-{
-    tv_t         a0 = nargs > 0 ? args[0] : (tv_t) { 0 };
-    tv_t         a1 = nargs > 1 ? args[1] : (tv_t) { 0 };
-    size_t       i, cnt;
-    const char  *p;
-    int          ok;
-    static const char  *noargs[] = {
-        "upper", "lower", "casefold", "capitalize", "title", "swapcase",
-        "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper",
-        "istitle", NULL
-    };
-
-    if (nkw > 0 && strcmp(m, "format") != 0) {
-        if (str_keywords(r, n, m, nargs, knames, kvals, nkw, &a0, &a1)
-            != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        nargs = a1.kind != V_MISSING ? 2 : 1;
-        nkw = 0;
-    }
-
-    for (i = 0; noargs[i]; i++) {
-        if (strcmp(m, noargs[i]) == 0 && nargs + nkw > 0) {
-            return tmpl_error(r, n, "str.%s() takes no arguments (%zu "
-                              "given)", m, nargs + nkw);
-        }
-    }
-    /* count/find/rfind/index/startswith/endswith take [start[, end]]:
-     * work on that slice (character indexes, Python's clamping) */
-    if (nargs >= 2 && (strcmp(m, "count") == 0 || strcmp(m, "find") == 0
-                       || strcmp(m, "rfind") == 0 || strcmp(m, "index") == 0
-                       || strcmp(m, "startswith") == 0
-                       || strcmp(m, "endswith") == 0))
-    {
-        int64_t  len, st, en;
-        size_t   bs, be;
-        tv_t     sub;
-
-        tv_len(r, n, s, &len);
-        st = args[1].kind == V_INT ? args[1].u.i : 0;
-        en = nargs > 2 && args[2].kind == V_INT ? args[2].u.i : len;
-        if (st < 0) {
-            st = st + len < 0 ? 0 : st + len;
-        }
-        if (en < 0) {
-            en = en + len < 0 ? 0 : en + len;
-        }
-        if (st > len) {
-            st = len;
-        }
-        if (en > len) {
-            en = len;
-        }
-        if (en < st) {
-            en = st;
-        }
-        for (bs = 0, i = 0; (int64_t) i < st; i++) {
-            tmpl_utf8_next(s.u.s, s.n, &bs);
-        }
-        for (be = bs; (int64_t) i < en; i++) {
-            tmpl_utf8_next(s.u.s, s.n, &be);
-        }
-        sub = tv_str(s.u.s + bs, be - bs, 0);
-        if (str_method(r, n, sub, m, args, 1, knames, kvals, nkw, out)
-            != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        if (out->kind == V_INT && strcmp(m, "count") != 0 && out->u.i >= 0)
-        {
-            /* a position in the slice: back to one in s, in characters */
-            int64_t  k = 0;
-            size_t   j = bs;
-
-            while (j < bs + (size_t) out->u.i) {
-                tmpl_utf8_next(s.u.s, s.n, &j);
-                k++;
-            }
-            out->u.i = st + k;
-        }
-        return GW_OK;
-    }
-
-    if (strcmp(m, "strftime") == 0) {
-        /* not Python's str, but a date's: context dates are ISO strings,
-         * so flaskr's post['created'].strftime('%Y-%m-%d') works as is */
-        if (nargs != 1) {
-            return tmpl_error(r, n, "strftime() takes exactly one argument "
-                              "(%zu given)", nargs);
-        }
-        return tmpl_date_format(r, n, s, a0, out);
-    } else if (strcmp(m, "upper") == 0) {
-        *out = tmpl_str_case(r, s, 1);
-    } else if (strcmp(m, "lower") == 0 || strcmp(m, "casefold") == 0) {
-        *out = tmpl_str_case(r, s, 0);
-    } else if (strcmp(m, "capitalize") == 0) {
-        *out = tmpl_str_case(r, s, 2);
-    } else if (strcmp(m, "title") == 0) {
-        *out = tmpl_str_case(r, s, 3);
-    } else if (strcmp(m, "swapcase") == 0) {
-        *out = tmpl_str_case(r, s, 4);
-    } else if (strcmp(m, "strip") == 0 || strcmp(m, "lstrip") == 0
-               || strcmp(m, "rstrip") == 0)
-    {
-        *out = tmpl_str_strip(r, s, a0, m[0] == 's' ? 0 : m[0] == 'l' ? 1
-                                                                     : 2);
-    } else if (strcmp(m, "startswith") == 0 || strcmp(m, "endswith") == 0) {
-        tv_t    *cands = &a0;
-        size_t   nc = 1;
-
-        if (a0.kind == V_LIST) {
-            cands = a0.u.items;
-            nc = a0.n;
-        } else if (want_str(r, n, m, a0) != GW_OK) {
-            return GW_ERROR;
-        }
-        ok = 0;
-        for (i = 0; i < nc; i++) {
-            tv_t  c = cands[i];
-
-            if (c.kind != V_STR || c.n > s.n) {
-                continue;
-            }
-            if (memcmp(m[0] == 's' ? s.u.s : s.u.s + s.n - c.n, c.u.s, c.n)
-                == 0)
-            {
-                ok = 1;
-                break;
-            }
-        }
-        *out = tv_bool(ok);
-    } else if (strcmp(m, "split") == 0 || strcmp(m, "rsplit") == 0) {
-        if (a0.kind == V_STR && a0.n == 0) {
-            return tmpl_error(r, n, "empty separator");
-        }
-        if ((m[0] == 'r' ? tmpl_str_rsplit(r, s, a0, a1.kind == V_INT
-                                             ? a1.u.i : -1, out)
-                         : tmpl_str_split(r, s, a0, a1.kind == V_INT
-                                          ? a1.u.i : -1, out)) != GW_OK)
-        {
-            return tmpl_error(r, n, "out of memory");
-        }
-    } else if (strcmp(m, "splitlines") == 0) {
-        if (str_splitlines(r, s, nargs > 0 && tv_truthy(a0), out) != GW_OK) {
-            return tmpl_error(r, n, "out of memory");
-        }
-    } else if (strcmp(m, "replace") == 0) {
-        if (want_str(r, n, m, a0) != GW_OK || want_str(r, n, m, a1) != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        *out = tmpl_str_replace(r, s, a0, a1, nargs > 2
-                                && args[2].kind == V_INT ? args[2].u.i : -1);
-    } else if (strcmp(m, "join") == 0) {
-        tv_t     *items;
-        size_t    len;
-        gw_buf_t  b;
-
-        if (tv_to_list(r, a0, &items, &len) != GW_OK) {
-            return tmpl_error(r, n, "can only join an iterable");
-        }
-        gw_buf_init(&b, r->a, 64);
-        for (i = 0; i < len; i++) {
-            if (items[i].kind != V_STR) {
-                return tmpl_error(r, n, "sequence item %zu: expected str "
-                                  "instance, %s found", i,
-                                  tv_type_name(items[i]));
-            }
-            if (i) {
-                gw_buf_append(&b, s.u.s, s.n);
-            }
-            gw_buf_append(&b, items[i].u.s, items[i].n);
-        }
-        *out = finish(r, &b, 0);
-    } else if (strcmp(m, "find") == 0 || strcmp(m, "rfind") == 0
-               || strcmp(m, "index") == 0)
-    {
-        int64_t  pos = -1;
-
-        if (want_str(r, n, m, a0) != GW_OK) {
-            return GW_ERROR;
-        }
-        if (m[0] == 'r') {
-            for (i = s.n + 1; i-- > 0; ) {
-                if (i + a0.n <= s.n && memcmp(s.u.s + i, a0.u.s, a0.n) == 0) {
-                    pos = (int64_t) i;
-                    break;
-                }
-            }
-        } else {
-            p = a0.n ? memmem(s.u.s, s.n, a0.u.s, a0.n) : s.u.s;
-            pos = p ? p - s.u.s : -1;
-        }
-        if (pos < 0 && m[0] == 'i') {
-            return tmpl_error(r, n, "substring not found");
-        }
-        *out = tv_int(pos);
-    } else if (strcmp(m, "count") == 0) {
-        if (want_str(r, n, m, a0) != GW_OK) {
-            return GW_ERROR;
-        }
-        cnt = 0;
-        if (a0.n == 0) {
-            cnt = (size_t) chars_len(s) + 1;
-        } else {
-            for (i = 0; i + a0.n <= s.n; ) {
-                p = memmem(s.u.s + i, s.n - i, a0.u.s, a0.n);
-                if (p == NULL) {
-                    break;
-                }
-                cnt++;
-                i = (p - s.u.s) + a0.n;
-            }
-        }
-        *out = tv_int((int64_t) cnt);
-    } else if (strcmp(m, "format") == 0) {
-        return str_format(r, n, s, args, nargs, knames, kvals, nkw, out);
-    } else if (strncmp(m, "is", 2) == 0) {
-        ok = s.n > 0;
-        for (i = 0; i < s.n && ok; i++) {
-            unsigned char  c = (unsigned char) s.u.s[i];
-
-            if (strcmp(m, "isdigit") == 0) {
-                ok = isdigit(c);
-            } else if (strcmp(m, "isalpha") == 0) {
-                ok = isalpha(c);
-            } else if (strcmp(m, "isalnum") == 0) {
-                ok = isalnum(c);
-            } else if (strcmp(m, "isspace") == 0) {
-                ok = isspace(c);
-            } else {
-                break;
-            }
-        }
-        if (strcmp(m, "islower") == 0 || strcmp(m, "isupper") == 0) {
-            int  cased = 0;
-
-            ok = 1;
-            for (i = 0; i < s.n; i++) {
-                unsigned char  c = (unsigned char) s.u.s[i];
-
-                if (islower(c)) {
-                    cased = 1;
-                    ok &= m[2] == 'l';
-                } else if (isupper(c)) {
-                    cased = 1;
-                    ok &= m[2] == 'u';
-                }
-            }
-            ok = ok && cased;
-        } else if (strcmp(m, "istitle") == 0) {
-            tv_t  t = tmpl_str_case(r, s, 3);
-
-            ok = s.n && t.n == s.n && memcmp(t.u.s, s.u.s, s.n) == 0;
-        }
-        *out = tv_bool(ok);
-    } else if (strcmp(m, "center") == 0 || strcmp(m, "ljust") == 0
-               || strcmp(m, "rjust") == 0)
-    {
-        if (a0.kind != V_INT || a0.u.i > TMPL_MAX_WIDTH) {
-            return tmpl_error(r, n, "width must be an integer up to %d",
-                              TMPL_MAX_WIDTH);
-        }
-        *out = tmpl_str_pad(r, s, a0.u.i, a1.kind == V_STR && a1.n
-                            ? a1.u.s[0] : ' ', m[0] == 'c' ? 0
-                            : m[0] == 'l' ? 1 : 2);
-    } else if (strcmp(m, "zfill") == 0) {
-        if (a0.kind != V_INT || a0.u.i > TMPL_MAX_WIDTH) {
-            return tmpl_error(r, n, "width must be an integer up to %d",
-                              TMPL_MAX_WIDTH);
-        }
-        *out = tmpl_str_pad(r, s, a0.u.i, '0', 2);
-        if (out->n > s.n && s.n && (s.u.s[0] == '-' || s.u.s[0] == '+')) {
-            char  *c = (char *) out->u.s;
-
-            c[out->n - s.n] = '0';
-            c[0] = s.u.s[0];
-        }
-    } else if (strcmp(m, "partition") == 0) {
-        tv_t  *items;
-
-        if (want_str(r, n, m, a0) != GW_OK || a0.n == 0) {
-            return tmpl_error(r, n, "empty separator");
-        }
-        items = tmpl_alloc(r->a, 3 * sizeof(tv_t));
-        if (items == NULL) {
-            return tmpl_error(r, n, "out of memory");
-        }
-        p = memmem(s.u.s, s.n, a0.u.s, a0.n);
-        if (p == NULL) {
-            items[0] = s;
-            items[1] = items[2] = tv_str("", 0, 0);
-        } else {
-            items[0] = tv_str(gw_arena_strndup(r->a, s.u.s, p - s.u.s),
-                              p - s.u.s, 0);
-            items[1] = a0;
-            items[2] = tv_str(p + a0.n, s.n - (p - s.u.s) - a0.n, 0);
-        }
-        *out = tv_list(items, 3);
-        out->tuple = 1;
-    } else {
-        return tmpl_error(r, n, "'str' object has no attribute '%s'", m);
-    }
-    return GW_OK;
+    return method_find(self, name, len) != NULL;
 }
 
 
@@ -1446,15 +120,25 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
     tv_t *out)
 {
-    tv_t    *keys, *vals, *items, *pairs;
-    size_t   len, i, cnt;
+    const tmpl_method_def_t  *d;
+    tv_t                     *keys, *vals, *items, *pairs;
+    size_t                    len, i, cnt;
 
+    d = method_find(self, m, strlen(m));
+    if (d == NULL) {
+        return tmpl_error(r, n, "'%s' object has no attribute '%s'",
+                          tv_type_name(self), m);
+    }
+    if (self.kind == V_STR && d->id == M_FORMAT) {
+        return tmpl_str_format(r, n, self, args, nargs, knames, kvals, nkw,
+                               out);
+    }
     if (self.kind == V_STR) {
-        return str_method(r, n, self, m, args, nargs, knames, kvals, nkw,
-                          out);
+        return tmpl_str_method(r, n, self, d, args, nargs, knames, kvals, nkw,
+                               out);
     }
     if (tv_is_map(self)) {
-        if (strcmp(m, "update") == 0) {
+        if (d->id == M_UPDATE) {
             size_t  k;
 
             if (self.kind != V_DICT) {
@@ -1482,7 +166,7 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
             *out = tv_none();
             return GW_OK;
         }
-        if (strcmp(m, "get") == 0) {
+        if (d->id == M_GET) {
             if (nargs < 1) {
                 return tmpl_error(r, n, "get expected at least 1 argument");
             }
@@ -1494,11 +178,11 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
         if (tv_map_items(r, self, &keys, &vals, &len) != GW_OK) {
             return tmpl_error(r, n, "out of memory");
         }
-        if (strcmp(m, "keys") == 0) {
+        if (d->id == M_KEYS) {
             *out = tv_list(keys, len);
             return GW_OK;
         }
-        if (strcmp(m, "values") == 0) {
+        if (d->id == M_VALUES) {
             *out = tv_list(vals, len);
             return GW_OK;
         }
@@ -1526,14 +210,14 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
         cnt = 0;
         for (i = 0; i < len; i++) {
             if (tv_eq(items[i], args[0])) {
-                if (m[0] == 'i') {
+                if (d->id == M_INDEX) {
                     *out = tv_int((int64_t) i);
                     return GW_OK;
                 }
                 cnt++;
             }
         }
-        if (m[0] == 'i') {
+        if (d->id == M_INDEX) {
             return tmpl_error(r, n, "value is not in list");
         }
         *out = tv_int((int64_t) cnt);
@@ -1542,3 +226,4 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
     return tmpl_error(r, n, "'%s' object has no attribute '%s'",
                       tv_type_name(self), m);
 }
+

@@ -2037,13 +2037,176 @@ parse_block(parser_t *p, tmpl_tok_t *t)
 }
 
 
+/* A statement that starts with an expression (the template's name, or
+ * autoescape's setting): its node of type type, that expression in a. */
+static tmpl_node_t *
+parse_expr_stmt(parser_t *p, int type, tmpl_tok_t *bt)
+{
+    tmpl_node_t  *n;
+
+    n = node_new(p, type, bt);
+    if (n == NULL) {
+        return NULL;
+    }
+    n->a = parse_expr(p);
+    return n->a != NULL ? n : NULL;
+}
+
+
+static tmpl_node_t *
+parse_include(parser_t *p, tmpl_tok_t *bt)
+{
+    tmpl_node_t  *n;
+
+    n = parse_expr_stmt(p, N_INCLUDE, bt);
+    if (n == NULL) {
+        return NULL;
+    }
+    if (is_name(cur(p), "ignore") && is_name(peek(p, 1), "missing")) {
+        n->flags |= NF_IGNORE_MISSING;
+        p->i += 2;
+    }
+    parse_context_mod(p, n, 1);
+    return expect_block_end(p) ? n : NULL;
+}
+
+
+static tmpl_node_t *
+parse_extends(parser_t *p, tmpl_tok_t *bt, tmpl_tok_t *t)
+{
+    tmpl_node_t  *n;
+
+    n = parse_expr_stmt(p, N_EXTENDS, bt);
+    if (n == NULL) {
+        return NULL;
+    }
+    p->t->has_extends = 1;
+    p->nextends++;
+    if (p->scoped
+        && !defer_err(p, t, "cannot use extend from a non top-level "
+                      "scope"))
+    {
+        return NULL;
+    }
+    return expect_block_end(p) ? n : NULL;
+}
+
+
+static tmpl_node_t *
+parse_autoescape(parser_t *p, tmpl_tok_t *bt)
+{
+    static const char  *ends[] = { "endautoescape", NULL };
+    tmpl_node_t        *n;
+    size_t              which;
+
+    n = parse_expr_stmt(p, N_AUTOESCAPE, bt);
+    if (n == NULL || !expect_block_end(p)) {
+        return NULL;
+    }
+    n->b = parse_body(p, ends, "autoescape", &which);
+    return p->err[0] ? NULL : n;
+}
+
+
+static tmpl_node_t *
+parse_import(parser_t *p, tmpl_tok_t *bt)
+{
+    tmpl_node_t  *n;
+    char          b[80];
+
+    n = parse_expr_stmt(p, N_IMPORT, bt);
+    if (n == NULL) {
+        return NULL;
+    }
+    if (!skip_name(p, "as")) {
+        return perr(p, cur(p), "expected token 'as', got '%s'",
+                    tok_desc(cur(p), b, sizeof(b)));
+    }
+    if (cur(p)->type != T_NAME) {
+        return perr(p, cur(p), "expected token 'name', got '%s'",
+                    tok_desc(cur(p), b, sizeof(b)));
+    }
+    n->s = intern_tok(p, cur(p));
+    p->i++;
+    parse_context_mod(p, n, 0);
+    return expect_block_end(p) ? n : NULL;
+}
+
+
+/* {% from name import a, b as c [with context] %}: the names in args (as
+ * N_CONST nodes), what they are bound to in names */
+static tmpl_node_t *
+parse_fromimport(parser_t *p, tmpl_tok_t *bt, tmpl_tok_t *t)
+{
+    tmpl_node_t  *n;
+    nvec_t        v = { 0 };
+    char          b[80];
+
+    n = parse_expr_stmt(p, N_FROMIMPORT, bt);
+    if (n == NULL) {
+        return NULL;
+    }
+    if (!skip_name(p, "import")) {
+        return perr(p, cur(p), "expected token 'import', got '%s'",
+                    tok_desc(cur(p), b, sizeof(b)));
+    }
+    for ( ;; ) {
+        const char  *name, *alias;
+        tmpl_node_t *an;
+
+        if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
+            && is_name(peek(p, 1), "context"))
+        {
+            parse_context_mod(p, n, 0);
+            break;
+        }
+        if (cur(p)->type != T_NAME) {
+            /* a trailing comma too: Jinja wants a name after it */
+            return perr(p, cur(p), "expected token 'name', got '%s'",
+                        tok_desc(cur(p), b, sizeof(b)));
+        }
+        if (cur(p)->len > 0 && cur(p)->s[0] == '_') {
+            return perr(p, cur(p), "names starting with an underline "
+                        "can not be imported");
+        }
+        name = intern_tok(p, cur(p));
+        alias = name;
+        p->i++;
+        if (skip_name(p, "as")) {
+            if (cur(p)->type != T_NAME) {
+                return perr(p, cur(p), "expected token 'name'");
+            }
+            alias = intern_tok(p, cur(p));
+            p->i++;
+        }
+        an = node_new(p, N_CONST, t);
+        if (an == NULL || name == NULL || alias == NULL) {
+            return NULL;
+        }
+        an->s = name;
+        if (!nvec_push(p, &v, an, alias, NULL)) {
+            return NULL;
+        }
+        if (!skip_op(p, ",")) {
+            if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
+                && is_name(peek(p, 1), "context"))
+            {
+                parse_context_mod(p, n, 0);
+            }
+            break;
+        }
+    }
+    n->args = v.v;
+    n->names = v.s;
+    n->nnames = n->nargs = v.n;
+    return expect_block_end(p) ? n : NULL;
+}
+
+
 static tmpl_node_t *
 parse_statement(parser_t *p)
 {
     tmpl_tok_t   *t = cur(p), *bt;
-    tmpl_node_t  *n;
-    nvec_t        v = { 0 };
-    char          b[80];
 
     bt = &p->toks[p->i - 1];
     if (t->type != T_NAME) {
@@ -2081,122 +2244,22 @@ parse_statement(parser_t *p)
         return perr(p, t, "Encountered unknown tag 'do'. Jinja was looking "
                     "for the following tags: the 'do' extension.");
     }
-    if (is_name(t, "include") || is_name(t, "extends")
-        || is_name(t, "import") || is_name(t, "from")
-        || is_name(t, "autoescape"))
-    {
-        n = node_new(p, N_INCLUDE, bt);
-        if (n == NULL) {
-            return NULL;
-        }
-        n->a = parse_expr(p);
-        if (n->a == NULL) {
-            return NULL;
-        }
-    } else {
-        return perr(p, t, "Encountered unknown tag '%.*s'.",
-                    (int) t->len, t->s);
-    }
-
     if (is_name(t, "include")) {
-        if (is_name(cur(p), "ignore") && is_name(peek(p, 1), "missing")) {
-            n->flags |= NF_IGNORE_MISSING;
-            p->i += 2;
-        }
-        parse_context_mod(p, n, 1);
-    } else if (is_name(t, "extends")) {
-        n->type = N_EXTENDS;
-        p->t->has_extends = 1;
-        p->nextends++;
-        if (p->scoped
-            && !defer_err(p, t, "cannot use extend from a non top-level "
-                          "scope"))
-        {
-            return NULL;
-        }
-    } else if (is_name(t, "autoescape")) {
-        static const char  *ends[] = { "endautoescape", NULL };
-        size_t              which;
-
-        n->type = N_AUTOESCAPE;
-        if (!expect_block_end(p)) {
-            return NULL;
-        }
-        n->b = parse_body(p, ends, "autoescape", &which);
-        return p->err[0] ? NULL : n;
-    } else if (is_name(t, "import")) {
-        n->type = N_IMPORT;
-        if (!skip_name(p, "as")) {
-            return perr(p, cur(p), "expected token 'as', got '%s'",
-                        tok_desc(cur(p), b, sizeof(b)));
-        }
-        if (cur(p)->type != T_NAME) {
-            return perr(p, cur(p), "expected token 'name', got '%s'",
-                        tok_desc(cur(p), b, sizeof(b)));
-        }
-        n->s = intern_tok(p, cur(p));
-        p->i++;
-        parse_context_mod(p, n, 0);
-    } else {
-        n->type = N_FROMIMPORT;
-        if (!skip_name(p, "import")) {
-            return perr(p, cur(p), "expected token 'import', got '%s'",
-                        tok_desc(cur(p), b, sizeof(b)));
-        }
-        for ( ;; ) {
-            const char  *name, *alias;
-            tmpl_node_t *an;
-
-            if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
-                && is_name(peek(p, 1), "context"))
-            {
-                parse_context_mod(p, n, 0);
-                break;
-            }
-            if (cur(p)->type != T_NAME) {
-                /* a trailing comma too: Jinja wants a name after it */
-                return perr(p, cur(p), "expected token 'name', got '%s'",
-                            tok_desc(cur(p), b, sizeof(b)));
-            }
-            if (cur(p)->len > 0 && cur(p)->s[0] == '_') {
-                return perr(p, cur(p), "names starting with an underline "
-                            "can not be imported");
-            }
-            name = intern_tok(p, cur(p));
-            alias = name;
-            p->i++;
-            if (skip_name(p, "as")) {
-                if (cur(p)->type != T_NAME) {
-                    return perr(p, cur(p), "expected token 'name'");
-                }
-                alias = intern_tok(p, cur(p));
-                p->i++;
-            }
-            an = node_new(p, N_CONST, t);
-            if (an == NULL || name == NULL || alias == NULL) {
-                return NULL;
-            }
-            an->s = name;
-            if (!nvec_push(p, &v, an, alias, NULL)) {
-                return NULL;
-            }
-            if (!skip_op(p, ",")) {
-                if ((is_name(cur(p), "with") || is_name(cur(p), "without"))
-                    && is_name(peek(p, 1), "context"))
-                {
-                    parse_context_mod(p, n, 0);
-                }
-                break;
-            }
-        }
-        n->args = v.v;
-        n->names = v.s;
-        n->nnames = n->nargs = v.n;
+        return parse_include(p, bt);
     }
-    if (!expect_block_end(p)) {
-        return NULL;
+    if (is_name(t, "extends")) {
+        return parse_extends(p, bt, t);
     }
-    return n;
+    if (is_name(t, "import")) {
+        return parse_import(p, bt);
+    }
+    if (is_name(t, "from")) {
+        return parse_fromimport(p, bt, t);
+    }
+    if (is_name(t, "autoescape")) {
+        return parse_autoescape(p, bt);
+    }
+    return perr(p, t, "Encountered unknown tag '%.*s'.", (int) t->len, t->s);
 }
 
 

@@ -1,8 +1,11 @@
 /*
- * render.c: walks the compiled node tree into the output buffer.  Scopes
- * are small frames of (interned name, value) pairs chained to the page's
- * top-level frame, whose context is the caller's JSON; everything a render
- * allocates comes from its arena, so the environment stays read-only.
+ * render.c: walks the compiled node tree into the output buffer -- the hot
+ * evaluation, execution and name lookup, kept in one file for the
+ * compiler.  Scopes are small frames of (interned name, value) pairs
+ * chained to the page's top-level frame, whose context is the caller's
+ * JSON; everything a render allocates comes from its arena, so the
+ * environment stays read-only.  Inheritance is in inherit.c, include and
+ * import in include.c, the built-in callables in builtins.c.
  */
 
 #include "tmpl.h"
@@ -10,13 +13,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdarg.h>
 
 #define TMPL_MAX_DEPTH  200
 
 static int exec_dropped(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
-    gw_buf_t *out);
-static int exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     gw_buf_t *out);
 static inline int eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tv_t *out);
@@ -24,49 +24,15 @@ static int eval_node(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tv_t *out);
 static int eval_attr(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     tv_t *out);
-static int exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
-    gw_buf_t *out);
-static tmpl_block_slot_t *find_block(tmpl_rs_t *r, const char *name);
+static int exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    tv_t iter, int depth, gw_buf_t *out);
 
 
 /* A statement's body, as the code around it runs (see exec_dropped()) */
 static inline int
 exec_inner(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 {
-    return r->drop ? exec_dropped(r, n, f, out) : exec_body(r, n, f, out);
-}
-
-
-int
-tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
-{
-    va_list  ap;
-    int      k = 0;
-
-    if (r->failed) {
-        return GW_ERROR;
-    }
-    r->failed = 1;
-    if (n != NULL) {
-        k = snprintf(r->err, r->errsz, "%s:%u:%u: ",
-                     n->tmpl ? n->tmpl->name : "?", n->line, n->col);
-    } else if (r->tmpl != NULL) {
-        k = snprintf(r->err, r->errsz, "%s: ", r->tmpl->name);
-    }
-    if (k < 0 || (size_t) k >= r->errsz) {
-        return GW_ERROR;
-    }
-    if (r->a->over) {
-        /* whatever failed, it failed because the arena refused past the
-         * cap: say so rather than "out of memory" */
-        snprintf(r->err + k, r->errsz - k, "template exceeded its memory "
-                 "cap of %zu bytes (TEMPLATE_MAX_MEMORY)", r->max_memory);
-        return GW_ERROR;
-    }
-    va_start(ap, fmt);
-    vsnprintf(r->err + k, r->errsz - k, fmt, ap);
-    va_end(ap);
-    return GW_ERROR;
+    return r->drop ? exec_dropped(r, n, f, out) : tmpl_exec_body(r, n, f, out);
 }
 
 
@@ -107,8 +73,8 @@ step(tmpl_rs_t *r, tmpl_node_t *n)
 }
 
 
-static int
-enter(tmpl_rs_t *r, tmpl_node_t *n)
+int
+tmpl_enter(tmpl_rs_t *r, tmpl_node_t *n)
 {
     if (++r->depth > TMPL_MAX_DEPTH) {
         return tmpl_error(r, n, "maximum recursion depth exceeded");
@@ -117,20 +83,10 @@ enter(tmpl_rs_t *r, tmpl_node_t *n)
 }
 
 
-int
-tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v)
-{
-    if (v.kind == V_UNDEF) {
-        return tmpl_error(r, n, "%s", v.u.s ? v.u.s : "undefined value");
-    }
-    return GW_OK;
-}
-
-
 /* ---- frames ------------------------------------------------------------- */
 
-static tmpl_frame_t *
-frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap)
+tmpl_frame_t *
+tmpl_frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap)
 {
     tmpl_frame_t  *f;
 
@@ -149,8 +105,8 @@ frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap)
 }
 
 
-static int
-frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v)
+int
+tmpl_frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v)
 {
     size_t         i, ncap;
     const char   **nn;
@@ -184,46 +140,10 @@ frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v)
 }
 
 
-static int
-lookup_builtin(tmpl_rs_t *r, const char *name, tv_t *out)
-{
-    static const struct { const char *name; int id; } b[] = {
-        { "range", B_RANGE }, { "dict", B_DICT },
-        { "namespace", B_NAMESPACE }, { "cycler", B_CYCLER },
-        { "joiner", B_JOINER }, { "lipsum", B_LIPSUM },
-        { NULL, 0 }
-    };
-    size_t  i;
-
-    for (i = 0; b[i].name; i++) {
-        if (strcmp(b[i].name, name) == 0) {
-            memset(out, 0, sizeof(*out));
-            out->kind = V_BUILTIN;
-            out->n = (size_t) b[i].id;
-            return 1;
-        }
-    }
-    if (strcmp(name, "super") == 0 && r->cur_block != NULL) {
-        memset(out, 0, sizeof(*out));
-        out->kind = V_BUILTIN;
-        out->n = B_SUPER;
-        out->u.p = r->cur_block;
-        out->tuple = (uint8_t) (r->cur_block_def + 1);
-        return 1;
-    }
-    if (strcmp(name, "self") == 0) {
-        memset(out, 0, sizeof(*out));
-        out->kind = V_BLOCKS;
-        return 1;
-    }
-    return 0;
-}
-
-
 /* "'name' is undefined", without printf: pages look up undefined names
  * routinely ({{ x | default(...) }}). */
-static const char *
-undef_msg(tmpl_rs_t *r, const char *name)
+const char *
+tmpl_undef_msg(tmpl_rs_t *r, const char *name)
 {
     size_t   len = strlen(name);
     char    *m;
@@ -394,10 +314,10 @@ lookup_global(tmpl_rs_t *r, const char *name, size_t h, tv_t *out)
             return GW_OK;
         }
     }
-    if (lookup_builtin(r, name, out)) {
+    if (tmpl_builtin_lookup(r, name, out)) {
         return GW_OK;
     }
-    *out = tv_undef(undef_msg(r, name));
+    *out = tv_undef(tmpl_undef_msg(r, name));
     if (strcmp(name, "super") != 0) {
         /* undefined for the whole render ({{ x | default(..) }} twice);
          * super() is found once a block runs */
@@ -412,9 +332,9 @@ lookup_global(tmpl_rs_t *r, const char *name, size_t h, tv_t *out)
  * context, then the environment's globals, functions and builtins.  What
  * each name found is remembered for the render (the context and globals
  * cannot change while a page renders); the first asking is out of line. */
-static __attribute__((noinline)) int
-lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
-    tv_t *out)
+__attribute__((noinline)) int
+tmpl_lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    const char *name, tv_t *out)
 {
     size_t  i, h;
     int     rc;
@@ -471,7 +391,7 @@ lookup(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
         return gcache_hit(r, name, i, out) ? GW_OK
                                            : lookup_global(r, name, i, out);
     }
-    return lookup_slow(r, n, f, name, out);
+    return tmpl_lookup_slow(r, n, f, name, out);
 }
 
 
@@ -492,6 +412,13 @@ eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
         return eval_attr(r, n, f, out);
     }
     return eval_node(r, n, f, out);
+}
+
+
+int
+tmpl_eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
+{
+    return eval(r, n, f, out);
 }
 
 
@@ -655,7 +582,7 @@ tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     case V_MACRO:
         return macro_attr(r, n, obj.u.p, name, out);
     case V_BLOCKS:
-        if (find_block(r, name) == NULL) {
+        if (tmpl_find_block(r, name) == NULL) {
             *out = tv_undef(gw_arena_printf(r->a, "'jinja2.runtime."
                                             "TemplateReference object' has "
                                             "no attribute '%s'", name));
@@ -998,24 +925,6 @@ eval_slice(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
 
 /* ---- arithmetic ---------------------------------------------------------- */
 
-static int
-num(tv_t v, int64_t *i, double *d, int *isint)
-{
-    if (v.kind == V_INT || v.kind == V_BOOL) {
-        *i = v.u.i;
-        *d = (double) v.u.i;
-        *isint = 1;
-        return 1;
-    }
-    if (v.kind == V_FLOAT) {
-        *d = v.u.f;
-        *isint = 0;
-        return 1;
-    }
-    return 0;
-}
-
-
 static const char *
 op_sym(int op)
 {
@@ -1129,7 +1038,7 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
     if (b.kind == V_UNDEF) {
         return tmpl_undef_check(r, n, b);
     }
-    if (num(a, &ia, &da, &ai) && num(b, &ib, &db, &bi)) {
+    if (tv_num(a, &ia, &da, &ai) && tv_num(b, &ib, &db, &bi)) {
         int both = ai && bi;
 
         switch (op) {
@@ -1369,10 +1278,10 @@ macro_frame(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m)
     tmpl_frame_t  *f;
     size_t         i, np = def->nnames;
 
-    if (enter(r, n) != GW_OK) {
+    if (tmpl_enter(r, n) != GW_OK) {
         return NULL;
     }
-    f = frame_new(r, m->closure, np + 2);
+    f = tmpl_frame_new(r, m->closure, np + 2);
     if (f == NULL) {
         oom(r, n);
         return NULL;
@@ -1420,7 +1329,7 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
         v = tv_list(args + (nargs > np ? np : nargs),
                     nargs > np ? nargs - np : 0);
         v.tuple = 1;
-        if (frame_set(r, f, r->env->s_varargs, v)
+        if (tmpl_frame_set(r, f, r->env->s_varargs, v)
             != GW_OK)
         {
             return oom(r, n);
@@ -1433,7 +1342,7 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
         memset(&v, 0, sizeof(v));
         v.kind = V_DICT;
         v.u.d = kw;
-        if (frame_set(r, f, r->env->s_kwargs, v)
+        if (tmpl_frame_set(r, f, r->env->s_kwargs, v)
             != GW_OK)
         {
             return oom(r, n);
@@ -1443,7 +1352,7 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
         if (caller.kind == V_MISSING) {
             caller = tv_undef("'caller' is undefined");
         }
-        if (frame_set(r, f, r->env->s_caller, caller)
+        if (tmpl_frame_set(r, f, r->env->s_caller, caller)
             != GW_OK)
         {
             return oom(r, n);
@@ -1460,7 +1369,7 @@ macro_run(tmpl_rs_t *r, tmpl_node_t *n, tmpl_macro_t *m, tmpl_frame_t *f,
     r->ectx = m->ectx;
     r->drop = 0;
     if (direct != NULL) {
-        rc = exec_body(r, def->a, f, direct);
+        rc = tmpl_exec_body(r, def->a, f, direct);
     } else {
         rc = render_to_str(r, def->a, f, safe, out);
     }
@@ -1563,242 +1472,6 @@ emit_macro(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *cf, tmpl_macro_t *m,
 }
 
 
-static int render_block(tmpl_rs_t *r, tmpl_node_t *n,
-    tmpl_block_slot_t *slot, size_t def, tmpl_frame_t *f, gw_buf_t *out);
-static int exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
-    tv_t iter, int depth, gw_buf_t *out);
-
-
-static tmpl_block_slot_t *
-find_block(tmpl_rs_t *r, const char *name)
-{
-    size_t  i;
-
-    for (i = 0; i < r->nblocks; i++) {
-        if (r->blocks[i].name == name
-            || strcmp(r->blocks[i].name, name) == 0)
-        {
-            return &r->blocks[i];
-        }
-    }
-    return NULL;
-}
-
-
-static int
-call_builtin(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
-{
-    size_t              i, k;
-    int64_t             start, stop, step, cnt, x;
-    tv_t               *items, v, *c;
-    tdict_t            *d;
-    tmpl_loop_t        *l;
-    tmpl_block_slot_t  *slot;
-    gw_buf_t            b;
-
-    switch (fn.n) {
-    case B_RANGE:
-        for (i = 0; i < nargs; i++) {
-            if (args[i].kind != V_INT && args[i].kind != V_BOOL) {
-                return tmpl_error(r, n, "'%s' object cannot be interpreted "
-                                  "as an integer", tv_type_name(args[i]));
-            }
-        }
-        if (nargs == 1) {
-            start = 0;
-            stop = args[0].u.i;
-            step = 1;
-        } else if (nargs == 2 || nargs == 3) {
-            start = args[0].u.i;
-            stop = args[1].u.i;
-            step = nargs == 3 ? args[2].u.i : 1;
-        } else {
-            return tmpl_error(r, n, "range expected at most 3 arguments");
-        }
-        if (step == 0) {
-            return tmpl_error(r, n, "range() arg 3 must not be zero");
-        }
-        cnt = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
-                       : (start > stop ? (start - stop - step - 1) / -step
-                                       : 0);
-        if (cnt > 1000000) {
-            return tmpl_error(r, n, "range too big");
-        }
-        items = tmpl_alloc(r->a, (cnt + 1) * sizeof(tv_t));
-        if (items == NULL) {
-            return oom(r, n);
-        }
-        for (x = 0; x < cnt; x++) {
-            items[x] = tv_int(start + x * step);
-        }
-        *out = tv_list(items, (size_t) cnt);
-        return GW_OK;
-
-    case B_DICT:
-    case B_NAMESPACE:
-        d = tv_dict_new(r, nkw + 4);
-        if (d == NULL) {
-            return oom(r, n);
-        }
-        memset(out, 0, sizeof(*out));
-        out->kind = V_DICT;
-        out->u.d = d;
-        out->ns = fn.n == B_NAMESPACE;
-        for (i = 0; i < nargs; i++) {
-            tv_t  *ks, *vs;
-            size_t m;
-
-            if (!tv_is_map(args[i])) {
-                return tmpl_error(r, n, "%s() argument must be a mapping",
-                                  fn.n == B_DICT ? "dict" : "namespace");
-            }
-            if (tv_map_items(r, args[i], &ks, &vs, &m) != GW_OK) {
-                return oom(r, n);
-            }
-            for (k = 0; k < m; k++) {
-                if (tv_map_set(r, *out, ks[k], vs[k]) != GW_OK) {
-                    return oom(r, n);
-                }
-            }
-        }
-        for (i = 0; i < nkw; i++) {
-            if (tv_map_set(r, *out, tv_str(knames[i], strlen(knames[i]), 0),
-                           kvals[i]) != GW_OK)
-            {
-                return oom(r, n);
-            }
-        }
-        return GW_OK;
-
-    case B_CYCLER:
-        c = tmpl_alloc(r->a, 2 * sizeof(tv_t));
-        items = tmpl_alloc(r->a, (nargs + 1) * sizeof(tv_t));
-        if (c == NULL || items == NULL) {
-            return oom(r, n);
-        }
-        tmpl_memcpy(items, args, nargs * sizeof(tv_t));
-        c[0] = tv_list(items, nargs);
-        c[1] = tv_int(0);
-        memset(out, 0, sizeof(*out));
-        out->kind = V_BUILTIN;
-        out->n = B_CYCLER;
-        out->u.p = c;
-        return GW_OK;
-
-    case B_CYCLER_NEXT:
-        c = fn.u.p;
-        if (c[0].n == 0) {
-            *out = tv_none();
-            return GW_OK;
-        }
-        *out = c[0].u.items[c[1].u.i % c[0].n];
-        c[1].u.i = (c[1].u.i + 1) % (int64_t) c[0].n;
-        return GW_OK;
-
-    case B_CYCLER_RESET:
-        c = fn.u.p;
-        c[1].u.i = 0;
-        *out = tv_none();
-        return GW_OK;
-
-    case B_JOINER:
-        c = tmpl_alloc(r->a, 2 * sizeof(tv_t));
-        if (c == NULL) {
-            return oom(r, n);
-        }
-        c[0] = nargs ? args[0] : nkw ? kvals[0] : tv_str(", ", 2, 0);
-        c[1] = tv_bool(0);
-        memset(out, 0, sizeof(*out));
-        out->kind = V_BUILTIN;
-        out->n = B_JOINER_CALL;
-        out->u.p = c;
-        return GW_OK;
-
-    case B_JOINER_CALL:
-        c = fn.u.p;
-        if (!c[1].u.i) {
-            c[1].u.i = 1;
-            *out = tv_str("", 0, 0);
-        } else {
-            *out = c[0];
-        }
-        return GW_OK;
-
-    case B_LOOP_CYCLE:
-        l = fn.u.p;
-        if (nargs == 0) {
-            return tmpl_error(r, n, "no items for cycling given");
-        }
-        *out = args[l->i % nargs];
-        return GW_OK;
-
-    case B_LOOP_CHANGED:
-        l = fn.u.p;
-        v = tv_list(args, nargs);
-        if (nargs) {
-            items = tmpl_alloc(r->a, nargs * sizeof(tv_t));
-            if (items == NULL) {
-                return oom(r, n);
-            }
-            tmpl_memcpy(items, args, nargs * sizeof(tv_t));
-            v.u.items = items;
-        }
-        if (l->has_changed && tv_eq(l->last_changed, v)) {
-            *out = tv_bool(0);
-            return GW_OK;
-        }
-        l->has_changed = 1;
-        l->last_changed = v;
-        *out = tv_bool(1);
-        return GW_OK;
-
-    case B_SUPER:
-        slot = fn.u.p;
-        if (fn.tuple >= slot->ndefs) {
-            return tmpl_error(r, n, "there is no parent block called '%s'.",
-                              slot->name);
-        }
-        gw_buf_init(&b, r->a, 256);
-        if (render_block(r, n, slot, fn.tuple, r->cur_block_frame
-                         ? r->cur_block_frame : r->root, &b) != GW_OK
-            || gw_buf_putc(&b, '\0') != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        *out = tv_str(b.data, b.len - 1, *r->ectx);
-        return GW_OK;
-
-    case B_SELF_BLOCK:
-        slot = find_block(r, fn.u.s);
-        if (slot == NULL) {
-            return tmpl_error(r, n, "'self' has no block '%s'", fn.u.s);
-        }
-        gw_buf_init(&b, r->a, 256);
-        if (render_block(r, n, slot, 0, r->root, &b) != GW_OK
-            || gw_buf_putc(&b, '\0') != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        *out = tv_str(b.data, b.len - 1, *r->ectx);
-        return GW_OK;
-
-    case B_METHOD:
-        return tmpl_method_call(r, n, ((tmpl_method_t *) fn.u.p)->self,
-                                ((tmpl_method_t *) fn.u.p)->name, args, nargs,
-                                knames, kvals, nkw, out);
-
-    case B_LIPSUM:
-        *out = tv_str("Lorem ipsum dolor sit amet.", 27, 0);
-        return GW_OK;
-
-    default:
-        return tmpl_error(r, n, "'%s' object is not callable",
-                          tv_type_name(fn));
-    }
-}
-
-
 static void
 json_cleanup(void *data)
 {
@@ -1894,7 +1567,8 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
         return call_macro(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out,
                           NULL);
     case V_BUILTIN:
-        return call_builtin(r, n, fn, args, nargs, knames, kvals, nkw, out);
+        return tmpl_builtin_call(r, n, fn, args, nargs, knames, kvals, nkw,
+                                 out);
     case V_FUNC:
         return call_func(r, n, fn.u.p, args, nargs, knames, kvals, nkw, out);
     case V_LOOP:
@@ -1906,7 +1580,7 @@ tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
         if (nargs != 1) {
             return tmpl_error(r, n, "loop() takes exactly one argument");
         }
-        if (enter(r, n) != GW_OK) {
+        if (tmpl_enter(r, n) != GW_OK) {
             return GW_ERROR;
         }
         gw_buf_init(&b, r->a, 256);
@@ -1944,7 +1618,7 @@ rebind(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
             }
         }
         if (s->parent == NULL || s->ctx != NULL) {
-            return frame_set(r, s, name, nv) == GW_OK ? GW_OK : oom(r, n);
+            return tmpl_frame_set(r, s, name, nv) == GW_OK ? GW_OK : oom(r, n);
         }
     }
     return GW_OK;
@@ -2673,7 +2347,7 @@ assign(tmpl_rs_t *r, tmpl_node_t *t, tmpl_frame_t *f, tv_t v)
     size_t   n, i;
 
     if (t->type == N_NAME) {
-        if (frame_set(r, f, t->s, v) != GW_OK) {
+        if (tmpl_frame_set(r, f, t->s, v) != GW_OK) {
             return oom(r, t);
         }
         return GW_OK;
@@ -2732,7 +2406,7 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
                           tv_type_name(iter));
     }
     /* loop, the targets, and room for a set in the body */
-    lf = frame_new(r, f, 4);
+    lf = tmpl_frame_new(r, f, 4);
     l = tmpl_alloc(r->a, sizeof(tmpl_loop_t));
     if (lf == NULL || l == NULL) {
         return oom(r, n);
@@ -2792,352 +2466,18 @@ exec_for_items(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t iter,
             }
         }
         if ((drop ? exec_dropped(r, n->c, lf, out)
-                  : exec_body(r, n->c, lf, out)) != GW_OK)
+                  : tmpl_exec_body(r, n->c, lf, out)) != GW_OK)
         {
             return GW_ERROR;
         }
     }
     if (len == 0 && n->vals != NULL) {
         /* the else body has a scope of its own, as in Jinja */
-        lf = frame_new(r, f, 4);
+        lf = tmpl_frame_new(r, f, 4);
         if (lf == NULL) {
             return oom(r, n);
         }
         return exec_inner(r, n->vals[0], lf, out);
-    }
-    return GW_OK;
-}
-
-
-static int
-render_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_block_slot_t *slot,
-    size_t def, tmpl_frame_t *f, gw_buf_t *out)
-{
-    tmpl_block_slot_t  *saved_block = r->cur_block;
-    size_t              saved_def = r->cur_block_def;
-    tmpl_frame_t       *saved_frame = r->cur_block_frame;
-    tmpl_t             *saved_tmpl = r->tmpl;
-    tmpl_node_t        *b = slot->defs[def];
-    tmpl_frame_t       *bf;
-    int                 rc, ae, drop;
-
-    if (b->flags & NF_REQUIRED) {
-        return tmpl_error(r, n, "Required block '%s' not found",
-                          slot->name);
-    }
-    if (enter(r, n) != GW_OK) {
-        return GW_ERROR;
-    }
-    bf = frame_new(r, f, 4);
-    if (bf == NULL) {
-        return oom(r, n);
-    }
-    r->cur_block = slot;
-    r->cur_block_def = def;
-    r->cur_block_frame = f;
-    r->tmpl = b->tmpl;
-    ae = r->autoescape;
-    drop = r->drop;
-    r->autoescape = b->tmpl->autoescape;
-    r->drop = 0;
-    rc = exec_body(r, b->a, bf, out);
-    r->autoescape = ae;
-    r->drop = drop;
-    r->cur_block = saved_block;
-    r->cur_block_def = saved_def;
-    r->cur_block_frame = saved_frame;
-    r->tmpl = saved_tmpl;
-    r->depth--;
-    return rc;
-}
-
-
-static int
-add_blocks(tmpl_rs_t *r, tmpl_t *t)
-{
-    size_t              i, k;
-    tmpl_block_slot_t  *slot, *nb;
-    tmpl_node_t       **nd;
-
-    for (i = 0; i < t->nblocks; i++) {
-        slot = find_block(r, t->blocks[i]->s);
-        if (slot == NULL) {
-            if (r->nblocks == r->blocks_cap) {
-                k = r->blocks_cap ? r->blocks_cap * 2 : 8;
-                nb = tmpl_alloc(r->a, k * sizeof(tmpl_block_slot_t));
-                if (nb == NULL) {
-                    return GW_ERROR;
-                }
-                if (r->nblocks) {
-                    tmpl_memcpy(nb, r->blocks,
-                           r->nblocks * sizeof(tmpl_block_slot_t));
-                }
-                r->blocks = nb;
-                r->blocks_cap = k;
-            }
-            slot = &r->blocks[r->nblocks++];
-            slot->name = t->blocks[i]->s;
-            slot->ndefs = 0;
-            slot->defs = NULL;
-        }
-        nd = tmpl_alloc(r->a, (slot->ndefs + 1) * sizeof(tmpl_node_t *));
-        if (nd == NULL) {
-            return GW_ERROR;
-        }
-        if (slot->ndefs) {
-            tmpl_memcpy(nd, slot->defs, slot->ndefs * sizeof(tmpl_node_t *));
-        }
-        nd[slot->ndefs++] = t->blocks[i];
-        slot->defs = nd;
-    }
-    return GW_OK;
-}
-
-
-static int
-load_template(tmpl_rs_t *r, tmpl_node_t *n, tv_t name, int ignore_missing,
-    tmpl_t **out)
-{
-    tv_t    *items;
-    size_t   len, i;
-    int      missing;
-    char     err[512];
-
-    *out = NULL;
-    if (name.kind == V_STR) {
-        items = &name;
-        len = 1;
-    } else if (tv_is_seq(name)) {
-        if (tv_to_list(r, name, &items, &len) != GW_OK) {
-            return oom(r, n);
-        }
-    } else if (name.kind == V_UNDEF) {
-        return tmpl_undef_check(r, n, name);
-    } else {
-        return tmpl_error(r, n, "template name must be a string, got '%s'",
-                          tv_type_name(name));
-    }
-    for (i = 0; i < len; i++) {
-        if (items[i].kind != V_STR) {
-            continue;
-        }
-        err[0] = '\0';
-        *out = tmpl_env_get(r->env, items[i].u.s, items[i].n, &missing, err,
-                            sizeof(err));
-        if (*out != NULL) {
-            return GW_OK;
-        }
-        if (!missing) {
-            if (!r->failed) {
-                r->failed = 1;
-                snprintf(r->err, r->errsz, "%s", err);
-            }
-            return GW_ERROR;
-        }
-    }
-    if (ignore_missing) {
-        return GW_OK;
-    }
-    if (len == 1 && items[0].kind == V_STR) {
-        return tmpl_error(r, n, "template not found: %.*s",
-                          (int) items[0].n, items[0].u.s);
-    }
-    return tmpl_error(r, n, "none of the templates given were found");
-}
-
-
-/* An include or import with context sees the names around it but not a
- * for loop's `loop`, as in Jinja: in its root frame the name is what it
- * is outside the loops. */
-static int
-hide_loop(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_frame_t *root)
-{
-    const char    *name = r->env->s_loop;
-    tmpl_frame_t  *s;
-    size_t         i;
-    int            hidden = 0;
-    tv_t           v;
-
-    for (s = f; s != NULL && s->ctx == NULL; s = s->parent) {
-        for (i = s->n; i-- > 0; ) {
-            if (s->names[i] != name) {
-                continue;
-            }
-            if (s->vals[i].kind != V_LOOP) {
-                /* a {% set loop = ... %} of the template's own */
-                return hidden ? frame_set(r, root, name, s->vals[i])
-                              : GW_OK;
-            }
-            hidden = 1;
-            break;
-        }
-    }
-    if (!hidden) {
-        return GW_OK;
-    }
-    if (lookup_slow(r, n, s, name, &v) != GW_OK) {
-        return GW_ERROR;
-    }
-    return frame_set(r, root, name, v);
-}
-
-
-static int
-exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
-{
-    tv_t                name;
-    tmpl_t             *t;
-    tmpl_frame_t       *root;
-    tmpl_block_slot_t  *sb = r->blocks, *scb = r->cur_block;
-    size_t              snb = r->nblocks, scap = r->blocks_cap;
-    tmpl_frame_t       *sroot = r->root;
-    tmpl_t             *sparent = r->parent;
-    int                 rc, ae = r->autoescape, *ectx = r->ectx;
-    int                 drop = r->drop;
-    const char         *ctx_name = r->ctx_name;
-
-    if (eval(r, n->a, f, &name) != GW_OK
-        || load_template(r, n, name, n->flags & NF_IGNORE_MISSING, &t)
-           != GW_OK)
-    {
-        return GW_ERROR;
-    }
-    if (t == NULL) {
-        return GW_OK;
-    }
-    if (enter(r, n) != GW_OK) {
-        return GW_ERROR;
-    }
-    root = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
-    if (root == NULL) {
-        return oom(r, n);
-    }
-    if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, root) != GW_OK) {
-        return r->failed ? GW_ERROR : oom(r, n);
-    }
-    r->blocks = NULL;
-    r->nblocks = r->blocks_cap = 0;
-    r->cur_block = NULL;
-    rc = exec_template(r, t, root, out);
-    r->blocks = sb;
-    r->nblocks = snb;
-    r->blocks_cap = scap;
-    r->cur_block = scb;
-    r->root = sroot;
-    r->parent = sparent;
-    r->drop = drop;
-    r->ctx_name = ctx_name;
-    r->autoescape = ae;
-    r->ectx = ectx;
-    r->depth--;
-    return rc;
-}
-
-
-/* Run a template as a module (import): its top-level names, output
- * discarded. */
-static int
-import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
-    tmpl_frame_t **mod)
-{
-    tv_t                name;
-    tmpl_t             *t;
-    gw_buf_t            sink;
-    tmpl_block_slot_t  *sb = r->blocks, *scb = r->cur_block;
-    size_t              snb = r->nblocks, scap = r->blocks_cap;
-    tmpl_frame_t       *sroot = r->root;
-    tmpl_t             *sparent = r->parent;
-    int                 rc, ae = r->autoescape, *ectx = r->ectx;
-    int                 drop = r->drop;
-    const char         *ctx_name = r->ctx_name;
-
-    if (eval(r, n->a, f, &name) != GW_OK
-        || load_template(r, n, name, 0, &t) != GW_OK)
-    {
-        return GW_ERROR;
-    }
-    if (enter(r, n) != GW_OK) {
-        return GW_ERROR;
-    }
-    *mod = frame_new(r, (n->flags & NF_WITH_CONTEXT) ? f : NULL, 8);
-    if (*mod == NULL) {
-        return oom(r, n);
-    }
-    if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, *mod) != GW_OK) {
-        return r->failed ? GW_ERROR : oom(r, n);
-    }
-    if (!(n->flags & NF_WITH_CONTEXT)) {
-        /* globals only; the context stays with the caller */
-        (*mod)->ctx = NULL;
-    }
-    gw_buf_init(&sink, r->a, 256);
-    r->blocks = NULL;
-    r->nblocks = r->blocks_cap = 0;
-    r->cur_block = NULL;
-    rc = exec_template(r, t, *mod, &sink);
-    r->blocks = sb;
-    r->nblocks = snb;
-    r->blocks_cap = scap;
-    r->cur_block = scb;
-    r->root = sroot;
-    r->parent = sparent;
-    r->drop = drop;
-    r->ctx_name = ctx_name;
-    r->autoescape = ae;
-    r->ectx = ectx;
-    r->depth--;
-    return rc;
-}
-
-
-static int
-exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f)
-{
-    tmpl_frame_t  *mod = NULL;
-    tv_t           v, m;
-    size_t         i, k;
-
-    if (import_module(r, n, f, &mod) != GW_OK) {
-        return GW_ERROR;
-    }
-    if (n->type == N_IMPORT) {
-        memset(&m, 0, sizeof(m));
-        m.kind = V_DICT;
-        m.ns = 0;
-        m.u.d = tv_dict_new(r, mod->n + 1);
-        if (m.u.d == NULL) {
-            return oom(r, n);
-        }
-        for (i = 0; i < mod->n; i++) {
-            if (mod->names[i][0] == '_') {
-                continue;
-            }
-            if (tv_map_set(r, m, tv_str(mod->names[i],
-                                        strlen(mod->names[i]), 0),
-                           mod->vals[i]) != GW_OK)
-            {
-                return oom(r, n);
-            }
-        }
-        return frame_set(r, f, n->s, m) == GW_OK ? GW_OK : oom(r, n);
-    }
-    for (i = 0; i < n->nargs; i++) {
-        for (k = 0; k < mod->n; k++) {
-            if (mod->names[k] == n->args[i]->s) {
-                break;
-            }
-        }
-        if (k < mod->n && n->args[i]->s[0] != '_') {
-            v = mod->vals[k];
-        } else {
-            /* Jinja binds an undefined that explains itself when used */
-            v = tv_undef(gw_arena_printf(r->a, "the template does not "
-                                         "export the requested name '%s'",
-                                         n->args[i]->s));
-        }
-        if (frame_set(r, f, n->names[i], v) != GW_OK) {
-            return oom(r, n);
-        }
     }
     return GW_OK;
 }
@@ -3273,7 +2613,7 @@ eval_truth(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, int *res)
 }
 
 
-/* {% if %} with its elifs; exec_body() calls it itself, with plain
+/* {% if %} with its elifs; tmpl_exec_body() calls it itself, with plain
  * bodies, as a page has many small ones (`{% if not loop.last %},{%
  * endif %}`). */
 static inline int
@@ -3287,7 +2627,7 @@ exec_if(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out,
             return GW_ERROR;
         }
         if (res) {
-            return plain ? exec_body(r, n->b, f, out)
+            return plain ? tmpl_exec_body(r, n->b, f, out)
                          : exec_inner(r, n->b, f, out);
         }
         if (n->c != NULL && n->c->type == N_IF
@@ -3296,7 +2636,7 @@ exec_if(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out,
             n = n->c;
             continue;
         }
-        return plain ? exec_body(r, n->c, f, out)
+        return plain ? tmpl_exec_body(r, n->c, f, out)
                      : exec_inner(r, n->c, f, out);
     }
 }
@@ -3308,7 +2648,6 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
     tv_t                v, c;
     tmpl_macro_t       *m;
     tmpl_frame_t       *wf;
-    tmpl_block_slot_t  *slot;
     size_t              i;
     int                 ae, cae, rc, drop;
 
@@ -3332,7 +2671,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         return assign(r, n->a, f, v);
     case N_SETBLOCK:
         /* block bodies (set, filter, autoescape) get their own scope */
-        wf = frame_new(r, f, 4);
+        wf = tmpl_frame_new(r, f, 4);
         if (wf == NULL) {
             return oom(r, n);
         }
@@ -3355,7 +2694,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         }
         return assign(r, n->a, f, v);
     case N_FILTERBLOCK:
-        wf = frame_new(r, f, 4);
+        wf = tmpl_frame_new(r, f, 4);
         if (wf == NULL) {
             return oom(r, n);
         }
@@ -3371,7 +2710,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         }
         return write_value(r, n, v, out) == GW_OK ? GW_OK : oom(r, n);
     case N_WITH:
-        wf = frame_new(r, f, n->nargs + 4);
+        wf = tmpl_frame_new(r, f, n->nargs + 4);
         if (wf == NULL) {
             return oom(r, n);
         }
@@ -3398,7 +2737,7 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         v.kind = V_MACRO;
         v.u.p = m;
         if (n->type == N_MACRO) {
-            return frame_set(r, f, n->s, v) == GW_OK ? GW_OK : oom(r, n);
+            return tmpl_frame_set(r, f, n->s, v) == GW_OK ? GW_OK : oom(r, n);
         }
         if (n->b->a->type == N_NAME) {
             return emit_call(r, n->b, f, v, out);
@@ -3408,33 +2747,19 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         }
         return write_value(r, n, c, out) == GW_OK ? GW_OK : oom(r, n);
     case N_INCLUDE:
-        return exec_include(r, n, f, out);
+        return tmpl_exec_include(r, n, f, out);
     case N_IMPORT:
     case N_FROMIMPORT:
-        return exec_import(r, n, f);
+        return tmpl_exec_import(r, n, f);
     case N_EXTENDS:
-        if (r->parent != NULL) {
-            return tmpl_error(r, n, "extended multiple times");
-        }
-        if (eval(r, n->a, f, &v) != GW_OK
-            || load_template(r, n, v, 0, &r->parent) != GW_OK)
-        {
-            return GW_ERROR;
-        }
-        r->drop = 1;
-        return GW_OK;
+        return tmpl_exec_extends(r, n, f);
     case N_BLOCK:
-        slot = find_block(r, n->s);
-        if (slot == NULL) {
-            return tmpl_error(r, n, "block '%s' not found", n->s);
-        }
-        return render_block(r, n, slot, 0, (n->flags & NF_SCOPED) ? f
-                            : r->root, out);
+        return tmpl_exec_block(r, n, f, out);
     case N_AUTOESCAPE:
         if (eval(r, n->a, f, &v) != GW_OK) {
             return GW_ERROR;
         }
-        wf = frame_new(r, f, 4);
+        wf = tmpl_frame_new(r, f, 4);
         if (wf == NULL) {
             return oom(r, n);
         }
@@ -3451,8 +2776,8 @@ exec_stmt(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 }
 
 
-static int
-exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
+int
+tmpl_exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
 {
     for ( ; n != NULL; n = n->next) {
         /* text and output, most of a page, without exec_stmt()'s frame */
@@ -3473,7 +2798,7 @@ exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
             }
             continue;
         }
-        /* no extends has run before exec_body()'s code: an if that holds
+        /* no extends has run before tmpl_exec_body()'s code: an if that holds
          * one goes through exec_stmt(), and once one ran, exec_dropped()
          * has the rest */
         if (n->type == N_IF && !(n->flags & NF_EXTENDS)) {
@@ -3511,75 +2836,6 @@ exec_dropped(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         if (exec_stmt(r, n, f, out) != GW_OK || capped(r, n, out) != GW_OK) {
             return GW_ERROR;
         }
-    }
-    return GW_OK;
-}
-
-
-/* The template's assigned-before-used names start out undefined (a child
- * template's values, already in the shared frame, are kept). */
-static int
-bind_locals(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root)
-{
-    size_t  i, k;
-
-    for (i = 0; i < t->nlocals; i++) {
-        for (k = 0; k < root->n; k++) {
-            if (root->names[k] == t->locals[i]) {
-                break;
-            }
-        }
-        if (k < root->n) {
-            continue;
-        }
-        if (frame_set(r, root, t->locals[i],
-                      tv_undef(undef_msg(r, t->locals[i]))) != GW_OK)
-        {
-            return GW_ERROR;
-        }
-    }
-    return GW_OK;
-}
-
-
-/*
- * A page: the template's top level, then, if it extended another, the
- * parent's with the same top-level frame, blocks resolved most-derived
- * first.  After {% extends %} a child's own output is dropped, as Jinja
- * does, but its assignments, macros and imports still run.
- */
-static int
-exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root, gw_buf_t *out)
-{
-    int           levels = 0;
-
-    /* a new context, with an eval context of its own */
-    r->ectx = tmpl_alloc(r->a, sizeof(int));
-    if (r->ectx == NULL) {
-        return oom(r, NULL);
-    }
-    *r->ectx = t->autoescape;
-    r->ctx_name = t->name;
-    r->root = root;
-    r->parent = NULL;
-    while (t != NULL) {
-        if (++levels > 50) {
-            return tmpl_error(r, NULL, "too many levels of extends");
-        }
-        if (add_blocks(r, t) != GW_OK) {
-            return oom(r, NULL);
-        }
-        if (bind_locals(r, t, root) != GW_OK) {
-            return oom(r, NULL);
-        }
-        r->tmpl = t;
-        r->autoescape = t->autoescape;
-        r->parent = NULL;
-        r->drop = 0;
-        if (exec_body(r, t->body, root, out) != GW_OK) {
-            return GW_ERROR;
-        }
-        t = r->parent;
     }
     return GW_OK;
 }
@@ -3630,12 +2886,12 @@ render_page(gw_tmpl_env_t *env, const char *name, json_t *context,
     }
     arena->over = 0;
 
-    root = frame_new(&r, NULL, 16);
+    root = tmpl_frame_new(&r, NULL, 16);
     if (root == NULL) {
         rc = tmpl_error(&r, NULL, "out of memory");
     } else {
         root->ctx = json_is_object(context) ? context : NULL;
-        rc = exec_template(&r, t, root, out);
+        rc = tmpl_exec_template(&r, t, root, out);
         if (rc == GW_OK && arena->over) {
             rc = tmpl_error(&r, NULL, "out of memory");
         }

@@ -152,7 +152,57 @@ typedef struct {
 
 /*
  * One generic node shape for every kind keeps the parser and walker short.
- * Statement lists are chained through next.
+ * Statement lists are chained through next.  What each field holds, per
+ * type (as Jinja's nodes.py names them; a field not listed is unused):
+ *
+ *   expressions
+ *   N_CONST       val: the value
+ *   N_NAME        s, len: the (interned) name
+ *   N_ATTR        a: node, s, len: attr; op: 1 if attr is a dict method
+ *                 (so a context object's key is tried first otherwise)
+ *   N_ITEM        a: node, b: arg
+ *   N_SLICE       a: node, b, c, d: start, stop, step (each may be NULL)
+ *   N_BINOP       op: OP_ADD .. OP_POW, a: left, b: right
+ *   N_UNARY       op: OP_NEG, OP_POS, or OP_STAR / OP_STARSTAR for a call's
+ *                 *args / **kwargs; a: node
+ *   N_AND, N_OR   a: left, b: right
+ *   N_NOT         a: node
+ *   N_COMPARE     a: expr; args, nargs: the operands after it, ops: their
+ *                 operators (OP_EQ .. OP_NOTIN), one each
+ *   N_COND        a: test, b: expr1, c: expr2 (NULL: undefined)
+ *   N_LIST, N_TUPLE  args, nargs: items
+ *   N_DICT        args: keys, vals: values, nargs: how many
+ *   N_CONCAT      args, nargs: the operands of ~
+ *   N_FILTER      a: node (NULL in a filter block: the block's text), s:
+ *                 name, def: tmpl_filter_def_t; args, nargs: arguments
+ *                 bound to def->params (NULL: not given); NF_KWARGS:
+ *                 format's keywords, one N_DICT; NF_ARGERR: val the error
+ *   N_TEST        as N_FILTER (def: tmpl_test_def_t); NF_NEGATE: "is not"
+ *   N_CALL        a: node; args, nargs: positional; names, vals, nnames:
+ *                 keyword names and values; NF_PLAIN_ARGS
+ *
+ *   statements
+ *   N_TEXT        s, len: the text
+ *   N_OUTPUT      a: the expression printed
+ *   N_IF          a: test, b: body, c: else body, or the elif's N_IF
+ *                 (flag 1 << 30: an elif); NF_EXTENDS
+ *   N_FOR         a: target, b: iter, c: body, d: test (the inline if),
+ *                 vals[0]: else body (vals NULL: none); NF_RECURSIVE
+ *   N_SET         a: target, b: node
+ *   N_SETBLOCK    a: target, b: body, c: filter (NULL: none)
+ *   N_WITH        args: targets, vals: values, nargs: how many; a: body
+ *   N_MACRO       s: name, names, nnames: args, vals: defaults (NULL: none),
+ *                 a: body; NF_VARARGS, NF_KWARGS, NF_CALLER
+ *   N_CALLBLOCK   b: call (an N_CALL), names, vals, nnames: the caller's
+ *                 args and defaults, a: body; flags as N_MACRO
+ *   N_INCLUDE     a: template; NF_IGNORE_MISSING, NF_WITH_CONTEXT
+ *   N_IMPORT      a: template, s: target; NF_WITH_CONTEXT
+ *   N_FROMIMPORT  a: template; args[i]->s: a name, names[i]: what it is
+ *                 bound to; nargs: how many; NF_WITH_CONTEXT
+ *   N_EXTENDS     a: template
+ *   N_BLOCK       s: name, a: body; NF_SCOPED, NF_REQUIRED
+ *   N_AUTOESCAPE  a: the setting, b: body
+ *   N_FILTERBLOCK b: body, c: filter
  */
 struct tmpl_node_s {
     uint16_t         type;
@@ -398,10 +448,13 @@ extern const double tmpl_pow10[16];
 int tmpl_round_scaled(double d, int prec, double *m);
 size_t tmpl_fixed_format(double d, int prec, char *buf);
 
-/* percent.c: Python's printf-style fmt % args, shared with |format: a
- * tuple's items, or one argument (also the mapping for "%(key)s") */
+/* format.c: Python's printf-style fmt % args, shared with |format: a
+ * tuple's items, or one argument (also the mapping for "%(key)s"); and
+ * str.format() */
 int tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
     size_t nargs, int tuple, tv_t *out);
+int tmpl_str_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
 
 /* urlize.c */
 int tmpl_urlize(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args,
@@ -498,6 +551,25 @@ tv_truth(tv_t v)
     return tv_truthy(v);
 }
 
+/* A number's value, as *i too when *isint (int and bool); 0 if v is no
+ * number.  Inline: arithmetic and comparisons ask it of both operands. */
+static inline int
+tv_num(tv_t v, int64_t *i, double *d, int *isint)
+{
+    if (v.kind == V_INT || v.kind == V_BOOL) {
+        *i = v.u.i;
+        *d = (double) v.u.i;
+        *isint = 1;
+        return 1;
+    }
+    if (v.kind == V_FLOAT) {
+        *d = v.u.f;
+        *isint = 0;
+        return 1;
+    }
+    return 0;
+}
+
 int tv_is_seq(tv_t v);
 int tv_is_map(tv_t v);
 int tv_is_num(tv_t v);
@@ -522,16 +594,58 @@ void tmpl_float_repr(double f, char *buf, size_t size);
 int tmpl_escape_slow(gw_buf_t *b, const char *s, size_t n);
 tv_t tv_escape(tmpl_rs_t *r, tv_t v);
 
-/* render.c */
+/* errors.c: the render's error at n (or the template), set once; both
+ * return GW_ERROR.  tmpl_undef_check() fails on an undefined value. */
 int tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
     GW_PRINTF(3, 4);
+int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
+int tmpl_oom(tmpl_rs_t *r, tmpl_node_t *n);
+
+/* render.c: evaluation and execution, and the scopes they run in; what
+ * the files below need of it */
+int tmpl_eval(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out);
+int tmpl_exec_body(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+/* counts a macro, block, include or import against the depth and step
+ * caps; the caller decrements r->depth when it returns */
+int tmpl_enter(tmpl_rs_t *r, tmpl_node_t *n);
+tmpl_frame_t *tmpl_frame_new(tmpl_rs_t *r, tmpl_frame_t *parent, size_t cap);
+int tmpl_frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v);
+/* name in f and the scopes around it, the context, the globals */
+int tmpl_lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    const char *name, tv_t *out);
+const char *tmpl_undef_msg(tmpl_rs_t *r, const char *name);
 int tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
     size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
 int tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     size_t len, tv_t *out);
 int tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key,
     tv_t *out);
-int tmpl_undef_check(tmpl_rs_t *r, tmpl_node_t *n, tv_t v);
+
+/* builtins.c: range, dict, ... by name (0 if name is none of them), and
+ * calling one (a V_BUILTIN) */
+int tmpl_builtin_lookup(tmpl_rs_t *r, const char *name, tv_t *out);
+int tmpl_builtin_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
+
+/* inherit.c: a template run as a page or context, its extends chain
+ * followed; {% extends %}, {% block %}, and super() / self.name() */
+int tmpl_exec_template(tmpl_rs_t *r, tmpl_t *t, tmpl_frame_t *root,
+    gw_buf_t *out);
+int tmpl_exec_extends(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f);
+int tmpl_exec_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+int tmpl_block_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *out);
+tmpl_block_slot_t *tmpl_find_block(tmpl_rs_t *r, const char *name);
+
+/* include.c: the template a name (or the first found of a list) names,
+ * *out NULL if missing and ignore_missing; {% include %}, {% import %} and
+ * {% from ... import %} */
+int tmpl_load_template(tmpl_rs_t *r, tmpl_node_t *n, tv_t name,
+    int ignore_missing, tmpl_t **out);
+int tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
+    gw_buf_t *out);
+int tmpl_exec_import(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f);
 
 /* funcs.c: C functions of the argument form.  tmpl_argfn_arg() makes
  * the view of one argument; tmpl_call_argfn() calls, with the result in
@@ -564,11 +678,49 @@ tmpl_argfn_arg(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
     return GW_OK;
 }
 
-/* methods.c */
+/* utf8.c: the character at s[*i] (a bad byte stands for itself), *i
+ * moved past it; characters in s[0..n); c written to o (4 bytes of room),
+ * its length; c appended to b */
+uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
+size_t tmpl_utf8_len(const char *s, size_t n);
+size_t tmpl_utf8_encode(char *o, uint32_t c);
+void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
+
+/* methods.c: the Python methods values have, in one table by name */
+enum {
+    M_CAPITALIZE = 1, M_CASEFOLD, M_CENTER, M_COUNT, M_ENDSWITH, M_FIND,
+    M_FORMAT, M_GET, M_INDEX,
+    M_ISALNUM, M_ISALPHA, M_ISDIGIT, M_ISLOWER, M_ISSPACE, M_ISTITLE,
+    M_ISUPPER,      /* M_ISALNUM .. M_ISUPPER: the str.is*() tests */
+    M_ITEMS, M_JOIN, M_KEYS, M_LJUST, M_LOWER, M_LSTRIP, M_PARTITION,
+    M_REPLACE, M_RFIND, M_RJUST, M_RSPLIT, M_RSTRIP, M_SPLIT, M_SPLITLINES,
+    M_STARTSWITH, M_STRFTIME, M_STRIP, M_SWAPCASE, M_TITLE, M_UPDATE,
+    M_UPPER, M_VALUES, M_ZFILL
+};
+
+#define MT_STR     0x01     /* a method of str */
+#define MT_MAP     0x02     /* of dict */
+#define MT_SEQ     0x04     /* of list and tuple */
+#define MF_NOARGS  0x08     /* takes no arguments */
+#define MF_RANGE   0x10     /* str's takes [start[, end]] after its own */
+
+typedef struct {
+    const char  *name;
+    uint8_t      id;
+    uint8_t      flags;
+} tmpl_method_def_t;
+
+int tmpl_has_method(tv_t self, const char *name, size_t len);
 int tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self,
     const char *name, tv_t *args, size_t nargs, const char **knames,
     tv_t *kvals, size_t nkw, tv_t *out);
-int tmpl_has_method(tv_t self, const char *name, size_t len);
+
+/* strings.c: str's methods (but format()), and the string helpers the
+ * filters share */
+int tmpl_str_method(tmpl_rs_t *r, tmpl_node_t *n, tv_t s,
+    const tmpl_method_def_t *d, tv_t *args, size_t nargs,
+    const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
+tv_t tmpl_str_finish(tmpl_rs_t *r, gw_buf_t *b, int safe);
 tv_t tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode);
 tv_t tmpl_str_strip(tmpl_rs_t *r, tv_t s, tv_t chars, int mode);
 tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
@@ -576,8 +728,6 @@ tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
 int tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
     tv_t *out);
 size_t tmpl_space_at(const char *s, size_t n, size_t i);
-uint32_t tmpl_utf8_next(const char *s, size_t n, size_t *i);
-void tmpl_utf8_put(gw_buf_t *b, uint32_t c);
 int tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c);
 int tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i);
 int tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
@@ -595,20 +745,11 @@ tmpl_memcpy(void *d, const void *s, size_t n)
 }
 
 
-/* gw_arena_alloc with the common case inlined: a render makes hundreds of
- * small allocations.  16 is arena.c's alignment. */
+/* The engine's allocations: the arena's inline fast path. */
 static inline void *
 tmpl_alloc(gw_arena_t *a, size_t size)
 {
-    size_t   need = (size + 15) & ~(size_t) 15;
-    char    *p;
-
-    if (size != 0 && a->pos != NULL && (size_t) (a->end - a->pos) >= need) {
-        p = a->pos;
-        a->pos += need;
-        return p;
-    }
-    return gw_arena_alloc(a, size);
+    return gw_arena_alloc_fast(a, size);
 }
 
 

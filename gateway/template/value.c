@@ -86,7 +86,7 @@ tv_dict_new(tmpl_rs_t *r, size_t cap)
 int
 tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n)
 {
-    size_t       i, k, cl;
+    size_t       i, j, k;
     tv_t        *it;
     const char  *key;
     json_t      *val;
@@ -137,15 +137,10 @@ tv_to_list(tmpl_rs_t *r, tv_t v, tv_t **items, size_t *n)
         if (it == NULL) {
             return GW_ERROR;
         }
-        for (i = 0, k = 0; i < v.n; i += cl) {
-            unsigned char  c = (unsigned char) v.u.s[i];
-
-            cl = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0
-                 ? 2 : 1;
-            if (i + cl > v.n) {
-                cl = v.n - i;
-            }
-            it[k++] = tv_str(v.u.s + i, cl, 0);
+        for (i = 0, k = 0; i < v.n; i = j) {
+            j = i;
+            tmpl_utf8_next(v.u.s, v.n, &j);
+            it[k++] = tv_str(v.u.s + i, j - i, 0);
         }
         *items = it;
         *n = k;
@@ -258,26 +253,6 @@ tv_map_set(tmpl_rs_t *r, tv_t m, tv_t key, tv_t val)
 
 
 static int
-num_of(tv_t v, double *f, int64_t *i, int *isint)
-{
-    switch (v.kind) {
-    case V_BOOL:
-    case V_INT:
-        *i = v.u.i;
-        *f = (double) v.u.i;
-        *isint = 1;
-        return 1;
-    case V_FLOAT:
-        *f = v.u.f;
-        *isint = 0;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-
-static int
 seq_item(tv_t v, size_t i, tv_t *out)
 {
     if (v.kind == V_LIST) {
@@ -305,7 +280,7 @@ tv_eq(tv_t a, tv_t b)
     size_t   i, n;
     tv_t     x, y;
 
-    if (num_of(a, &fa, &ia, &ai) && num_of(b, &fb, &ib, &bi)) {
+    if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi)) {
         if (ai && bi) {
             return ia == ib;
         }
@@ -380,7 +355,7 @@ tv_cmp(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, int *res)
     size_t   i, la, lb, m;
     tv_t     x, y;
 
-    if (num_of(a, &fa, &ia, &ai) && num_of(b, &fb, &ib, &bi)) {
+    if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi)) {
         if (ai && bi) {
             *res = ia < ib ? -1 : ia > ib;
         } else {
@@ -416,26 +391,10 @@ tv_cmp(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, int *res)
 int
 tv_len(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, int64_t *len)
 {
-    size_t  i, k;
-
     switch (v.kind) {
     case V_STR:
-        /* characters, not bytes: count all but UTF-8 continuation bytes,
-         * eight ASCII bytes at a time */
-        for (i = 0, k = 0; i + 8 <= v.n; i += 8) {
-            uint64_t  w;
-
-            tmpl_memcpy(&w, v.u.s + i, 8);
-            if ((w & 0x8080808080808080ull) == 0) {
-                k += 8;
-                continue;
-            }
-            break;
-        }
-        for ( ; i < v.n; i++) {
-            k += ((unsigned char) v.u.s[i] & 0xc0) != 0x80;
-        }
-        *len = (int64_t) k;
+        /* characters, not bytes */
+        *len = (int64_t) tmpl_utf8_len(v.u.s, v.n);
         return GW_OK;
     case V_LIST:
         *len = (int64_t) v.n;

@@ -1,10 +1,10 @@
 /*
- * percent.c: Python's printf-style formatting, `"%s" % args` and the
- * format filter, after CPython's PyUnicode_Format: the same grammar
+ * format.c: Python's three ways of formatting.  Printf-style, `"%s" % args`
+ * and the format filter, after CPython's PyUnicode_Format: the same grammar
  * (mapping key, flags, width, precision, each `*`, one ignored length
- * modifier), the same conversions and errors, and the same padding rules.
- * A Markup format string wraps each argument as markupsafe's
- * _MarkupEscapeHelper does.
+ * modifier), the same conversions and errors, and the same padding rules;
+ * a Markup format string wraps each argument as markupsafe's
+ * _MarkupEscapeHelper does.  Then str.format() and its format specs.
  */
 
 #include "tmpl.h"
@@ -63,19 +63,6 @@ static uint32_t
 pf_read(pf_ctx_t *c)
 {
     return tmpl_utf8_next(c->fmt.u.s, c->fmt.n, &c->pos);
-}
-
-
-/* Code points in s[0..n). */
-static size_t
-pf_cplen(const char *s, size_t n)
-{
-    size_t  i, k = 0;
-
-    for (i = 0; i < n; i++) {
-        k += ((unsigned char) s[i] & 0xc0) != 0x80;
-    }
-    return k;
 }
 
 
@@ -597,7 +584,7 @@ pf_float(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
 static int
 pf_char(pf_ctx_t *c, tv_t v, gw_buf_t *b)
 {
-    if (!c->markup && v.kind == V_STR && pf_cplen(v.u.s, v.n) == 1) {
+    if (!c->markup && v.kind == V_STR && tmpl_utf8_len(v.u.s, v.n) == 1) {
         return gw_buf_append(b, v.u.s, v.n);
     }
     if (c->markup || (v.kind != V_INT && v.kind != V_BOOL)) {
@@ -633,7 +620,7 @@ pf_output(pf_spec_t *sp, const char *s, size_t n, gw_buf_t *out)
     int      prefix = (sp->flags & F_ALT)
                       && (sp->ch == 'x' || sp->ch == 'X' || sp->ch == 'o');
 
-    len = (int64_t) pf_cplen(s, n);
+    len = (int64_t) tmpl_utf8_len(s, n);
     if ((width < 0 || width <= len) && (sp->prec < 0 || sp->prec >= len)
         && !(sp->flags & (F_SIGN | F_BLANK)))
     {
@@ -748,7 +735,7 @@ pf_convert(pf_ctx_t *c, pf_spec_t *sp, gw_buf_t *out)
         break;
     default:
         /* the index counts code points, as Python's strings do */
-        at = pf_cplen(c->fmt.u.s, c->pos) - 1;
+        at = tmpl_utf8_len(c->fmt.u.s, c->pos) - 1;
         snprintf(hex, sizeof(hex), "%x", (unsigned) sp->ch);
         return tmpl_error(c->r, c->n, "ValueError: unsupported format "
                           "character '%c' (0x%s) at index %zu",
@@ -825,5 +812,284 @@ tmpl_percent_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
         return tmpl_error(r, n, "out of memory");
     }
     *out = tv_str(b.data, b.len - 1, fmt.safe);
+    return GW_OK;
+}
+
+
+/* ---- str.format() and format specs ------------------------------------ */
+
+/* Insert thousands separators into the integer digits of num. */
+static void
+group_digits(char *num, size_t size, char sep)
+{
+    char    tmp[128];
+    size_t  i, k = 0, start, end, nd;
+
+    start = (num[0] == '-' || num[0] == '+' || num[0] == ' ') ? 1 : 0;
+    for (end = start; isdigit((unsigned char) num[end]); end++) {
+    }
+    nd = end - start;
+    tmpl_memcpy(tmp, num, start);
+    k = start;
+    for (i = start; i < end && k < sizeof(tmp) - 2; i++) {
+        tmp[k++] = num[i];
+        if ((end - i - 1) % 3 == 0 && i + 1 < end) {
+            tmp[k++] = sep;
+        }
+    }
+    (void) nd;
+    snprintf(tmp + k, sizeof(tmp) - k, "%s", num + end);
+    snprintf(num, size, "%s", tmp);
+}
+
+
+/* Python's format-spec mini-language, for the common cases. */
+static int
+format_spec(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v,
+    const char *spec, size_t slen)
+{
+    char        fill = ' ', align = 0, sign = '-', type = 0, grp = 0;
+    int         zero = 0, alt = 0;
+    int64_t     width = 0, prec = -1, len, pad, left, i;
+    size_t      k = 0;
+    char        num[160], fmt[32];
+    tv_t        s;
+
+    if (slen >= 2 && strchr("<>^=", spec[1])) {
+        fill = spec[0];
+        align = spec[1];
+        k = 2;
+    } else if (slen >= 1 && strchr("<>^=", spec[0])) {
+        align = spec[0];
+        k = 1;
+    }
+    if (k < slen && strchr("+- ", spec[k])) {
+        sign = spec[k++];
+    }
+    if (k < slen && spec[k] == '#') {
+        alt = 1;
+        k++;
+    }
+    if (k < slen && spec[k] == '0') {
+        zero = 1;
+        k++;
+    }
+    while (k < slen && isdigit((unsigned char) spec[k])) {
+        width = width * 10 + (spec[k++] - '0');
+    }
+    if (k < slen && (spec[k] == ',' || spec[k] == '_')) {
+        grp = spec[k++];
+    }
+    if (k < slen && spec[k] == '.') {
+        prec = 0;
+        k++;
+        while (k < slen && isdigit((unsigned char) spec[k])) {
+            prec = prec * 10 + (spec[k++] - '0');
+        }
+    }
+    if (k < slen) {
+        type = spec[k++];
+    }
+    if (k != slen || width > 4096 || prec > 100) {
+        return tmpl_error(r, n, "Invalid format specifier");
+    }
+    if (zero && !align) {
+        fill = '0';
+        align = '=';
+    }
+    (void) alt;
+    if (v.kind == V_STR || (type == 's')) {
+        if (v.kind != V_STR) {
+            return tmpl_error(r, n, "Unknown format code 's' for object of "
+                              "type '%s'", tv_type_name(v));
+        }
+        s = v;
+        if (prec >= 0) {
+            size_t  j = 0;
+
+            for (i = 0; i < prec && j < s.n; i++) {
+                tmpl_utf8_next(s.u.s, s.n, &j);
+            }
+            s.n = j;
+        }
+        if (!align) {
+            align = '<';
+        }
+    } else if (tv_is_num(v)) {
+        double  d = v.kind == V_FLOAT ? v.u.f : (double) v.u.i;
+
+        if (type == 0 && v.kind != V_FLOAT && prec < 0) {
+            type = 'd';
+        }
+        switch (type) {
+        case 'd': case 'n': case 'x': case 'X': case 'o': case 'b':
+            if (v.kind == V_FLOAT) {
+                return tmpl_error(r, n, "Unknown format code '%c' for "
+                                  "object of type 'float'", type);
+            }
+            if (type == 'b') {
+                uint64_t  u = v.u.i < 0 ? -(uint64_t) v.u.i : (uint64_t) v.u.i;
+                char      bits[70];
+                int       bl = 0;
+
+                do {
+                    bits[bl++] = (char) ('0' + (u & 1));
+                    u >>= 1;
+                } while (u);
+                k = 0;
+                if (v.u.i < 0) {
+                    num[k++] = '-';
+                } else if (sign != '-') {
+                    num[k++] = sign;
+                }
+                while (bl > 0) {
+                    num[k++] = bits[--bl];
+                }
+                num[k] = '\0';
+            } else {
+                snprintf(fmt, sizeof(fmt), "%%%s%sll%c",
+                         sign == '+' ? "+" : sign == ' ' ? " " : "",
+                         alt ? "#" : "", type == 'n' ? 'd' : type);
+                snprintf(num, sizeof(num), fmt, (long long) v.u.i);
+            }
+            break;
+        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case '%':
+        case 0:
+            if (type == '%') {
+                d *= 100;
+            }
+            snprintf(fmt, sizeof(fmt), "%%%s.%d%c",
+                     sign == '+' ? "+" : sign == ' ' ? " " : "",
+                     (int) (prec < 0 ? (type == 0 ? 12 : 6) : prec),
+                     type == '%' ? 'f' : type == 0 ? 'g' : type);
+            if (type == 0 && prec < 0) {
+                tmpl_float_repr(d, num, sizeof(num));
+            } else {
+                snprintf(num, sizeof(num), fmt, d);
+            }
+            if (type == '%') {
+                strcat(num, "%");
+            }
+            break;
+        default:
+            return tmpl_error(r, n, "Unknown format code '%c'", type);
+        }
+        if (grp) {
+            group_digits(num, sizeof(num), grp);
+        }
+        s = tv_str(num, strlen(num), 0);
+        if (!align) {
+            align = '>';
+        }
+    } else {
+        s = tv_to_str(r, v);
+        if (!align) {
+            align = '<';
+        }
+    }
+    tv_len(r, n, s, &len);
+    pad = width > len ? width - len : 0;
+    left = align == '<' ? 0 : align == '^' ? pad / 2 : pad;
+    if (align == '=' && s.n && strchr("+- ", s.u.s[0])) {
+        gw_buf_putc(b, s.u.s[0]);
+        s.u.s++;
+        s.n--;
+    }
+    for (i = 0; i < left; i++) {
+        gw_buf_putc(b, fill);
+    }
+    gw_buf_append(b, s.u.s, s.n);
+    for (i = 0; i < pad - left; i++) {
+        gw_buf_putc(b, fill);
+    }
+    return GW_OK;
+}
+
+
+/* str.format with {} {0} {name} fields and {{ }} escapes. */
+int
+tmpl_str_format(tmpl_rs_t *r, tmpl_node_t *n, tv_t fmt, tv_t *args,
+    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
+{
+    gw_buf_t  b;
+    size_t    i, k, auto_i = 0, e, fe;
+    tv_t      v;
+    int       found;
+
+    gw_buf_init(&b, r->a, fmt.n + 32);
+    for (i = 0; i < fmt.n; i++) {
+        char  c = fmt.u.s[i];
+
+        if (c == '}' ) {
+            if (i + 1 < fmt.n && fmt.u.s[i + 1] == '}') {
+                i++;
+            }
+            gw_buf_putc(&b, '}');
+            continue;
+        }
+        if (c != '{') {
+            gw_buf_putc(&b, c);
+            continue;
+        }
+        if (i + 1 < fmt.n && fmt.u.s[i + 1] == '{') {
+            gw_buf_putc(&b, '{');
+            i++;
+            continue;
+        }
+        for (e = i + 1; e < fmt.n && fmt.u.s[e] != '}'; e++) {
+        }
+        if (e >= fmt.n) {
+            return tmpl_error(r, n, "Single '{' encountered in format "
+                              "string");
+        }
+        /* split "name:spec" */
+        {
+            const char  *colon = memchr(fmt.u.s + i + 1, ':', e - i - 1);
+
+            fe = colon ? (size_t) (colon - fmt.u.s) : e;
+        }
+        if (fe == i + 1) {
+            k = auto_i++;
+            if (k >= nargs) {
+                return tmpl_error(r, n, "Replacement index %zu out of range "
+                                  "for positional args tuple", k);
+            }
+            v = args[k];
+        } else if (isdigit((unsigned char) fmt.u.s[i + 1])) {
+            k = (size_t) strtoul(fmt.u.s + i + 1, NULL, 10);
+            auto_i = k + 1;
+            if (k >= nargs) {
+                return tmpl_error(r, n, "Replacement index %zu out of range "
+                                  "for positional args tuple", k);
+            }
+            v = args[k];
+        } else {
+            found = 0;
+            for (k = 0; k < nkw; k++) {
+                if (strlen(knames[k]) == fe - i - 1
+                    && memcmp(knames[k], fmt.u.s + i + 1, fe - i - 1) == 0)
+                {
+                    v = kvals[k];
+                    found = 1;
+                    break;
+                }
+            }
+            if (!found) {
+                return tmpl_error(r, n, "KeyError: '%.*s'",
+                                  (int) (fe - i - 1), fmt.u.s + i + 1);
+            }
+        }
+        if (fe < e) {
+            if (format_spec(r, n, &b, v, fmt.u.s + fe + 1, e - fe - 1)
+                != GW_OK)
+            {
+                return GW_ERROR;
+            }
+        } else if (tv_str_append(r, &b, v) != GW_OK) {
+            return GW_ERROR;
+        }
+        i = e;
+    }
+    *out = tmpl_str_finish(r, &b, 0);
     return GW_OK;
 }
