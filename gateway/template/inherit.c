@@ -70,25 +70,17 @@ render_block(tmpl_rs_t *r, tmpl_node_t *n, tmpl_block_slot_t *slot,
 static int
 add_blocks(tmpl_rs_t *r, tmpl_t *t)
 {
-    size_t              i, k;
-    tmpl_block_slot_t  *slot, *nb;
+    size_t              i;
+    tmpl_block_slot_t  *slot;
     tmpl_node_t       **nd;
 
     for (i = 0; i < t->nblocks; i++) {
         slot = tmpl_find_block(r, t->blocks[i]->s);
         if (slot == NULL) {
-            if (r->nblocks == r->blocks_cap) {
-                k = r->blocks_cap ? r->blocks_cap * 2 : 8;
-                nb = tmpl_alloc(r->a, k * sizeof(tmpl_block_slot_t));
-                if (nb == NULL) {
-                    return GW_ERROR;
-                }
-                if (r->nblocks) {
-                    tmpl_memcpy(nb, r->blocks,
-                           r->nblocks * sizeof(tmpl_block_slot_t));
-                }
-                r->blocks = nb;
-                r->blocks_cap = k;
+            if (gw_array_grow(r->a, &r->blocks, r->nblocks, &r->blocks_cap,
+                              sizeof(tmpl_block_slot_t)) != GW_OK)
+            {
+                return GW_ERROR;
             }
             slot = &r->blocks[r->nblocks++];
             slot->name = t->blocks[i]->s;

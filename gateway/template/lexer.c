@@ -74,20 +74,12 @@ lex_pos(lexer_t *lx, size_t pos, uint32_t *line, uint32_t *col)
 static tmpl_tok_t *
 lex_push(lexer_t *lx, int type, size_t pos)
 {
-    tmpl_tok_t  *t, *nt;
-    size_t       ncap;
+    tmpl_tok_t  *t;
 
-    if (lx->n == lx->cap) {
-        ncap = lx->cap ? lx->cap * 2 : 64;
-        nt = gw_arena_alloc(lx->a, ncap * sizeof(tmpl_tok_t));
-        if (nt == NULL) {
-            return NULL;
-        }
-        if (lx->n) {
-            memcpy(nt, lx->toks, lx->n * sizeof(tmpl_tok_t));
-        }
-        lx->toks = nt;
-        lx->cap = ncap;
+    if (gw_array_grow(lx->a, &lx->toks, lx->n, &lx->cap, sizeof(tmpl_tok_t))
+        != GW_OK)
+    {
+        return NULL;
     }
     t = &lx->toks[lx->n++];
     memset(t, 0, sizeof(*t));

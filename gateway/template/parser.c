@@ -1968,7 +1968,7 @@ static tmpl_node_t *
 parse_block(parser_t *p, tmpl_tok_t *t)
 {
     static const char  *ends[] = { "endblock", NULL };
-    tmpl_node_t        *n, **nb;
+    tmpl_node_t        *n;
     tmpl_tok_t         *nt = cur(p);
     size_t              which;
     char                b[80];
@@ -1999,16 +1999,10 @@ parse_block(parser_t *p, tmpl_tok_t *t)
     if (!expect_block_end(p)) {
         return NULL;
     }
-    if (p->nblocks == p->blocks_cap) {
-        p->blocks_cap = p->blocks_cap ? p->blocks_cap * 2 : 8;
-        nb = gw_arena_alloc(p->a, p->blocks_cap * sizeof(tmpl_node_t *));
-        if (nb == NULL) {
-            return NULL;
-        }
-        if (p->nblocks) {
-            tmpl_memcpy(nb, p->blocks, p->nblocks * sizeof(tmpl_node_t *));
-        }
-        p->blocks = nb;
+    if (gw_array_grow(p->a, &p->blocks, p->nblocks, &p->blocks_cap,
+                      sizeof(tmpl_node_t *)) != GW_OK)
+    {
+        return NULL;
     }
     p->blocks[p->nblocks++] = n;
     n->a = parse_body(p, ends, "block", &which);
@@ -2432,7 +2426,6 @@ name_set_has(const tmpl_name_set_t *set, const char *name)
 static void
 scan_ref(scope_scan_t *sc, const char *name, int store)
 {
-    const char    **nv;
     scan_level_t   *l;
 
     for (l = sc->cur->up; name != NULL && l != NULL; l = l->up) {
@@ -2444,14 +2437,10 @@ scan_ref(scope_scan_t *sc, const char *name, int store)
         return;
     }
     if (store) {
-        if (sc->t->nlocals == sc->locals_cap) {
-            sc->locals_cap = sc->locals_cap ? sc->locals_cap * 2 : 8;
-            nv = gw_arena_alloc(sc->p->a, sc->locals_cap * sizeof(char *));
-            if (nv == NULL) {
-                return;
-            }
-            tmpl_memcpy(nv, sc->t->locals, sc->t->nlocals * sizeof(char *));
-            sc->t->locals = nv;
+        if (gw_array_grow(sc->p->a, &sc->t->locals, sc->t->nlocals,
+                          &sc->locals_cap, sizeof(char *)) != GW_OK)
+        {
+            return;
         }
         sc->t->locals[sc->t->nlocals++] = name;
     }
