@@ -233,9 +233,13 @@ gw_full_dispatch(gw_request_t *req, gw_response_t *resp)
 
     rc = gw_dispatch(req, resp, ms, &m, trusted);
 
-    /* a parse error recorded on the way wins, as Flask's exception would */
+    /* a parse error recorded on the way wins, as Flask's exception would;
+     * so does a failure the view was told of but answered anyway (a
+     * refused header: Flask's ValueError) */
     if (req->has_error) {
         rc = GW_ABORT;
+    } else if (req->cause_logged && (rc == GW_OK || rc == GW_DONE)) {
+        rc = GW_ERROR;
     }
 
     if (rc == GW_ERROR || (rc != GW_OK && rc != GW_DONE && rc != GW_ABORT)) {

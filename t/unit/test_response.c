@@ -50,6 +50,16 @@ v_header_crlf(gw_request_t *q, gw_response_t *r)
 }
 
 
+/* the refusal ignored, as a view may: still Flask's 500 (its ValueError) */
+static int
+v_header_ignored(gw_request_t *q, gw_response_t *r)
+{
+    (void) gw_header_set(q, r, "X-Name", "a\rb");
+    gw_response_write(r, "secret", 6);
+    return GW_OK;
+}
+
+
 static int
 v_cookies(gw_request_t *q, gw_response_t *r)
 {
@@ -88,6 +98,8 @@ setup(gw_app_t *app, char *err, size_t n)
     gw_app_route(app, "/r301", GW_METHOD_GET, v_redirect_301, "r301");
     gw_app_route(app, "/rcrlf", GW_METHOD_GET, v_redirect_crlf, "rcrlf");
     gw_app_route(app, "/hcrlf", GW_METHOD_GET, v_header_crlf, "hcrlf");
+    gw_app_route(app, "/hignored", GW_METHOD_GET, v_header_ignored,
+                 "hignored");
     gw_app_route(app, "/cookies", GW_METHOD_GET, v_cookies, "cookies");
     gw_app_route(app, "/badcookie", GW_METHOD_GET, v_bad_cookie, "bc");
     return GW_OK;
@@ -176,6 +188,12 @@ test_crlf_refused(void **state)
     fw_free(c);
 
     c = fw_get(app, "GET", "/hcrlf", NULL);
+    assert_int_equal(c->resp.status, 500);
+    assert_string_equal(c->body, FW_500_BODY);
+    assert_non_null(strstr(c->log, "refused header 'X-Name'"));
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/hignored", NULL);
     assert_int_equal(c->resp.status, 500);
     assert_string_equal(c->body, FW_500_BODY);
     assert_non_null(strstr(c->log, "refused header 'X-Name'"));
