@@ -14,29 +14,6 @@
 
 
 int
-gw_scope_add_hook(gw_app_t *app, gw_hook_list_t *l, gw_hook_t fn)
-{
-    gw_hook_item_t  *h;
-
-    h = gw_arena_calloc(app->arena, sizeof(gw_hook_item_t));
-    if (h == NULL || fn == NULL) {
-        gw_app_fail(app, "hook: %s", fn ? "out of memory" : "NULL function");
-        return GW_ERROR;
-    }
-
-    h->fn = fn;
-    h->prev = l->last;
-    if (l->last) {
-        l->last->next = h;
-    } else {
-        l->first = h;
-    }
-    l->last = h;
-    return GW_OK;
-}
-
-
-int
 gw_scope_add_errh(gw_app_t *app, gw_scope_t *s, int status,
     gw_error_handler_t fn)
 {

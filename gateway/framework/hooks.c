@@ -1,13 +1,37 @@
 /*
- * hooks.c: the hooks Flask apps reach for beyond before/after_request:
- * guards on single views (what a decorator such as @login_required does),
- * teardown_request, and a blueprint's before_app_request.
+ * hooks.c: the lists of hooks (before/after_request), and the hooks Flask
+ * apps reach for beyond those: guards on single views (what a decorator
+ * such as @login_required does), teardown_request, and a blueprint's
+ * before_app_request.
  */
 
 #include "fw.h"
 
 #include <stdio.h>
 #include <string.h>
+
+
+int
+gw_scope_add_hook(gw_app_t *app, gw_hook_list_t *l, gw_hook_t fn)
+{
+    gw_hook_item_t  *h;
+
+    h = gw_arena_calloc(app->arena, sizeof(gw_hook_item_t));
+    if (h == NULL || fn == NULL) {
+        gw_app_fail(app, "hook: %s", fn ? "out of memory" : "NULL function");
+        return GW_ERROR;
+    }
+
+    h->fn = fn;
+    h->prev = l->last;
+    if (l->last) {
+        l->last->next = h;
+    } else {
+        l->first = h;
+    }
+    l->last = h;
+    return GW_OK;
+}
 
 
 static int
