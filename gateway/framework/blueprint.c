@@ -132,6 +132,48 @@ gw_blueprint_template_folder(gw_blueprint_t *bp, const char *folder)
 }
 
 
+/* Flask's Blueprint(static_folder=, static_url_path=): the URL path
+ * defaults to "/" and the folder's last name, loses a trailing '/', and
+ * joins the prefix as any rule does. */
+int
+gw_blueprint_static_folder(gw_blueprint_t *bp, const char *folder,
+    const char *url_path)
+{
+    const char  *base, *rule;
+    size_t       len;
+
+    if (bp == NULL) {
+        return GW_ERROR;
+    }
+    if (folder == NULL || folder[0] == '\0' || bp->static_folder != NULL) {
+        gw_app_fail(bp->app, "blueprint '%s': %s", bp->name,
+                    bp->static_folder ? "a second static folder"
+                                      : "an empty static folder");
+        return GW_ERROR;
+    }
+
+    if (url_path == NULL) {
+        base = strrchr(folder, '/');
+        base = base && base[1] ? base + 1 : folder;
+        rule = gw_arena_printf(bp->app->arena, "/%s/<path:filename>", base);
+    } else {
+        len = strlen(url_path);
+        while (len > 0 && url_path[len - 1] == '/') {
+            len--;
+        }
+        rule = gw_arena_printf(bp->app->arena, "%.*s/<path:filename>",
+                               (int) len, url_path);
+    }
+    bp->static_folder = gw_app_path(bp->app, folder);
+    if (rule == NULL || bp->static_folder == NULL) {
+        gw_app_fail(bp->app, "blueprint '%s': out of memory", bp->name);
+        return GW_ERROR;
+    }
+    return gw_app_add_route(bp->app, bp, rule, GW_METHOD_GET, gw_static_view,
+                            "static");
+}
+
+
 const char *
 gw_blueprint_name(const gw_blueprint_t *bp)
 {

@@ -64,6 +64,7 @@ struct gw_blueprint_s {
     const char      *prefix;        /* without a trailing '/'; "" for none */
     const char      *prefix_raw;    /* as given: the rule "" maps to it */
     const char      *template_folder;
+    const char      *static_folder; /* the view of "bp.static" serves it */
     gw_scope_t       scope;
     gw_hook_list_t   app_before;    /* before_app_request, until it is
                                        registered */
@@ -172,7 +173,8 @@ struct gw_request_s {
     json_t             *g_json;
 };
 
-/* static_files.c: the view of the "static" endpoint. */
+/* static_files.c: the view of the "static" endpoints, the app's
+ * (STATIC_FOLDER) and each blueprint's (its static_folder). */
 int gw_static_view(gw_request_t *req, gw_response_t *resp);
 
 /* app.c */

@@ -1,9 +1,10 @@
 /*
- * static_files.c: the view of Flask's automatic "static" endpoint (which
- * app.c registers, as Flask's app does): a file under STATIC_FOLDER.  In
- * production nginx answers those URLs itself (location /static/ { alias
- * ...; }) and the view is what a development server or a missing alias
- * falls back to.
+ * static_files.c: the view of Flask's automatic "static" endpoints, the
+ * app's (app.c registers it, as Flask's app does: a file under
+ * STATIC_FOLDER) and a blueprint's ("bp.static", a file under its
+ * static_folder).  In production nginx answers those URLs itself (location
+ * /static/ { alias ...; }) and the view is what a development server or a
+ * missing alias falls back to.
  */
 
 #include "fw.h"
@@ -100,7 +101,8 @@ gw_static_view(gw_request_t *req, gw_response_t *resp)
     name.data = json_string_value(v);
     name.len = json_string_length(v);
     file = name.data ? gw_static_safe(&name) : NULL;
-    dir = gw_app_config_get(req->app, "STATIC_FOLDER");
+    dir = req->route->bp ? req->route->bp->static_folder
+                         : gw_app_config_get(req->app, "STATIC_FOLDER");
     if (file == NULL || dir == NULL) {
         return gw_abort(req, 404, NULL);
     }
