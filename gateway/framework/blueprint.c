@@ -132,15 +132,13 @@ gw_blueprint_template_folder(gw_blueprint_t *bp, const char *folder)
 }
 
 
-/* Flask's Blueprint(static_folder=, static_url_path=): the URL path
- * defaults to "/" and the folder's last name, loses a trailing '/', and
- * joins the prefix as any rule does. */
+/* Flask's Blueprint(static_folder=, static_url_path=): the route is
+ * joined to the prefix as any rule is. */
 int
 gw_blueprint_static_folder(gw_blueprint_t *bp, const char *folder,
     const char *url_path)
 {
-    const char  *base, *rule;
-    size_t       len;
+    const char  *rule;
 
     if (bp == NULL) {
         return GW_ERROR;
@@ -152,18 +150,7 @@ gw_blueprint_static_folder(gw_blueprint_t *bp, const char *folder,
         return GW_ERROR;
     }
 
-    if (url_path == NULL) {
-        base = strrchr(folder, '/');
-        base = base && base[1] ? base + 1 : folder;
-        rule = gw_arena_printf(bp->app->arena, "/%s/<path:filename>", base);
-    } else {
-        len = strlen(url_path);
-        while (len > 0 && url_path[len - 1] == '/') {
-            len--;
-        }
-        rule = gw_arena_printf(bp->app->arena, "%.*s/<path:filename>",
-                               (int) len, url_path);
-    }
+    rule = gw_static_rule(bp->app->arena, folder, url_path);
     bp->static_folder = gw_app_path(bp->app, folder);
     if (rule == NULL || bp->static_folder == NULL) {
         gw_app_fail(bp->app, "blueprint '%s': out of memory", bp->name);

@@ -176,6 +176,10 @@ struct gw_request_s {
 /* static_files.c: the view of the "static" endpoints, the app's
  * (STATIC_FOLDER) and each blueprint's (its static_folder). */
 int gw_static_view(gw_request_t *req, gw_response_t *resp);
+/* Its rule: url_path without a trailing '/' or, when NULL, "/" and the
+ * folder's last name (Flask's static_url_path), then "/<path:filename>". */
+const char *gw_static_rule(gw_arena_t *a, const char *folder,
+    const char *url_path);
 
 /* app.c */
 gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);

@@ -84,6 +84,25 @@ gw_static_safe(const gw_str_t *name)
 }
 
 
+const char *
+gw_static_rule(gw_arena_t *a, const char *folder, const char *url_path)
+{
+    const char  *base;
+    size_t       len;
+
+    if (url_path == NULL) {
+        base = strrchr(folder, '/');
+        base = base && base[1] ? base + 1 : folder;
+        return gw_arena_printf(a, "/%s/<path:filename>", base);
+    }
+    len = strlen(url_path);
+    while (len > 0 && url_path[len - 1] == '/') {
+        len--;
+    }
+    return gw_arena_printf(a, "%.*s/<path:filename>", (int) len, url_path);
+}
+
+
 int
 gw_static_view(gw_request_t *req, gw_response_t *resp)
 {

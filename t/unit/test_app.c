@@ -366,6 +366,18 @@ test_static_endpoint(void **state)
     fw_free(c);
     gw_framework_unload(app);
 
+    /* STATIC_URL_PATH loses a trailing '/', as Flask's static_url_path */
+    cfg[1].key = "STATIC_URL_PATH";
+    cfg[1].value = "/s/";
+    app = fw_load(setup_static, cfg, 2);
+    c = fw_get(app, "GET", "/u", NULL);
+    assert_string_equal(c->body, "/s/img/x%20y.png");
+    fw_free(c);
+    c = fw_get(app, "GET", "/s/a.css", NULL);
+    assert_string_equal(c->body, "body{}");
+    fw_free(c);
+    gw_framework_unload(app);
+
     /* STATIC_FOLDER "" turns it off: nothing to build, nothing served */
     cfg[1].key = "STATIC_FOLDER";
     cfg[1].value = "";
