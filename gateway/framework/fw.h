@@ -180,6 +180,9 @@ int gw_static_view(gw_request_t *req, gw_response_t *resp);
  * folder's last name (Flask's static_url_path), then "/<path:filename>". */
 const char *gw_static_rule(gw_arena_t *a, const char *folder,
     const char *url_path);
+/* An HTTP date in any of the three forms of RFC 9110 (If-Modified-Since)
+ * into seconds since the epoch; GW_ERROR when it is none of them. */
+int gw_http_date_parse(gw_str_t s, int64_t *t);
 
 /* app.c */
 gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);

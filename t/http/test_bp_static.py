@@ -165,3 +165,34 @@ def test_nginx_serves_them_with_the_alias(aliased, mode):
                 "/docs/pub/../../admin/secret.txt"):
         s, _, body = request(port, "GET", url)
         assert s == 404 and FILES["admin/secret.txt"] not in body
+
+
+@pytest.mark.parametrize("when,inm", [
+    ("Sun, 06 Nov 2999 08:49:37 GMT", None),    # later than the file
+    ("Sun Nov  6 08:49:37 2999", None),         # asctime, also a date
+    ("Sunday, 06-Nov-68 08:49:37 GMT", None),   # RFC 850: 2068
+    ("Sunday, 06-Nov-69 08:49:37 GMT", None),   # RFC 850: 1969
+    ("Sun, 06 Nov 1994 08:49:37 GMT", None),    # earlier
+    ("Sun, 06 Nov 2999 08:49:37 GMT", '"x"'),   # If-None-Match wins
+    ("not a date", None),
+])
+def test_conditional_as_flask(served, mode, flask_client, when, inm):
+    """If-Modified-Since: 304, empty, with Cache-Control and without the
+    entity headers, when the file is no newer, as Flask's send_file."""
+    hdrs = [("If-Modified-Since", when)] + \
+        ([("If-None-Match", inm)] if inm else [])
+    for path in ("/admin/assets/a.js", "/static/app.css"):
+        s, h, body = request(served[mode], "GET", path, headers=hdrs)
+        fs, fh, fbody = flask(flask_client, "GET", path, headers=hdrs)
+        assert (s, body) == (fs, fbody)
+        for name in ("Content-Type", "Last-Modified", "Cache-Control"):
+            assert one(h, name) == one(fh, name), name
+
+
+def test_conditional_on_its_own_date(served, mode):
+    """The Last-Modified the view sends, sent back, is a 304."""
+    s, h, _ = request(served[mode], "GET", "/docs/pub/readme.txt")
+    s, _, body = request(served[mode], "GET", "/docs/pub/readme.txt",
+                         headers=[("If-Modified-Since",
+                                   one(h, "Last-Modified"))])
+    assert (s, body) == (304, b"")

@@ -814,6 +814,24 @@ test_blueprint_static(void **state)
     fw_call_t         *c;
     const char        *dirs[] = { "static", "admin", "admin/files", "docs",
                                   "docs/pub" };
+    static const struct { const char *date; int inm, status; }  conds[] = {
+        { "Sun, 06 Nov 2999 08:49:37 GMT", 0, 304 },
+        { "Sunday, 06-Nov-68 08:49:37 GMT", 0, 304 },
+        { "Sunday, 06-Nov-69 08:49:37 GMT", 0, 200 },
+        { "Sun Nov  6 08:49:37 2999", 0, 304 },
+        { "Sun Nov 16 08:49:37 2999", 0, 304 },
+        { "Sun, 06 Nov 2999 08:49:37 GMT", 1, 200 },
+        { "Sun, 06 Nov 1994 08:49:37 GMT", 0, 200 },
+        { "Sunday, 06-Nov-94 08:49:37 GMT", 0, 200 },
+        { "Sun Nov  6 08:49:37 1994", 0, 200 },
+        { "Sun, 06 Nov 2999 08:49:37 UTC", 0, 200 },
+        { "Sun, 06 Xyz 2999 08:49:37 GMT", 0, 200 },
+        { "Sun, 06 Nov 2999 28:49:37 GMT", 0, 200 },
+        { "Sunday, 06-Nov-x9 08:49:37 GMT", 0, 200 },
+        { "Sun Nov 1x 08:49:37 2999", 0, 200 },
+        { "tomorrow", 0, 200 },
+        { "", 0, 200 }
+    };
     const char        *files[] = { "admin/files/a.js", "admin/secret.txt",
                                    "docs/pub/r.txt", "static/app.css" };
     size_t             i;
@@ -859,6 +877,27 @@ test_blueprint_static(void **state)
     c = fw_get(app, "GET", "/docs/pub/r.txt", NULL);
     assert_string_equal(c->body, "readme");
     fw_free(c);
+
+    /* If-Modified-Since no earlier than the file, in each of RFC 9110's
+     * three forms: 304, empty; earlier, not a date, or with If-None-Match
+     * (no ETag of ours matches it): the file */
+    for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+        c = fw_new("GET", "/admin/assets/a.js", NULL);
+        fw_add(c, "HTTP_IF_MODIFIED_SINCE", conds[i].date);
+        if (conds[i].inm) {
+            fw_add(c, "HTTP_IF_NONE_MATCH", "\"x\"");
+        }
+        fw_run(app, c);
+        if (conds[i].status != c->resp.status) {
+            fail_msg("%s: %d", conds[i].date, c->resp.status);
+        }
+        assert_string_equal(c->body, conds[i].status == 304 ? "" : "let a;");
+        assert_string_equal(fw_header(c, "Cache-Control"), "no-cache");
+        if (conds[i].status == 304) {
+            assert_null(fw_header(c, "Content-Type"));
+        }
+        fw_free(c);
+    }
 
     /* each folder its own: the app's files are not the blueprint's */
     c = fw_get(app, "GET", "/static/app.css", NULL);
