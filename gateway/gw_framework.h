@@ -349,6 +349,12 @@ int gw_blueprint_errorhandler(gw_blueprint_t *bp, int status,
     gw_error_handler_t h);
 /* Relative to ROOT_PATH, searched after ROOT_PATH/templates. */
 int gw_blueprint_template_folder(gw_blueprint_t *bp, const char *folder);
+/* Flask's Blueprint(static_folder=, static_url_path=): the endpoint
+ * "bpname.static" serves files under folder (relative to ROOT_PATH) at
+ * url_prefix + url_path + "/<path:filename>"; url_path NULL is "/" and the
+ * folder's last name, "" is the prefix itself.  Once per blueprint. */
+int gw_blueprint_static_folder(gw_blueprint_t *bp, const char *folder,
+    const char *url_path);
 const char *gw_blueprint_name(const gw_blueprint_t *bp);
 
 /* -- the request: a lazy view over the environ -- */

@@ -299,7 +299,7 @@ static int
 gw_app_add_static(gw_app_t *app, char *error, size_t n)
 {
     const gw_route_t  *r;
-    const char        *folder, *url, *base, *rule;
+    const char        *folder, *rule;
 
     for (r = app->routes; r != NULL; r = r->next) {
         if (strcmp(r->endpoint, "static") == 0) {
@@ -314,12 +314,8 @@ gw_app_add_static(gw_app_t *app, char *error, size_t n)
     if (folder[0] == '\0') {
         return GW_OK;
     }
-    base = strrchr(folder, '/');
-    base = base && base[1] ? base + 1 : folder;
-
-    url = gw_app_config_get(app, "STATIC_URL_PATH");
-    rule = url ? gw_arena_printf(app->arena, "%s/<path:filename>", url)
-               : gw_arena_printf(app->arena, "/%s/<path:filename>", base);
+    rule = gw_static_rule(app->arena, folder,
+                          gw_app_config_get(app, "STATIC_URL_PATH"));
     folder = gw_app_path(app, folder);
     if (rule == NULL || folder == NULL
         || gw_app_config_set(app, "STATIC_FOLDER", folder) != GW_OK

@@ -132,6 +132,35 @@ gw_blueprint_template_folder(gw_blueprint_t *bp, const char *folder)
 }
 
 
+/* Flask's Blueprint(static_folder=, static_url_path=): the route is
+ * joined to the prefix as any rule is. */
+int
+gw_blueprint_static_folder(gw_blueprint_t *bp, const char *folder,
+    const char *url_path)
+{
+    const char  *rule;
+
+    if (bp == NULL) {
+        return GW_ERROR;
+    }
+    if (folder == NULL || folder[0] == '\0' || bp->static_folder != NULL) {
+        gw_app_fail(bp->app, "blueprint '%s': %s", bp->name,
+                    bp->static_folder ? "a second static folder"
+                                      : "an empty static folder");
+        return GW_ERROR;
+    }
+
+    rule = gw_static_rule(bp->app->arena, folder, url_path);
+    bp->static_folder = gw_app_path(bp->app, folder);
+    if (rule == NULL || bp->static_folder == NULL) {
+        gw_app_fail(bp->app, "blueprint '%s': out of memory", bp->name);
+        return GW_ERROR;
+    }
+    return gw_app_add_route(bp->app, bp, rule, GW_METHOD_GET, gw_static_view,
+                            "static");
+}
+
+
 const char *
 gw_blueprint_name(const gw_blueprint_t *bp)
 {

@@ -254,8 +254,10 @@ gw_full_dispatch(gw_request_t *req, gw_response_t *resp)
         return GW_ERROR;
     }
 
-    /* a Flask Response always has a type: text/html by default */
-    if (gw_response_get_header(resp, "Content-Type") == NULL
+    /* a Flask Response always has a type: text/html by default; Werkzeug
+     * drops it from a 304 with the other entity headers */
+    if (resp->status != 304
+        && gw_response_get_header(resp, "Content-Type") == NULL
         && gw_response_add_header(resp, "Content-Type",
                                   "text/html; charset=utf-8") != GW_OK)
     {

@@ -64,6 +64,7 @@ struct gw_blueprint_s {
     const char      *prefix;        /* without a trailing '/'; "" for none */
     const char      *prefix_raw;    /* as given: the rule "" maps to it */
     const char      *template_folder;
+    const char      *static_folder; /* the view of "bp.static" serves it */
     gw_scope_t       scope;
     gw_hook_list_t   app_before;    /* before_app_request, until it is
                                        registered */
@@ -172,8 +173,16 @@ struct gw_request_s {
     json_t             *g_json;
 };
 
-/* static_files.c: the view of the "static" endpoint. */
+/* static_files.c: the view of the "static" endpoints, the app's
+ * (STATIC_FOLDER) and each blueprint's (its static_folder). */
 int gw_static_view(gw_request_t *req, gw_response_t *resp);
+/* Its rule: url_path without a trailing '/' or, when NULL, "/" and the
+ * folder's last name (Flask's static_url_path), then "/<path:filename>". */
+const char *gw_static_rule(gw_arena_t *a, const char *folder,
+    const char *url_path);
+/* An HTTP date in any of the three forms of RFC 9110 (If-Modified-Since)
+ * into seconds since the epoch; GW_ERROR when it is none of them. */
+int gw_http_date_parse(gw_str_t s, int64_t *t);
 
 /* app.c */
 gw_errh_t *gw_scope_find_errh(const gw_scope_t *s, int status);

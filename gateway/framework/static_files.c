@@ -1,9 +1,10 @@
 /*
- * static_files.c: the view of Flask's automatic "static" endpoint (which
- * app.c registers, as Flask's app does): a file under STATIC_FOLDER.  In
- * production nginx answers those URLs itself (location /static/ { alias
- * ...; }) and the view is what a development server or a missing alias
- * falls back to.
+ * static_files.c: the view of Flask's automatic "static" endpoints, the
+ * app's (app.c registers it, as Flask's app does: a file under
+ * STATIC_FOLDER) and a blueprint's ("bp.static", a file under its
+ * static_folder).  In production nginx answers those URLs itself (location
+ * /static/ { alias ...; }) and the view is what a development server or a
+ * missing alias falls back to.
  */
 
 #include "fw.h"
@@ -83,6 +84,130 @@ gw_static_safe(const gw_str_t *name)
 }
 
 
+const char *
+gw_static_rule(gw_arena_t *a, const char *folder, const char *url_path)
+{
+    const char  *base;
+    size_t       len;
+
+    if (url_path == NULL) {
+        base = strrchr(folder, '/');
+        base = base && base[1] ? base + 1 : folder;
+        return gw_arena_printf(a, "/%s/<path:filename>", base);
+    }
+    len = strlen(url_path);
+    while (len > 0 && url_path[len - 1] == '/') {
+        len--;
+    }
+    return gw_arena_printf(a, "%.*s/<path:filename>", (int) len, url_path);
+}
+
+
+/* n digits at p, or -1 */
+static int
+gw_date_num(const char *p, int n)
+{
+    int  v = 0;
+
+    while (n-- > 0) {
+        if (*p < '0' || *p > '9') {
+            return -1;
+        }
+        v = v * 10 + (*p++ - '0');
+    }
+    return v;
+}
+
+
+int
+gw_http_date_parse(gw_str_t s, int64_t *t)
+{
+    static const char  months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const char        *p, *e, *mon, *m;
+    char               buf[32];
+    struct tm          tm;
+    int                year;
+
+    /* the three forms RFC 9110 5.6.7 has a recipient accept: IMF-fixdate
+     * "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94
+     * 08:49:37 GMT", asctime "Sun Nov  6 08:49:37 1994" */
+    if (s.len < 24 || s.len >= sizeof(buf)) {
+        return GW_ERROR;
+    }
+    memcpy(buf, s.data, s.len);
+    buf[s.len] = '\0';
+    e = buf + s.len;
+    memset(&tm, 0, sizeof(tm));
+
+    p = strchr(buf, ',');
+    if (p != NULL && p[1] == ' ' && e - p == 26 && p[4] == ' '
+        && p[8] == ' ' && p[13] == ' ' && strcmp(p + 22, " GMT") == 0)
+    {
+        tm.tm_mday = gw_date_num(p + 2, 2);
+        mon = p + 5;
+        year = gw_date_num(p + 9, 4);
+        p += 14;
+    } else if (p != NULL && p[1] == ' ' && e - p == 24 && p[4] == '-'
+               && p[8] == '-' && p[11] == ' '
+               && strcmp(p + 20, " GMT") == 0)
+    {
+        tm.tm_mday = gw_date_num(p + 2, 2);
+        mon = p + 5;
+        year = gw_date_num(p + 9, 2);
+        /* Python's email.utils, which Werkzeug uses: 69-99 are 19xx */
+        year += year < 0 ? 0 : year < 69 ? 2000 : 1900;
+        p += 12;
+    } else if (p == NULL && s.len == 24 && buf[3] == ' ' && buf[7] == ' '
+               && buf[10] == ' ' && buf[19] == ' ')
+    {
+        tm.tm_mday = gw_date_num(buf + (buf[8] == ' ' ? 9 : 8),
+                                 buf[8] == ' ' ? 1 : 2);
+        mon = buf + 4;
+        year = gw_date_num(buf + 20, 4);
+        p = buf + 11;
+    } else {
+        return GW_ERROR;
+    }
+
+    for (m = months; *m != '\0' && memcmp(m, mon, 3) != 0; m += 3) {
+        /* find it */
+    }
+    if (*m == '\0' || p[2] != ':' || p[5] != ':') {
+        return GW_ERROR;
+    }
+    tm.tm_mon = (int) (m - months) / 3;
+    tm.tm_hour = gw_date_num(p, 2);
+    tm.tm_min = gw_date_num(p + 3, 2);
+    tm.tm_sec = gw_date_num(p + 6, 2);
+    if (year < 1900 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0
+        || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59
+        || tm.tm_sec < 0 || tm.tm_sec > 60)
+    {
+        return GW_ERROR;
+    }
+    tm.tm_year = year - 1900;
+    *t = (int64_t) timegm(&tm);
+    return GW_OK;
+}
+
+
+/* Werkzeug's is_resource_modified without an ETag: unmodified when
+ * If-Modified-Since is no earlier than the file's time, unless the client
+ * sent If-None-Match, which overrides it (RFC 9110 13.1.3) and which no
+ * ETag of ours can match. */
+static int
+gw_static_unmodified(gw_request_t *req, time_t mtime)
+{
+    const gw_str_t  *ims;
+    int64_t          since;
+
+    ims = gw_request_header(req, "If-Modified-Since");
+    return ims != NULL && gw_request_header(req, "If-None-Match") == NULL
+           && gw_http_date_parse(*ims, &since) == GW_OK
+           && (int64_t) mtime <= since;
+}
+
+
 int
 gw_static_view(gw_request_t *req, gw_response_t *resp)
 {
@@ -100,7 +225,8 @@ gw_static_view(gw_request_t *req, gw_response_t *resp)
     name.data = json_string_value(v);
     name.len = json_string_length(v);
     file = name.data ? gw_static_safe(&name) : NULL;
-    dir = gw_app_config_get(req->app, "STATIC_FOLDER");
+    dir = req->route->bp ? req->route->bp->static_folder
+                         : gw_app_config_get(req->app, "STATIC_FOLDER");
     if (file == NULL || dir == NULL) {
         return gw_abort(req, 404, NULL);
     }
@@ -116,6 +242,17 @@ gw_static_view(gw_request_t *req, gw_response_t *resp)
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return gw_abort(req, 404, NULL);
+    }
+
+    if (gw_static_unmodified(req, st.st_mtime)) {
+        close(fd);
+        gw_response_set_status(resp, 304);
+        if (gw_response_add_header(resp, "Cache-Control", "no-cache")
+            != GW_OK)
+        {
+            return gw_fail(req, "static %s: out of memory", file);
+        }
+        return GW_OK;
     }
 
     body = gw_arena_alloc(req->arena, (size_t) st.st_size + 1);

@@ -366,6 +366,18 @@ test_static_endpoint(void **state)
     fw_free(c);
     gw_framework_unload(app);
 
+    /* STATIC_URL_PATH loses a trailing '/', as Flask's static_url_path */
+    cfg[1].key = "STATIC_URL_PATH";
+    cfg[1].value = "/s/";
+    app = fw_load(setup_static, cfg, 2);
+    c = fw_get(app, "GET", "/u", NULL);
+    assert_string_equal(c->body, "/s/img/x%20y.png");
+    fw_free(c);
+    c = fw_get(app, "GET", "/s/a.css", NULL);
+    assert_string_equal(c->body, "body{}");
+    fw_free(c);
+    gw_framework_unload(app);
+
     /* STATIC_FOLDER "" turns it off: nothing to build, nothing served */
     cfg[1].key = "STATIC_FOLDER";
     cfg[1].value = "";
@@ -730,6 +742,209 @@ expect_load_error(gw_setup_t setup, const gw_config_item_t *cfg,
 }
 
 
+static int
+v_bp_static_url(gw_request_t *req, gw_response_t *resp)
+{
+    json_t    *v;
+    gw_str_t   a, b, c;
+    char      *s;
+    int        rc;
+
+    v = json_pack("{s:s}", "filename", "img/x y.png");
+    rc = gw_url_for(req, ".static", v, &a);
+    if (rc == GW_OK) {
+        rc = gw_url_for(req, "docs.static", v, &b);
+    }
+    if (rc == GW_OK) {
+        rc = gw_url_for(req, "static", v, &c);
+    }
+    json_decref(v);
+    if (rc != GW_OK) {
+        return rc;
+    }
+    s = gw_arena_printf(gw_request_arena(req), "%s %s %s", a.data, b.data, c.data);
+    return gw_response_write(resp, s, strlen(s));
+}
+
+
+static int
+setup_bp_static(gw_app_t *app, char *error, size_t error_size)
+{
+    gw_blueprint_t  *admin, *docs;
+
+    admin = gw_blueprint_create(app, "admin", "/admin");
+    docs = gw_blueprint_create(app, "docs", "/docs/");
+    gw_blueprint_static_folder(admin, "admin/files", "/assets/");
+    gw_blueprint_static_folder(docs, "docs/pub", NULL);
+    gw_blueprint_route(admin, "/u", 0, v_bp_static_url, "u");
+    gw_app_register_blueprint(app, admin);
+    return gw_app_register_blueprint(app, docs);
+}
+
+
+static int
+setup_bp_static_twice(gw_app_t *app, char *error, size_t error_size)
+{
+    gw_blueprint_t  *bp = gw_blueprint_create(app, "admin", NULL);
+
+    gw_blueprint_static_folder(bp, "a", NULL);
+    gw_blueprint_static_folder(bp, "b", NULL);
+    return gw_app_register_blueprint(app, bp);
+}
+
+
+static int
+setup_bp_static_empty(gw_app_t *app, char *error, size_t error_size)
+{
+    gw_blueprint_t  *bp = gw_blueprint_create(app, "admin", NULL);
+
+    gw_blueprint_static_folder(bp, "", NULL);
+    return gw_app_register_blueprint(app, bp);
+}
+
+
+/* Flask's Blueprint(static_folder=, static_url_path=): "bp.static" under
+ * the prefix, its own folder only, built by url_for from inside and out */
+static void
+test_blueprint_static(void **state)
+{
+    char               root[] = "/tmp/gw-bpstatic-XXXXXX", dir[256];
+    gw_config_item_t   cfg[1];
+    void              *app;
+    fw_call_t         *c;
+    const char        *dirs[] = { "static", "admin", "admin/files", "docs",
+                                  "docs/pub" };
+    static const struct { const char *date; int inm, status; }  conds[] = {
+        { "Sun, 06 Nov 2999 08:49:37 GMT", 0, 304 },
+        { "Sunday, 06-Nov-68 08:49:37 GMT", 0, 304 },
+        { "Sunday, 06-Nov-69 08:49:37 GMT", 0, 200 },
+        { "Sun Nov  6 08:49:37 2999", 0, 304 },
+        { "Sun Nov 16 08:49:37 2999", 0, 304 },
+        { "Sun, 06 Nov 2999 08:49:37 GMT", 1, 200 },
+        { "Sun, 06 Nov 1994 08:49:37 GMT", 0, 200 },
+        { "Sunday, 06-Nov-94 08:49:37 GMT", 0, 200 },
+        { "Sun Nov  6 08:49:37 1994", 0, 200 },
+        { "Sun, 06 Nov 2999 08:49:37 UTC", 0, 200 },
+        { "Sun, 06 Xyz 2999 08:49:37 GMT", 0, 200 },
+        { "Sun, 06 Nov 2999 28:49:37 GMT", 0, 200 },
+        { "Sunday, 06-Nov-x9 08:49:37 GMT", 0, 200 },
+        { "Sun Nov 1x 08:49:37 2999", 0, 200 },
+        { "tomorrow", 0, 200 },
+        { "", 0, 200 }
+    };
+    const char        *files[] = { "admin/files/a.js", "admin/secret.txt",
+                                   "docs/pub/r.txt", "static/app.css" };
+    size_t             i;
+
+    assert_non_null(mkdtemp(root));
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        snprintf(dir, sizeof(dir), "%s/%s", root, dirs[i]);
+        assert_int_equal(mkdir(dir, 0700), 0);
+    }
+    snprintf(dir, sizeof(dir), "%s/admin/files", root);
+    write_file(dir, "a.js", "let a;");
+    snprintf(dir, sizeof(dir), "%s/admin", root);
+    write_file(dir, "secret.txt", "no");
+    snprintf(dir, sizeof(dir), "%s/docs/pub", root);
+    write_file(dir, "r.txt", "readme");
+    snprintf(dir, sizeof(dir), "%s/static", root);
+    write_file(dir, "app.css", "body{}");
+
+    cfg[0].key = "ROOT_PATH";
+    cfg[0].value = root;
+    app = fw_load(setup_bp_static, cfg, 1);
+
+    c = fw_get(app, "GET", "/admin/u", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "/admin/assets/img/x%20y.png "
+                        "/docs/pub/img/x%20y.png /static/img/x%20y.png");
+    fw_free(c);
+
+    c = fw_get(app, "GET", "/admin/assets/a.js", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(c->body, "let a;");
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/javascript; charset=utf-8");
+    assert_string_equal(fw_header(c, "Cache-Control"), "no-cache");
+    assert_non_null(fw_header(c, "Last-Modified"));
+    fw_free(c);
+
+    c = fw_get(app, "HEAD", "/docs/pub/r.txt", NULL);
+    assert_int_equal(c->resp.status, 200);
+    assert_string_equal(fw_header(c, "Content-Type"),
+                        "text/plain; charset=utf-8");
+    fw_free(c);
+    c = fw_get(app, "GET", "/docs/pub/r.txt", NULL);
+    assert_string_equal(c->body, "readme");
+    fw_free(c);
+
+    /* If-Modified-Since no earlier than the file, in each of RFC 9110's
+     * three forms: 304, empty; earlier, not a date, or with If-None-Match
+     * (no ETag of ours matches it): the file */
+    for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+        c = fw_new("GET", "/admin/assets/a.js", NULL);
+        fw_add(c, "HTTP_IF_MODIFIED_SINCE", conds[i].date);
+        if (conds[i].inm) {
+            fw_add(c, "HTTP_IF_NONE_MATCH", "\"x\"");
+        }
+        fw_run(app, c);
+        if (conds[i].status != c->resp.status) {
+            fail_msg("%s: %d", conds[i].date, c->resp.status);
+        }
+        assert_string_equal(c->body, conds[i].status == 304 ? "" : "let a;");
+        assert_string_equal(fw_header(c, "Cache-Control"), "no-cache");
+        if (conds[i].status == 304) {
+            assert_null(fw_header(c, "Content-Type"));
+        }
+        fw_free(c);
+    }
+
+    /* each folder its own: the app's files are not the blueprint's */
+    c = fw_get(app, "GET", "/static/app.css", NULL);
+    assert_string_equal(c->body, "body{}");
+    fw_free(c);
+    c = fw_get(app, "GET", "/admin/assets/app.css", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "GET", "/docs/pub/a.js", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+
+    /* outside the folder, a directory, a write: refused */
+    c = fw_get(app, "GET", "/admin/assets/../secret.txt", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "GET", "/admin/assets/%2e%2e/secret.txt", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "GET", "/admin/assets/..%2fsecret.txt", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "GET", "/admin/assets/", NULL);
+    assert_int_equal(c->resp.status, 404);
+    fw_free(c);
+    c = fw_get(app, "POST", "/admin/assets/a.js", NULL);
+    assert_int_equal(c->resp.status, 405);
+    fw_free(c);
+    gw_framework_unload(app);
+
+    expect_load_error(setup_bp_static_twice, NULL, 0,
+                      "blueprint 'admin': a second static folder");
+    expect_load_error(setup_bp_static_empty, NULL, 0,
+                      "blueprint 'admin': an empty static folder");
+
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(dir, sizeof(dir), "%s/%s", root, files[i]);
+        assert_int_equal(unlink(dir), 0);
+    }
+    for (i = sizeof(dirs) / sizeof(dirs[0]); i-- > 0; ) {
+        snprintf(dir, sizeof(dir), "%s/%s", root, dirs[i]);
+        assert_int_equal(rmdir(dir), 0);
+    }
+    assert_int_equal(rmdir(root), 0);
+}
+
+
 static void
 test_load_errors(void **state)
 {
@@ -796,6 +1011,7 @@ main(void)
         cmocka_unit_test(test_view_that_answers_nothing_is_500),
         cmocka_unit_test(test_debug_shows_the_cause),
         cmocka_unit_test(test_static_endpoint),
+        cmocka_unit_test(test_blueprint_static),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_worker_init),
