@@ -21,8 +21,19 @@
 static int
 gw_cmd_list_one(void *ctx, const char *name, const char *help)
 {
-    printf("  %-16s %s\n", name, help);
+    if (help[0] == '\0') {
+        printf("  %s\n", name);
+    } else {
+        printf("  %-16s %s\n", name, help);
+    }
     return 0;
+}
+
+
+static int
+gw_cmd_find(void *ctx, const char *name, const char *help)
+{
+    return strcmp(name, ctx) == 0;
 }
 
 
@@ -135,6 +146,14 @@ main(int argc, char **argv)
         goto close;
     }
 
+    if (!gw_app_each_command(h.app, gw_cmd_find, argv[k])) {
+        fprintf(stderr, "gw-cmd: no command \"%s\" in \"%s\"\n", argv[k],
+                path);
+        gw_cmd_list(h.app);
+        rc = 2;
+        goto close;
+    }
+
     dir = gw_app_instance_path(h.app);
     if (gw_cmd_mkdirs(dir) != 0) {
         fprintf(stderr, "gw-cmd: instance folder \"%s\": %s\n", dir,
@@ -142,12 +161,10 @@ main(int argc, char **argv)
         goto close;
     }
 
+    /* an exit status is a byte: what does not fit is a failure */
     rc = gw_app_run_command(h.app, argc - k, argv + k);
-    if (rc < 0) {
-        fprintf(stderr, "gw-cmd: no command \"%s\" in \"%s\"\n", argv[k],
-                path);
-        gw_cmd_list(h.app);
-        rc = 2;
+    if (rc < 0 || rc > 255) {
+        rc = 1;
     }
 
 close:
