@@ -94,3 +94,36 @@ def test_refuses_what_it_cannot_run(tmp_path):
     assert p.returncode == 2 and p.stderr.startswith("usage: gw-cmd")
     p = gw_cmd("--sort", FWAPP)
     assert p.returncode == 2 and "usage" in p.stderr
+
+
+def test_demo_init_db():
+    """The demo's init-db loads data/notes.json again, whatever the
+    database held, as flaskr's `flask init-db` does."""
+    import shutil
+    import sqlite3
+    from demo_site import APP, NOTES, config
+    from harness import demo_site_copy
+    root = demo_site_copy()
+    try:
+        args = [GW_CMD]
+        for kv in config(root):
+            args += ["--config", "%s=%s" % kv]
+        args += [APP, "init-db"]
+        db_path = os.path.join(root, "data", "notes.db")
+        p = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout == "Initialized the database.\n"
+        db = sqlite3.connect(db_path)
+        db.execute("DELETE FROM notes")
+        db.commit()
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+        db.close()
+
+        p = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        db = sqlite3.connect(db_path)
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] \
+            == len(NOTES)
+        db.close()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
