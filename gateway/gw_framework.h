@@ -565,10 +565,11 @@ void gw_session_set_permanent(gw_request_t *req, int permanent);
  * (datetime, its HTTP date) and " u" (UUID, with dashes) as strings, " b"
  * (bytes) as a string when it is UTF-8, " di" as the object it escapes;
  * bytes that are not UTF-8, or any other tag (" x": a custom tag the
- * Flask app registered) make the cookie invalid.  An object whose one key
- * is a tag's is written escaped, as Flask does.  decode returns a new
- * object, or NULL when the cookie is not valid at time now for max_age
- * seconds.
+ * Flask app registered: a space and letters, alone in its object) make
+ * the cookie invalid.  An object whose one key reads as a tag is written
+ * escaped (" di"), as Flask does for its own tags, so it comes back as it
+ * was.  decode returns a new object, or NULL when the cookie is not valid
+ * at time now for max_age seconds.
  */
 #define GW_SESSION_SHA256  0
 #define GW_SESSION_SHA1    1

@@ -159,19 +159,13 @@ gw_session_is_tag(const char *key)
 }
 
 
-static int
-gw_session_known_tag(const char *key)
-{
-    return strcmp(key, " di") == 0 || strcmp(key, " t") == 0
-           || strcmp(key, " b") == 0 || strcmp(key, " m") == 0
-           || strcmp(key, " u") == 0 || strcmp(key, " d") == 0;
-}
-
-
 /*
  * Flask's TaggedJSONSerializer.tag() for what a json_t holds: an object
  * whose one key is a tag's is escaped as {" di": {"KEY__": value}}, the
- * rest is plain JSON.  A new reference, NULL when out of memory.
+ * rest is plain JSON.  Flask escapes only its known tags' keys; any key
+ * that reads as a tag is escaped here, which Flask reads alike, so that
+ * every session comes back as it was.  A new reference, NULL when out of
+ * memory.
  */
 static json_t *
 gw_session_tag(json_t *v)
@@ -208,7 +202,7 @@ gw_session_tag(json_t *v)
         return n;
     }
     key = json_object_iter_key(json_object_iter(n));
-    if (!gw_session_known_tag(key)) {
+    if (!gw_session_is_tag(key)) {
         return n;
     }
     k = malloc(strlen(key) + 3);
