@@ -4,13 +4,13 @@ session cookies Flask 2.2 writes (t/http/flask_twin.py, the same app,
 same SECRET_KEY: Debian's python3-flask and python3-itsdangerous), its
 flashed (category, message) tuples included, and Flask reads ours."""
 
-import logging
+import os
 
 import pytest
 
 from harness import BUILD, Pair, header, request
-
-import os
+# the same twin and modes as the framework's other tests
+from test_framework import flask_client, mode  # noqa: F401
 
 FWAPP = os.path.join(BUILD, "t", "apps", "fwapp.so")
 SECRET = "twin-secret"
@@ -22,20 +22,6 @@ def servers():
                                ("SESSION_DIGEST", "sha1")])
     yield pair
     pair.stop()
-
-
-@pytest.fixture(params=["embedded", "fastcgi"])
-def mode(request):
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def flask_client():
-    import flask_twin
-    app = flask_twin.make_app()
-    app.logger.disabled = True
-    logging.getLogger("werkzeug").disabled = True
-    return app.test_client(use_cookies=False)
 
 
 def cookie_of(headers):

@@ -87,6 +87,24 @@ setup(gw_app_t *app, char *err, size_t n)
 }
 
 
+/* The app with this one config pair does not load, for this reason. */
+static void
+assert_load_error(const gw_config_item_t *bad, const char *want)
+{
+    gw_load_ctx_t   ctx;
+    char            err[256];
+    void           *app = NULL;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.config = bad;
+    ctx.nconfig = 1;
+    ctx.error = err;
+    ctx.error_size = sizeof(err);
+    assert_int_equal(gw_framework_load(&ctx, "t", setup, &app), GW_ERROR);
+    assert_string_equal(err, want);
+}
+
+
 static const gw_config_item_t  cfg[] = {
     { "SECRET_KEY", KEY },
     { "PERMANENT_SESSION_LIFETIME", "100" },
@@ -337,8 +355,6 @@ test_cookie_options(void **state)
     void           *app = fw_load(setup, opts, 3);
     fw_call_t      *c;
     const char     *h;
-    gw_load_ctx_t   ctx;
-    char            err[256];
 
     c = fw_get(app, "GET", "/set", NULL);
     h = fw_header(c, "Set-Cookie");
@@ -349,15 +365,8 @@ test_cookie_options(void **state)
     fw_free(c);
     gw_framework_unload(app);
 
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.config = bad;
-    ctx.nconfig = 1;
-    ctx.error = err;
-    ctx.error_size = sizeof(err);
-    app = NULL;
-    assert_int_equal(gw_framework_load(&ctx, "t", setup, &app), GW_ERROR);
-    assert_string_equal(err, "app 't': SESSION_COOKIE_SAMESITE 'sometimes' "
-                        "is not Strict, Lax or None");
+    assert_load_error(bad, "app 't': SESSION_COOKIE_SAMESITE 'sometimes' "
+                      "is not Strict, Lax or None");
 }
 
 /* Cookies made by Flask 2.2 (SecureCookieSessionInterface, SECRET_KEY
@@ -501,8 +510,7 @@ test_flask_flashes(void **state)
     };
     void           *app = fw_load(setup, flask, 2);
     fw_call_t      *c;
-    gw_load_ctx_t   ctx;
-    char            err[256], *cookie;
+    char           *cookie;
 
     /* Flask's flash() tuples, read by get_flashed_messages() */
     c = fw_get_cookie(app, "/show", "session=" FLASK_FLASHES);
@@ -519,15 +527,8 @@ test_flask_flashes(void **state)
     free(cookie);
     gw_framework_unload(app);
 
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.config = bad;
-    ctx.nconfig = 1;
-    ctx.error = err;
-    ctx.error_size = sizeof(err);
-    app = NULL;
-    assert_int_equal(gw_framework_load(&ctx, "t", setup, &app), GW_ERROR);
-    assert_string_equal(err, "app 't': SESSION_DIGEST 'md5' is not sha256 or "
-                        "sha1 (Flask's)");
+    assert_load_error(bad, "app 't': SESSION_DIGEST 'md5' is not sha256 or "
+                      "sha1 (Flask's)");
 }
 
 
