@@ -125,8 +125,8 @@ test_cookie_format(void **state)
     assert_string_equal(c, "eyJhIjoxfQ.awVBdw."
                         "8eEZ8tFgaLJqsKXZW0kPbuF5YfAoD-SxvR5WBvyK0nI");
 
-    d = gw_session_decode(KEY, GW_SESSION_SHA256, (gw_str_t) { c, strlen(c) }, 1795506551 + 50,
-                          100);
+    d = gw_session_decode(KEY, GW_SESSION_SHA256, (gw_str_t) { c, strlen(c) },
+                          1795506551 + 50, 100);
     assert_non_null(d);
     assert_true(json_equal(s, d));
     json_decref(d);
@@ -239,8 +239,9 @@ test_session_roundtrip(void **state)
 
     /* expired: PERMANENT_SESSION_LIFETIME is 100 s here */
     s = json_pack("{si}", "a", 1);
-    bad = gw_arena_printf(a, "session=%s", gw_session_encode(a, KEY, GW_SESSION_SHA256, s,
-                          (int64_t) time(NULL) - 1000));
+    bad = gw_arena_printf(a, "session=%s",
+                          gw_session_encode(a, KEY, GW_SESSION_SHA256, s,
+                                            (int64_t) time(NULL) - 1000));
     json_decref(s);
     c = fw_get_cookie(app, "/get", bad);
     assert_string_equal(c->body, "{}");
