@@ -15,8 +15,8 @@ PORT       ?= 8080
 DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
                libssl-dev wrk python3 python3-jinja2 python3-flask \
                python3-pytest clang libclang-rt-14-dev pkg-config curl \
-               libsqlite3-dev chromium chromium-driver python3-selenium \
-               locales
+               libsqlite3-dev zlib1g-dev chromium chromium-driver \
+               python3-selenium locales
 BENCH_PACKAGES = libnginx-mod-http-lua lua-cjson
 
 # -fno-plt: calls into jansson and libc go through the GOT directly; a page
@@ -35,7 +35,7 @@ SANFLAGS    = -fsanitize=address,undefined,float-cast-overflow \
 endif
 CFLAGS     := $(CFLAGS_BASE) $(SANFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS    := $(SANFLAGS)
-LIBS        = -ljansson -lcrypto -ldl -lpthread -lm
+LIBS        = -ljansson -lcrypto -lz -ldl -lpthread -lm
 
 # Library sources: everything under gateway/ but the programs.
 LIB_SRCS   := $(wildcard gateway/*.c gateway/framework/*.c \
@@ -54,7 +54,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
 MODULE     := $(BUILD)/ngx_http_gateway_module.so
 PROGRAMS   := $(LIB) $(MODULE) $(BUILD)/gateway-fcgi $(BUILD)/gw-render \
-              $(BUILD)/gw-routes \
+              $(BUILD)/gw-routes $(BUILD)/gw-cmd \
               $(BUILD)/examples/echo.so
 ifneq ($(APP_SRCS),)
 PROGRAMS   += $(BUILD)/app.so
@@ -164,6 +164,9 @@ $(BUILD)/gateway-fcgi: $(FCGI_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB)
 	    -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/gw-routes: $(BUILD)/obj/programs/gw-routes/gw_routes.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/gw-cmd: $(BUILD)/obj/programs/gw-cmd/gw_cmd.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIB) $(LIBS) -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/gw-render: $(BUILD)/obj/programs/gw-render/gw_render.o $(LIB)
@@ -306,7 +309,7 @@ INSTALL_RPATH   = $(if $(filter $(patsubst %/,%,$(LIBDIR)),$(SYSTEM_LIBDIRS)),,\
 INSTALL_LINK    = -L$(BUILD) -lgateway $(INSTALL_RPATH)
 HEADERS        := gateway/gateway.h gateway/gw_core.h gateway/gw_template.h \
                   gateway/gw_framework.h gateway/gw_testing.h
-INSTALLED_BINS := gateway-fcgi gw-render gw-routes gw-dev gw-new
+INSTALLED_BINS := gateway-fcgi gw-render gw-routes gw-cmd gw-dev gw-new
 SKELETON_FILES := $(patsubst examples/skeleton/%,%,\
                     $(wildcard examples/skeleton/.gitignore \
                                examples/skeleton/Makefile \
@@ -338,6 +341,8 @@ install: $(PROGRAMS)
 	    $(BUILD)/obj/programs/gw-render/gw_render.o $(INSTALL_LINK) $(LIBS)
 	$(CC) $(LDFLAGS) -o $(DESTDIR)$(BINDIR)/gw-routes \
 	    $(BUILD)/obj/programs/gw-routes/gw_routes.o $(INSTALL_LINK) $(LIBS)
+	$(CC) $(LDFLAGS) -o $(DESTDIR)$(BINDIR)/gw-cmd \
+	    $(BUILD)/obj/programs/gw-cmd/gw_cmd.o $(INSTALL_LINK) $(LIBS)
 	install -m 755 programs/gw-dev/gw-dev $(DESTDIR)$(BINDIR)/gw-dev
 	for f in $(SKELETON_FILES); do \
 	    install -D -m 644 examples/skeleton/$$f \
@@ -365,7 +370,7 @@ install: $(PROGRAMS)
 	  echo "Description: Flask-style C web applications inside nginx"; \
 	  echo "Version: $(VERSION)"; \
 	  echo "Requires: jansson"; \
-	  echo "Requires.private: libcrypto"; \
+	  echo "Requires.private: libcrypto zlib"; \
 	  echo "Cflags: -I\$${includedir}/gateway"; \
 	  echo "Libs: -L\$${libdir} -lgateway" \
 	       "$(INSTALL_RPATH:$(LIBDIR)=\$${libdir})"; \

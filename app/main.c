@@ -7,9 +7,11 @@
 
 #include "demo.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 static void
@@ -77,6 +79,46 @@ demo_worker_init(gw_app_t *app, char *error, size_t n)
 }
 
 
+/*
+ * `gw-cmd app.so init-db`, as flaskr's `flask init-db`: the notes as
+ * data/notes.json has them, whatever the database held (its file, WAL and
+ * shared memory are removed first).  Run it as the workers' user, with the
+ * site stopped or idle.
+ */
+static int
+demo_init_db(gw_app_t *app, int argc, char **argv)
+{
+    static const char  *suffix[] = { "", "-wal", "-shm" };
+    demo_t             *d = gw_app_data(app);
+    char                path[4096], msg[NOTES_ERROR_SIZE];
+    size_t              i;
+
+    if (d->seed == NULL
+        && demo_load_seed(app, d, msg, sizeof(msg)) != GW_OK)
+    {
+        fprintf(stderr, "init-db: %s\n", msg);
+        return 1;
+    }
+    for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+        snprintf(path, sizeof(path), "%s%s", d->db_path, suffix[i]);
+        if (unlink(path) != 0 && errno != ENOENT) {
+            fprintf(stderr, "init-db: %s: %s\n", path, strerror(errno));
+            return 1;
+        }
+    }
+
+    d->db = notes_open(d->db_path, d->seed, msg);
+    if (d->db == NULL) {
+        fprintf(stderr, "init-db: %s\n", msg);
+        return 1;
+    }
+    notes_close(d->db);
+    d->db = NULL;
+    printf("Initialized the database.\n");
+    return 0;
+}
+
+
 /* A process that never ran the worker hook answers 500, not a crash. */
 static int
 demo_need_db(gw_request_t *req, gw_response_t *resp)
@@ -127,6 +169,8 @@ demo_setup(gw_app_t *app, char *error, size_t n)
     }
 
     gw_app_worker_init(app, demo_worker_init);
+    gw_app_command(app, "init-db", demo_init_db,
+                   "Clear the notes and load data/notes.json again.");
     gw_app_before_request(app, demo_need_db);
     gw_app_errorhandler(app, 404, demo_app_error);
     gw_app_errorhandler(app, 405, demo_app_error);

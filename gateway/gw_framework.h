@@ -217,6 +217,9 @@ typedef void (*gw_teardown_t)(gw_request_t *req, const char *error);
 typedef int (*gw_setup_t)(gw_app_t *app, char *error, size_t error_size);
 typedef int (*gw_worker_init_t)(gw_app_t *app, char *error,
     size_t error_size);
+/* An app command: argv[0] is its name, then its arguments; the return
+ * value is the process's exit status. */
+typedef int (*gw_command_t)(gw_app_t *app, int argc, char **argv);
 
 /* The framework's side of gw_app_entry_t, used by GW_FRAMEWORK_APP. */
 int gw_framework_load(gw_load_ctx_t *ctx, const char *name, gw_setup_t setup,
@@ -286,6 +289,31 @@ void *gw_app_data(const gw_app_t *app);
 /* Run once in each worker process, after fork (Flask has no equivalent:
  * open per-process resources here). */
 int gw_app_worker_init(gw_app_t *app, gw_worker_init_t fn);
+/*
+ * Flask's instance folder (app.instance_path): INSTANCE_PATH, relative to
+ * ROOT_PATH, default ROOT_PATH "/instance", the place for the site's own
+ * files (a database, uploads), apart from its code.  In app memory.  The
+ * framework never creates it: setup() runs in nginx's master and in
+ * `nginx -t`, so it must create nothing; worker_init() or a command
+ * (gw-cmd makes the folder before it runs one) does.
+ */
+const char *gw_app_instance_path(gw_app_t *app);
+/*
+ * Flask's app.cli.command (`flask init-db`): a named command, run by
+ * `gw-cmd APP.so NAME [ARGS...]` after setup() (worker_init() is not run:
+ * the command opens what it needs).  name: letters, digits, '-' and '_';
+ * help: one line for the listing.  Registering a name again replaces it.
+ */
+int gw_app_command(gw_app_t *app, const char *name, gw_command_t fn,
+    const char *help);
+/* Each command, in the order they were added; stops at, and returns, the
+ * first non-zero fn returns. */
+typedef int (*gw_command_visit_pt)(void *ctx, const char *name,
+    const char *help);
+int gw_app_each_command(const gw_app_t *app, gw_command_visit_pt fn,
+    void *ctx);
+/* Runs the command argv[0]: its exit status, or -1 when there is none. */
+int gw_app_run_command(gw_app_t *app, int argc, char **argv);
 
 /*
  * Each route, in the order they were added (`flask routes`, gw-routes):
@@ -532,16 +560,29 @@ json_t *gw_session(gw_request_t *req);
 void gw_session_set_permanent(gw_request_t *req, int permanent);
 
 /*
- * The cookie format: base64url(JSON) "." base64url(timestamp) "."
- * base64url(HMAC-SHA256(key, the first two parts)), key =
- * HMAC-SHA256(SECRET_KEY, "cookie-session") as itsdangerous derives it.
- * decode returns a new object, or NULL when the cookie is not valid at time
- * now for max_age seconds.
+ * The cookie format, Flask's: itsdangerous' URLSafeTimedSerializer,
+ * base64url(JSON) "." base64url(timestamp) "." base64url(HMAC(key, the
+ * first two parts)), key = HMAC(SECRET_KEY, "cookie-session") (key
+ * derivation "hmac"), HMAC-SHA256 (GW_SESSION_SHA256, the default) or
+ * Flask's HMAC-SHA1 (GW_SESSION_SHA1, SESSION_DIGEST sha1).  The JSON is
+ * zlib-compressed, with a '.' before it, when that is shorter by more than
+ * a byte, as itsdangerous does.  Flask's TaggedJSONSerializer tags are
+ * read as plain JSON: " t" (tuple) as an array, " m" (Markup), " d"
+ * (datetime, its HTTP date) and " u" (UUID, with dashes) as strings, " b"
+ * (bytes) as a string when it is UTF-8, " di" as the object it escapes;
+ * bytes that are not UTF-8, or any other tag (" x": a custom tag the
+ * Flask app registered: a space and letters, alone in its object) make
+ * the cookie invalid.  An object whose one key reads as a tag is written
+ * escaped (" di"), as Flask does for its own tags, so it comes back as it
+ * was.  decode returns a new object, or NULL when the cookie is not valid
+ * at time now for max_age seconds.
  */
-char *gw_session_encode(gw_arena_t *a, const char *secret, json_t *session,
-    int64_t timestamp);
-json_t *gw_session_decode(const char *secret, gw_str_t cookie, int64_t now,
-    int64_t max_age);
+#define GW_SESSION_SHA256  0
+#define GW_SESSION_SHA1    1
+char *gw_session_encode(gw_arena_t *a, const char *secret, int digest,
+    json_t *session, int64_t timestamp);
+json_t *gw_session_decode(const char *secret, int digest, gw_str_t cookie,
+    int64_t now, int64_t max_age);
 
 /* Flask's flash(): category NULL means "message". */
 int gw_flash(gw_request_t *req, const char *message, const char *category);

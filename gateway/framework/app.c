@@ -349,6 +349,20 @@ gw_app_freeze_config(gw_app_t *app, char *error, size_t n)
                                || strcasecmp(v, "on") == 0);
 
     app->session_cookie = gw_app_config_get(app, "SESSION_COOKIE_NAME");
+    v = gw_app_config_get(app, "SESSION_DIGEST");
+    app->session_digest = v && strcasecmp(v, "sha1") == 0 ? GW_SESSION_SHA1
+                                                          : GW_SESSION_SHA256;
+    if (v != NULL && strcasecmp(v, "sha1") != 0
+        && strcasecmp(v, "sha256") != 0)
+    {
+        snprintf(error, n, "app '%s': SESSION_DIGEST '%s' is not sha256 or "
+                 "sha1 (Flask's)", app->name, v);
+        return GW_ERROR;
+    }
+    if (gw_app_instance_path(app) == NULL) {
+        snprintf(error, n, "app '%s': out of memory", app->name);
+        return GW_ERROR;
+    }
     if (gw_app_session_options(app, error, n) != GW_OK
         || gw_app_trusted_hosts(app, error, n) != GW_OK
         || gw_app_config_size(app, "MAX_CONTENT_LENGTH",

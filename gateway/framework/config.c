@@ -24,13 +24,13 @@ extern char  **environ;
 /* Keys the framework reads, some only in some set-ups (STATIC_URL_PATH
  * without a STATIC_FOLDER): never "unknown". */
 static const char  *gw_config_known[] = {
-    "CONFIG_FILE", "DEBUG", "MAX_CONTENT_LENGTH",
+    "CONFIG_FILE", "DEBUG", "INSTANCE_PATH", "MAX_CONTENT_LENGTH",
     "PERMANENT_SESSION_LIFETIME", "ROOT_PATH", "SECRET_KEY",
     "SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_HTTPONLY",
     "SESSION_COOKIE_NAME", "SESSION_COOKIE_PATH", "SESSION_COOKIE_SAMESITE",
-    "SESSION_COOKIE_SECURE", "STATIC_FOLDER", "STATIC_URL_PATH",
-    "TEMPLATES_AUTO_RELOAD", "TEMPLATE_MAX_MEMORY", "TEMPLATE_MAX_OUTPUT",
-    "TEMPLATE_MAX_STEPS", "TRUSTED_HOSTS", NULL
+    "SESSION_COOKIE_SECURE", "SESSION_DIGEST", "STATIC_FOLDER",
+    "STATIC_URL_PATH", "TEMPLATES_AUTO_RELOAD", "TEMPLATE_MAX_MEMORY",
+    "TEMPLATE_MAX_OUTPUT", "TEMPLATE_MAX_STEPS", "TRUSTED_HOSTS", NULL
 };
 
 
@@ -378,6 +378,21 @@ gw_app_path(gw_app_t *app, const char *rel)
         gw_app_fail(app, "path '%s': out of memory", rel);
     }
     return p;
+}
+
+
+/* Computed again until the app is loaded (setup() may change INSTANCE_PATH
+ * or ROOT_PATH), then kept: threads only read it. */
+const char *
+gw_app_instance_path(gw_app_t *app)
+{
+    const char  *v;
+
+    if (!app->frozen) {
+        v = gw_app_config_get(app, "INSTANCE_PATH");
+        app->instance_path = gw_app_path(app, v && v[0] ? v : "instance");
+    }
+    return app->instance_path;
 }
 
 

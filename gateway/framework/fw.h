@@ -19,6 +19,7 @@ typedef struct gw_config_s     gw_config_t;
 typedef struct gw_g_item_s     gw_g_item_t;
 typedef struct gw_teardown_s   gw_teardown_item_t;
 typedef struct gw_guard_s      gw_guard_t;
+typedef struct gw_command_s    gw_command_item_t;
 
 struct gw_hook_item_s {
     gw_hook_t        fn;
@@ -49,6 +50,14 @@ typedef struct {
     gw_teardown_item_t  *teardown;
     gw_errh_t           *errh;
 } gw_scope_t;
+
+/* An app command (Flask's @app.cli.command), by name. */
+struct gw_command_s {
+    const char         *name;
+    const char         *help;
+    gw_command_t        fn;
+    gw_command_item_t  *next;
+};
 
 /* A view's own before hook (Flask's @login_required), by endpoint until
  * the routes are compiled. */
@@ -119,11 +128,14 @@ struct gw_app_s {
     const char        *secret_key;
     int64_t            session_lifetime;
     const char        *session_cookie;
+    int                session_digest;  /* SESSION_DIGEST: GW_SESSION_ */
     gw_cookie_t        session_opt;     /* SESSION_COOKIE_* */
     gw_str_t          *trusted_hosts;   /* TRUSTED_HOSTS, ports dropped */
     size_t             ntrusted_hosts;  /* 0: every valid host is served */
     uint64_t           max_content_length;  /* MAX_CONTENT_LENGTH; 0: none */
     int                debug;           /* DEBUG: causes on 500 pages */
+    const char        *instance_path;   /* INSTANCE_PATH, under ROOT_PATH */
+    gw_command_item_t *commands;        /* commands.c, in order */
 
     int                frozen;      /* loaded: read-only, shared */
     int                failed;      /* first registration error kept */

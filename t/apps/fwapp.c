@@ -272,6 +272,73 @@ session_get_view(gw_request_t *req, gw_response_t *resp)
 }
 
 
+/* flash(m, c), then get_flashed_messages(with_categories=True) */
+static int
+flash_add_view(gw_request_t *req, gw_response_t *resp)
+{
+    const gw_str_t  *m, *c;
+    gw_str_t         none = gw_null_string;
+
+    m = gw_request_arg(req, "m");
+    c = gw_request_arg(req, "c");
+    if (m == NULL || gw_flashn(req, *m, c ? *c : none) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    return text(resp, "flashed");
+}
+
+
+static int
+flash_show_view(gw_request_t *req, gw_response_t *resp)
+{
+    return gw_jsonify(req, resp, gw_get_flashed_messages(req, 1));
+}
+
+
+/* Commands, for gw-cmd: init-db writes a file in the instance folder,
+ * echo prints its arguments, fail exits with 3. */
+static int
+cmd_init_db(gw_app_t *app, int argc, char **argv)
+{
+    const char  *path;
+    FILE        *f;
+
+    path = gw_arena_printf(gw_app_arena(app), "%s/fwapp.db",
+                           gw_app_instance_path(app));
+    f = path ? fopen(path, "w") : NULL;
+    if (f == NULL) {
+        perror(path);
+        return 1;
+    }
+    fprintf(f, "initialised\n");
+    fclose(f);
+    printf("Initialized the database.\n");
+    return 0;
+}
+
+
+static int
+cmd_echo(gw_app_t *app, int argc, char **argv)
+{
+    int  i;
+
+    for (i = 0; i < argc; i++) {
+        printf("%s%s", i ? " " : "", argv[i]);
+    }
+    printf("\n");
+    return 0;
+}
+
+
+static int
+cmd_fail(gw_app_t *app, int argc, char **argv)
+{
+    fprintf(stderr, "fail: as asked\n");
+    return 3;
+}
+
+
 static int
 urlfor_view(gw_request_t *req, gw_response_t *resp)
 {
@@ -506,6 +573,12 @@ setup(gw_app_t *app, char *error, size_t error_size)
     gw_app_route(app, "/badheader", 0, badheader_view, "badheader");
     gw_app_route(app, "/session/set", 0, session_set_view, "session_set");
     gw_app_route(app, "/session/get", 0, session_get_view, "session_get");
+    gw_app_route(app, "/flash/add", 0, flash_add_view, "flash_add");
+    gw_app_route(app, "/flash/show", 0, flash_show_view, "flash_show");
+    gw_app_command(app, "init-db", cmd_init_db,
+                   "Clear the existing data and create new tables.");
+    gw_app_command(app, "echo", cmd_echo, "Print the arguments.");
+    gw_app_command(app, "fail", cmd_fail, NULL);
     gw_app_route(app, "/urlfor", 0, urlfor_view, "urlfor");
     gw_app_route(app, "/urlfor/missing", 0, urlfor_missing_view,
                  "urlfor_missing");

@@ -1,8 +1,9 @@
 """t/apps/fwapp.c written for Flask (Debian's python3-flask): the reference
 the framework's HTTP tests compare against."""
 
-from flask import (Blueprint, Flask, abort, jsonify, redirect,
-                   render_template_string, request, session, url_for)
+from flask import (Blueprint, Flask, abort, flash, get_flashed_messages,
+                   jsonify, redirect, render_template_string, request,
+                   session, url_for)
 
 
 def make_app():
@@ -102,6 +103,15 @@ def make_app():
     @app.route("/session/get")
     def session_get():
         return jsonify(dict(session))
+
+    @app.route("/flash/add")
+    def flash_add():
+        flash(request.args["m"], request.args.get("c", "message"))
+        return text("flashed")
+
+    @app.route("/flash/show")
+    def flash_show():
+        return jsonify(get_flashed_messages(with_categories=True))
 
     @app.route("/urlfor")
     def urlfor():

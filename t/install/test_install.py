@@ -84,6 +84,7 @@ def test_destdir_layout_and_uninstall(tmp_path):
         "usr/local/bin/gateway-fcgi",
         "usr/local/bin/gw-render",
         "usr/local/bin/gw-routes",
+        "usr/local/bin/gw-cmd",
         "usr/local/bin/gw-dev",
         "usr/local/bin/gw-new",
         "usr/local/share/gateway/skeleton/.gitignore",
@@ -342,6 +343,11 @@ def test_installed_programs_run(installed, site):
                        capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     assert "api.hello" in p.stdout and "/api/hello/<name>" in p.stdout
+    p = subprocess.run([os.path.join(bindir, "gw-cmd"),
+                        os.path.join(site, "app.so")],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("usage: gw-cmd")
     p = subprocess.run([os.path.join(bindir, "gateway-fcgi"), "--help"],
                        capture_output=True, text=True)
     assert "error while loading shared libraries" not in p.stderr

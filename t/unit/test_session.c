@@ -1,6 +1,7 @@
 /*
  * test_session.c: the signed session cookie (format, tampering, expiry,
- * other keys), when the cookie is (re)sent, and flashed messages.
+ * other keys, Flask's own cookies with SESSION_DIGEST sha1), when the
+ * cookie is (re)sent, and flashed messages.
  */
 
 #include "fw_test.h"
@@ -86,6 +87,24 @@ setup(gw_app_t *app, char *err, size_t n)
 }
 
 
+/* The app with this one config pair does not load, for this reason. */
+static void
+assert_load_error(const gw_config_item_t *bad, const char *want)
+{
+    gw_load_ctx_t   ctx;
+    char            err[256];
+    void           *app = NULL;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.config = bad;
+    ctx.nconfig = 1;
+    ctx.error = err;
+    ctx.error_size = sizeof(err);
+    assert_int_equal(gw_framework_load(&ctx, "t", setup, &app), GW_ERROR);
+    assert_string_equal(err, want);
+}
+
+
 static const gw_config_item_t  cfg[] = {
     { "SECRET_KEY", KEY },
     { "PERMANENT_SESSION_LIFETIME", "100" },
@@ -102,12 +121,12 @@ test_cookie_format(void **state)
     /* itsdangerous' layout; signature = HMAC-SHA256(HMAC-SHA256(secret,
      * "cookie-session"), payload.timestamp) as computed by Python */
     s = json_pack("{si}", "a", 1);
-    c = gw_session_encode(a, KEY, s, 1795506551);
+    c = gw_session_encode(a, KEY, GW_SESSION_SHA256, s, 1795506551);
     assert_string_equal(c, "eyJhIjoxfQ.awVBdw."
                         "8eEZ8tFgaLJqsKXZW0kPbuF5YfAoD-SxvR5WBvyK0nI");
 
-    d = gw_session_decode(KEY, (gw_str_t) { c, strlen(c) }, 1795506551 + 50,
-                          100);
+    d = gw_session_decode(KEY, GW_SESSION_SHA256, (gw_str_t) { c, strlen(c) },
+                          1795506551 + 50, 100);
     assert_non_null(d);
     assert_true(json_equal(s, d));
     json_decref(d);
@@ -119,8 +138,8 @@ test_cookie_format(void **state)
 static json_t *
 dec(const char *secret, const char *c, int64_t now, int64_t max_age)
 {
-    return gw_session_decode(secret, (gw_str_t) { c, strlen(c) }, now,
-                             max_age);
+    return gw_session_decode(secret, GW_SESSION_SHA256,
+                             (gw_str_t) { c, strlen(c) }, now, max_age);
 }
 
 
@@ -161,7 +180,7 @@ test_cookie_rejected(void **state)
 
     /* validly signed, but not an object */
     arr = json_pack("[i]", 1);
-    c = gw_session_encode(a, KEY, arr, t);
+    c = gw_session_encode(a, KEY, GW_SESSION_SHA256, arr, t);
     assert_null(dec(KEY, c, t, 100));
     json_decref(arr);
     gw_arena_destroy(a);
@@ -220,8 +239,9 @@ test_session_roundtrip(void **state)
 
     /* expired: PERMANENT_SESSION_LIFETIME is 100 s here */
     s = json_pack("{si}", "a", 1);
-    bad = gw_arena_printf(a, "session=%s", gw_session_encode(a, KEY, s,
-                          (int64_t) time(NULL) - 1000));
+    bad = gw_arena_printf(a, "session=%s",
+                          gw_session_encode(a, KEY, GW_SESSION_SHA256, s,
+                                            (int64_t) time(NULL) - 1000));
     json_decref(s);
     c = fw_get_cookie(app, "/get", bad);
     assert_string_equal(c->body, "{}");
@@ -336,8 +356,6 @@ test_cookie_options(void **state)
     void           *app = fw_load(setup, opts, 3);
     fw_call_t      *c;
     const char     *h;
-    gw_load_ctx_t   ctx;
-    char            err[256];
 
     c = fw_get(app, "GET", "/set", NULL);
     h = fw_header(c, "Set-Cookie");
@@ -348,15 +366,170 @@ test_cookie_options(void **state)
     fw_free(c);
     gw_framework_unload(app);
 
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.config = bad;
-    ctx.nconfig = 1;
-    ctx.error = err;
-    ctx.error_size = sizeof(err);
-    app = NULL;
-    assert_int_equal(gw_framework_load(&ctx, "t", setup, &app), GW_ERROR);
-    assert_string_equal(err, "app 't': SESSION_COOKIE_SAMESITE 'sometimes' "
-                        "is not Strict, Lax or None");
+    assert_load_error(bad, "app 't': SESSION_COOKIE_SAMESITE 'sometimes' "
+                      "is not Strict, Lax or None");
+}
+
+/* Cookies made by Flask 2.2 (SecureCookieSessionInterface, SECRET_KEY
+ * "s3cret", the timestamp fixed at 1795506551) */
+#define FLASK_A1        "eyJhIjoxfQ.awVBdw.ten9I1mcefH23dO1Twvoo8VMpRY"
+/* {"_flashes": [("message", "hi"), ("error", "bad")]}: tuples, compressed */
+#define FLASK_FLASHES   ".eJyrVopPy0kszkgtVrKKrlZSKAFSSrmpxcWJ6alKOkoZmUq" \
+                        "xtTow8dSiovwioGhSYgpQOLYWAGN_E5M.awVBdw." \
+                        "L-wRmeiz5KUsq0UidTr-maoyNEg"
+/* {"big": "x" * 200, "n": 1.5} */
+#define FLASK_BIG       ".eJyrVkrKTFeyUqoYJkBJRylPycpQz7QWAHSmYlk.awVBdw." \
+                        "bptT4XXr6tCNGPSczDQrehOr0bY"
+/* {"d": {" t": [1]}, "e": {" di": "x"}}: dicts Flask escapes */
+#define FLASK_ESCAPED   ".eJyrVkpRsqpWUkjJBFMl8fFKVtGGsbW1OkqpyBIpmSAZpQq" \
+                        "l2tpaAIhUDz4.awVBdw.m8BLQzIXgQ3m_F7jwWEkFPY_08w"
+/* {"d": {" t": [1]}, "m": Markup("<b>x</b>"), "b": b"caf\xc3\xa9",
+ *  "u": UUID("0c5b2444-..."), "t": datetime(2026, 12, 7, 6, 0, UTC)} */
+#define FLASK_TAGS      ".eJwlikELgkAQRv_KMGehaVzXXMxT1Mlbl4iQZtcgQr0YBbL" \
+                        "_vXGD4Q287y0o6BYEJV74OHzsa48xw5BseKY3dx266_YWdRiS" \
+                        "UWItzbfeSLPm8z9X205jBlTCoffAxBbIOiI9OLXnNX2nVInkC" \
+                        "2FjTEl3MlXO1Y68mOAp5A9iKTDGHxNjKU8.awVBdw." \
+                        "_CzvcuXmSmdsFIy1hWImNM1SLbs"
+/* {"b": b"\xff"}: bytes that are not UTF-8 */
+#define FLASK_BYTES_FF  "eyJiIjp7IiBiIjoiL3c9PSJ9fQ.awVBdw." \
+                        "8Tjtx3XshWDeucxEVY604Mw0k9Q"
+/* {"x": {" x": 1}}: a tag no one registered */
+#define FLASK_UNKNOWN   "eyJ4Ijp7IiB4IjoxfX0.awVBdw.wLUzFRzNQUX84RtaNsHUPIy6VYU"
+/* {"_flashes": [["message", "hi"]]}: lists, as ours */
+#define FLASK_LIST      "eyJfZmxhc2hlcyI6W1sibWVzc2FnZSIsImhpIl1dfQ.awVBdw." \
+                        "DKZywybeLayKiP_EWXXoiWKizD0"
+#define FLASK_T         1795506551
+
+
+static json_t *
+dec1(const char *c)
+{
+    return gw_session_decode(KEY, GW_SESSION_SHA1, (gw_str_t) { c, strlen(c) },
+                             FLASK_T + 50, 100);
+}
+
+
+static char *
+dump(json_t *v)
+{
+    char  *s;
+
+    assert_non_null(v);
+    s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(v);
+    return s;
+}
+
+
+static void
+expect_dec1(const char *cookie, const char *json)
+{
+    char  *s;
+
+    s = dump(dec1(cookie));
+    assert_string_equal(s, json);
+    free(s);
+}
+
+
+static void
+expect_enc1(gw_arena_t *a, const char *json, const char *cookie)
+{
+    json_t  *v;
+
+    v = json_loads(json, 0, NULL);
+    assert_non_null(v);
+    assert_string_equal(gw_session_encode(a, KEY, GW_SESSION_SHA1, v,
+                                          FLASK_T), cookie);
+    json_decref(v);
+}
+
+
+static void
+test_flask_cookies(void **state)
+{
+    gw_arena_t  *a = gw_arena_create(1024);
+    json_t      *big;
+    char        *pad, *c;
+
+    /* read: plain, compressed, tuples, escaped dicts, every default tag */
+    expect_dec1(FLASK_A1, "{\"a\":1}");
+    expect_dec1(FLASK_FLASHES, "{\"_flashes\":[[\"message\",\"hi\"],"
+                "[\"error\",\"bad\"]]}");
+    expect_dec1(FLASK_ESCAPED, "{\"d\":{\" t\":[1]},\"e\":{\" di\":\"x\"}}");
+    expect_dec1(FLASK_TAGS, "{\"b\":\"caf\xc3\xa9\",\"d\":{\" t\":[1]},"
+                "\"m\":\"<b>x</b>\",\"t\":\"Mon, 07 Dec 2026 06:00:00 GMT\","
+                "\"u\":\"0c5b2444-70a0-4932-980c-b4dc0d3f02b5\"}");
+    assert_null(dec1(FLASK_BYTES_FF));
+    assert_null(dec1(FLASK_UNKNOWN));
+
+    /* written byte for byte as Flask writes the same session: compressed
+     * when shorter, escaped where Flask escapes */
+    expect_enc1(a, "{\"a\":1}", FLASK_A1);
+    expect_enc1(a, "{\"n\":1.5,\"big\":\"" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}", FLASK_BIG);
+    expect_enc1(a, "{\"d\":{\" t\":[1]},\"e\":{\" di\":\"x\"}}", FLASK_ESCAPED);
+    expect_enc1(a, "{\"_flashes\":[[\"message\",\"hi\"]]}", FLASK_LIST);
+
+    /* a key that reads as a tag Flask does not know is escaped too, so
+     * that it comes back (Flask reads the escape alike) */
+    big = json_pack("{s{si}}", "x", " abc", 1);
+    c = gw_session_encode(a, KEY, GW_SESSION_SHA1, big, FLASK_T);
+    expect_dec1(c, "{\"x\":{\" abc\":1}}");
+    json_decref(big);
+
+    /* a payload that inflates past 64 KB is refused, however small */
+    big = json_object();
+    pad = calloc(70000, 1);
+    memset(pad, 'x', 69999);
+    json_object_set_new(big, "x", json_string(pad));
+    c = gw_session_encode(a, KEY, GW_SESSION_SHA1, big, FLASK_T);
+    assert_true(c[0] == '.' && strlen(c) < 1000);
+    assert_null(dec1(c));
+    json_decref(big);
+    free(pad);
+
+    /* one digest's cookie is not the other's */
+    assert_null(dec(KEY, FLASK_A1, FLASK_T, 100));
+    assert_null(dec1("eyJhIjoxfQ.awVBdw."
+                     "8eEZ8tFgaLJqsKXZW0kPbuF5YfAoD-SxvR5WBvyK0nI"));
+    gw_arena_destroy(a);
+}
+
+
+static void
+test_flask_flashes(void **state)
+{
+    static const gw_config_item_t  flask[] = {
+        { "SECRET_KEY", KEY },
+        { "SESSION_DIGEST", "sha1" },
+    };
+    static const gw_config_item_t  bad[] = {
+        { "SESSION_DIGEST", "md5" },
+    };
+    void           *app = fw_load(setup, flask, 2);
+    fw_call_t      *c;
+    char           *cookie;
+
+    /* Flask's flash() tuples, read by get_flashed_messages() */
+    c = fw_get_cookie(app, "/show", "session=" FLASK_FLASHES);
+    assert_string_equal(c->body, "[[\"message\",\"hi\"],[\"error\",\"bad\"]]"
+                        "[\"hi\",\"bad\"]");
+    fw_free(c);
+
+    /* ours, signed with SHA-1: 27 characters of signature */
+    c = fw_get(app, "GET", "/set", NULL);
+    cookie = session_cookie(c);
+    assert_memory_equal(cookie, "session=eyJhIjoxfQ.", 19);
+    assert_int_equal(strlen(strrchr(cookie, '.') + 1), 27);
+    fw_free(c);
+    free(cookie);
+    gw_framework_unload(app);
+
+    assert_load_error(bad, "app 't': SESSION_DIGEST 'md5' is not sha256 or "
+                      "sha1 (Flask's)");
 }
 
 
@@ -366,6 +539,8 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_cookie_format),
         cmocka_unit_test(test_cookie_rejected),
+        cmocka_unit_test(test_flask_cookies),
+        cmocka_unit_test(test_flask_flashes),
         cmocka_unit_test(test_session_roundtrip),
         cmocka_unit_test(test_permanent),
         cmocka_unit_test(test_no_secret_key),
