@@ -1555,7 +1555,7 @@ done:
 }
 
 
-int
+static int
 tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args, size_t nargs,
     const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
 {

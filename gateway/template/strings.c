@@ -164,7 +164,7 @@ tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i)
 }
 
 
-int
+static int
 tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c)
 {
     if (c < 0x80) {
@@ -624,7 +624,7 @@ tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
 
 
 /* str.rsplit: as split, but maxsplit counts from the right. */
-int
+static int
 tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit, tv_t *out)
 {
     tv_t    *items, *rev;

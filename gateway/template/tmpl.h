@@ -615,8 +615,6 @@ int tmpl_frame_set(tmpl_rs_t *r, tmpl_frame_t *f, const char *name, tv_t v);
 int tmpl_lookup_slow(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
     const char *name, tv_t *out);
 const char *tmpl_undef_msg(tmpl_rs_t *r, const char *name);
-int tmpl_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
-    size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out);
 int tmpl_getattr(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, const char *name,
     size_t len, tv_t *out);
 int tmpl_getitem(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t key,
@@ -725,10 +723,7 @@ tv_t tmpl_str_case(tmpl_rs_t *r, tv_t s, int mode);
 tv_t tmpl_str_strip(tmpl_rs_t *r, tv_t s, tv_t chars, int mode);
 tv_t tmpl_str_replace(tmpl_rs_t *r, tv_t s, tv_t old, tv_t new,
     int64_t count);
-int tmpl_str_rsplit(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
-    tv_t *out);
 size_t tmpl_space_at(const char *s, size_t n, size_t i);
-int tmpl_cp_isalpha(tmpl_rs_t *r, uint32_t c);
 int tmpl_word_char(tmpl_rs_t *r, const char *s, size_t n, size_t *i);
 int tmpl_str_split(tmpl_rs_t *r, tv_t s, tv_t sep, int64_t maxsplit,
     tv_t *out);
