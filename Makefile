@@ -13,7 +13,7 @@ NGINX_SRC  ?= /usr/share/nginx/src
 PORT       ?= 8080
 
 DEB_PACKAGES = nginx nginx-dev libjansson-dev libfcgi-dev libcmocka-dev \
-               libssl-dev wrk python3 python3-jinja2 python3-flask \
+               libssl-dev libgmp-dev wrk python3 python3-jinja2 python3-flask \
                python3-pytest clang libclang-rt-14-dev pkg-config curl \
                libsqlite3-dev zlib1g-dev chromium chromium-driver \
                python3-selenium locales
@@ -35,7 +35,7 @@ SANFLAGS    = -fsanitize=address,undefined,float-cast-overflow \
 endif
 CFLAGS     := $(CFLAGS_BASE) $(SANFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS    := $(SANFLAGS)
-LIBS        = -ljansson -lcrypto -lz -ldl -lpthread -lm
+LIBS        = -ljansson -lgmp -lcrypto -lz -ldl -lpthread -lm
 
 # Library sources: everything under gateway/ but the programs.
 LIB_SRCS   := $(wildcard gateway/*.c gateway/framework/*.c \
@@ -370,7 +370,7 @@ install: $(PROGRAMS)
 	  echo "Description: Flask-style C web applications inside nginx"; \
 	  echo "Version: $(VERSION)"; \
 	  echo "Requires: jansson"; \
-	  echo "Requires.private: libcrypto zlib"; \
+	  echo "Requires.private: gmp libcrypto zlib"; \
 	  echo "Cflags: -I\$${includedir}/gateway"; \
 	  echo "Libs: -L\$${libdir} -lgateway" \
 	       "$(INSTALL_RPATH:$(LIBDIR)=\$${libdir})"; \

@@ -43,6 +43,48 @@ tmpl_builtin_lookup(tmpl_rs_t *r, const char *name, tv_t *out)
 }
 
 
+/* range() past 64 bits: its few items made one by one, exactly */
+static int
+big_range(tmpl_rs_t *r, tmpl_node_t *n, tv_t *args, size_t nargs,
+    tv_t *out)
+{
+    tv_t     start = nargs > 1 ? args[0] : tv_int(0);
+    tv_t     stop = nargs > 1 ? args[1] : args[0];
+    tv_t     step = nargs > 2 ? args[2] : tv_int(1), cnt, *items;
+    int64_t  i;
+
+    if (nargs > 3) {
+        return tmpl_error(r, n, "range expected at most 3 arguments");
+    }
+    if (step.kind != V_BIGINT && step.u.i == 0) {
+        return tmpl_error(r, n, "range() arg 3 must not be zero");
+    }
+    /* ceil((stop - start) / step) = -((start - stop) // step) */
+    if (tmpl_big_arith(r, n, OP_SUB, start, stop, &cnt) != GW_OK
+        || tmpl_big_arith(r, n, OP_FLOORDIV, cnt, step, &cnt) != GW_OK)
+    {
+        return GW_ERROR;
+    }
+    if (cnt.kind == V_BIGINT ? tmpl_big_sign(cnt) < 0 : cnt.u.i < -1000000)
+    {
+        return tmpl_error(r, n, "range too big");
+    }
+    cnt.u.i = cnt.kind == V_INT && cnt.u.i < 0 ? -cnt.u.i : 0;
+    items = tmpl_alloc(r->a, (cnt.u.i + 1) * sizeof(tv_t));
+    if (items == NULL) {
+        return tmpl_oom(r, n);
+    }
+    for (i = 0; i < cnt.u.i; i++) {
+        items[i] = start;
+        if (tmpl_big_arith(r, n, OP_ADD, start, step, &start) != GW_OK) {
+            return GW_ERROR;
+        }
+    }
+    *out = tv_list(items, (size_t) cnt.u.i);
+    return GW_OK;
+}
+
+
 int
 tmpl_builtin_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
     size_t nargs, const char **knames, tv_t *kvals, size_t nkw, tv_t *out)
@@ -55,11 +97,15 @@ tmpl_builtin_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t fn, tv_t *args,
 
     switch (fn.n) {
     case B_RANGE:
-        for (i = 0; i < nargs; i++) {
-            if (args[i].kind != V_INT && args[i].kind != V_BOOL) {
+        for (i = 0, k = 0; i < nargs; i++) {
+            if (!tv_is_int(args[i])) {
                 return tmpl_error(r, n, "'%s' object cannot be interpreted "
                                   "as an integer", tv_type_name(args[i]));
             }
+            k |= args[i].kind == V_BIGINT;
+        }
+        if (k) {
+            return big_range(r, n, args, nargs, out);
         }
         if (nargs == 1) {
             start = 0;

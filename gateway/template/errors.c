@@ -9,6 +9,30 @@
 #include <stdio.h>
 
 
+/* An error raised where no node was at hand (printing a value, say)
+ * takes the line of the first caller up the chain that has one. */
+static void
+place(tmpl_rs_t *r, tmpl_node_t *n)
+{
+    char    at[256];
+    size_t  from = r->unplaced - 1, len = strlen(r->err + from);
+    int     k;
+
+    r->unplaced = 0;
+    k = snprintf(at, sizeof(at), "%s:%u:%u: ", n->tmpl ? n->tmpl->name : "?",
+                 n->line, n->col);
+    if (k < 0 || (size_t) k >= sizeof(at) || (size_t) k >= r->errsz) {
+        return;
+    }
+    if ((size_t) k + len >= r->errsz) {
+        len = r->errsz - k - 1;
+    }
+    memmove(r->err + k, r->err + from, len);
+    memcpy(r->err, at, (size_t) k);
+    r->err[k + len] = '\0';
+}
+
+
 int
 tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
 {
@@ -16,6 +40,9 @@ tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
     int      k = 0;
 
     if (r->failed) {
+        if (r->unplaced && n != NULL) {
+            place(r, n);
+        }
         return GW_ERROR;
     }
     r->failed = 1;
@@ -28,6 +55,7 @@ tmpl_error(tmpl_rs_t *r, tmpl_node_t *n, const char *fmt, ...)
     if (k < 0 || (size_t) k >= r->errsz) {
         return GW_ERROR;
     }
+    r->unplaced = n == NULL ? (uint32_t) k + 1 : 0;
     if (r->a->over) {
         /* whatever failed, it failed because the arena refused past the
          * cap: say so rather than "out of memory" */

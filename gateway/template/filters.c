@@ -5,8 +5,7 @@
  * hosts are not recognised).  pprint prints repr(), which is what pprint
  * gives for values short enough to fit one line.  Unicode case mapping and
  * \w come from glibc's C.UTF-8 tables (simple case mapping, plus sharp s).
- * Integers are 64-bit: a result that overflows becomes a float where
- * Python would keep an exact big integer.
+ * Integers past 64 bits are exact (bigint.c), as Python's.
  */
 
 #include "tmpl.h"
@@ -279,8 +278,13 @@ static int parse_float(tv_t s, double *d);
 
 F(f_abs)
 {
-    if (v.kind == V_INT || v.kind == V_BOOL) {
-        *out = tv_int(v.u.i < 0 && v.u.i != INT64_MIN ? -v.u.i : v.u.i);
+    if (tv_is_int(v) && (v.kind == V_BIGINT ? tmpl_big_sign(v)
+                         : v.u.i < 0 ? -1 : 1) < 0)
+    {
+        return tmpl_big_arith(r, n, OP_SUB, tv_int(0), v, out);
+    }
+    if (tv_is_int(v)) {
+        *out = v.kind == V_BOOL ? tv_int(v.u.i) : v;
     } else if (v.kind == V_FLOAT) {
         *out = tv_float(fabs(v.u.f));
     } else {
@@ -357,6 +361,10 @@ F(f_center)
 {
     int64_t  w = GIVEN(0) && args[0].kind == V_INT ? args[0].u.i : 80;
 
+    if (GIVEN(0) && args[0].kind == V_BIGINT) {
+        return tmpl_error(r, n, "OverflowError: Python int too large to "
+                          "convert to C ssize_t");
+    }
     if (w > TMPL_MAX_WIDTH) {
         return tmpl_error(r, n, "width must be an integer up to %d",
                           TMPL_MAX_WIDTH);
@@ -447,8 +455,10 @@ F(f_filesizeformat)
     int                 binary = GIVEN(0) && tv_truthy(args[0]), i;
     char                buf[64];
 
-    if (v.kind == V_INT || v.kind == V_BOOL) {
-        bytes = (double) v.u.i;
+    if (tv_is_int(v)) {
+        if (tmpl_big_to_float(r, n, v, &bytes) != GW_OK) {
+            return GW_ERROR;
+        }
     } else if (v.kind == V_FLOAT) {
         bytes = v.u.f;
     } else if (v.kind == V_STR) {
@@ -515,7 +525,7 @@ parse_float(tv_t s, double *d)
 {
     char  *end, *c;
 
-    if (s.n == 0 || s.n > 255) {
+    if (s.n == 0) {
         return 0;
     }
     c = strndup(s.u.s, s.n);
@@ -549,8 +559,11 @@ F(f_float)
     }
     if (v.kind == V_FLOAT) {
         *out = v;
-    } else if (v.kind == V_INT || v.kind == V_BOOL) {
-        *out = tv_float((double) v.u.i);
+    } else if (tv_is_int(v)) {
+        if (tmpl_big_to_float(r, n, v, &d) != GW_OK) {
+            return GW_ERROR;
+        }
+        *out = tv_float(d);
     } else if (v.kind == V_STR && parse_float(v, &d)) {
         *out = tv_float(d);
     } else {
@@ -560,10 +573,11 @@ F(f_float)
 }
 
 
+/* Python's int(s, base): 1 and *out, 0 if s is no integer, GW_ERROR */
 static int
-parse_int(tv_t s, int base, int64_t *out)
+parse_int(tmpl_rs_t *r, tv_t s, int base, tv_t *out)
 {
-    char         buf[128], *end;
+    char         stack[128], *buf = stack, *end;
     size_t       i, k = 0, a = 0, e = s.n;
     long long    x;
     int          sign, pfx;
@@ -574,8 +588,14 @@ parse_int(tv_t s, int base, int64_t *out)
     while (e > a && isspace((unsigned char) s.u.s[e - 1])) {
         e--;
     }
-    if (e == a || e - a >= sizeof(buf)) {
+    if (e == a) {
         return 0;
+    }
+    if (e - a >= sizeof(stack)) {
+        buf = tmpl_alloc(r->a, e - a + 1);
+        if (buf == NULL) {
+            return GW_ERROR;
+        }
     }
     for (i = a; i < e; i++) {
         if (s.u.s[i] == '_') {
@@ -611,43 +631,57 @@ parse_int(tv_t s, int base, int64_t *out)
     }
     errno = 0;
     x = strtoll(buf, &end, base);
-    if (*end != '\0' || errno != 0 || end == buf) {
+    if (*end != '\0' || end == buf) {
         return 0;
     }
-    *out = x;
+    if (errno == ERANGE) {
+        /* past 64 bits; GMP takes no '+' */
+        switch (tmpl_big_parse(r->a, buf + (buf[0] == '+'), base, out)) {
+        case GW_OK:
+            return 1;
+        case 1:
+            return 0;               /* past 4300 digits: as Python */
+        default:
+            return GW_ERROR;
+        }
+    }
+    *out = tv_int(x);
     return 1;
 }
 
 F(f_int)
 {
-    int64_t  i;
     double   d;
+    int      rc;
     int      base = GIVEN(1) && args[1].kind == V_INT ? (int) args[1].u.i
                                                        : 10;
 
     if (v.kind == V_UNDEF) {
         return tmpl_undef_check(r, n, v);
     }
-    if (v.kind == V_INT || v.kind == V_BOOL) {
-        *out = tv_int(v.u.i);
+    if (tv_is_int(v)) {
+        *out = v.kind == V_BOOL ? tv_int(v.u.i) : v;
         return GW_OK;
     }
     /* int(s, base), then int(float(s)), as Jinja tries them */
     if (v.kind == V_STR) {
-        if ((base == 0 || (base >= 2 && base <= 36))
-            && parse_int(v, base, &i))
-        {
-            *out = tv_int(i);
-            return GW_OK;
+        rc = base == 0 || (base >= 2 && base <= 36)
+             ? parse_int(r, v, base, out) : 0;
+        if (rc != 0) {
+            return rc == 1 ? GW_OK : oom(r, n);
         }
         if (parse_float(v, &d)) {
             v = tv_float(d);
         }
     }
-    if (v.kind == V_FLOAT && isfinite(v.u.f)) {
-        /* past 64 bits an integer is a float (README, "Limits") */
-        *out = fabs(v.u.f) < 9.2e18 ? tv_int((int64_t) v.u.f) : v;
-        return GW_OK;
+    /* NaN is a ValueError, which Jinja catches; infinity an
+     * OverflowError, which it does not */
+    if (v.kind == V_FLOAT && !isnan(v.u.f)) {
+        if (fabs(v.u.f) < 9.2e18) {
+            *out = tv_int((int64_t) v.u.f);
+            return GW_OK;
+        }
+        return tmpl_big_from_float(r, n, v.u.f, out);
     }
     *out = GIVEN(0) ? args[0] : tv_int(0);
     return GW_OK;
@@ -1004,30 +1038,16 @@ F(f_round)
     double       d, m;
     char         buf[400];
 
-    if (v.kind == V_INT || v.kind == V_BOOL) {
-        d = (double) v.u.i;
+    if (tv_is_int(v)) {
         if (strcmp(method, "common") == 0) {
-            int64_t  m = 1, q, rem, x = v.u.i;
-
             if (prec >= 0) {
-                *out = tv_int(x);
+                *out = v.kind == V_BOOL ? tv_int(v.u.i) : v;
                 return GW_OK;
             }
-            /* round(int, -k): to a multiple of 10**k, ties to even */
-            for (q = 0; q < -prec && m <= INT64_MAX / 10; q++) {
-                m *= 10;
-            }
-            q = x / m;
-            rem = x % m;
-            if (rem < 0) {
-                rem += m;
-                q--;
-            }
-            if (2 * rem > m || (2 * rem == m && (q & 1))) {
-                q++;
-            }
-            *out = tv_int(q * m);
-            return GW_OK;
+            return tmpl_big_round(r, n, v, prec, out);
+        }
+        if (tmpl_big_to_float(r, n, v, &d) != GW_OK) {
+            return GW_ERROR;
         }
     } else if (v.kind == V_FLOAT) {
         d = v.u.f;
@@ -1297,16 +1317,33 @@ F(f_sum)
         return sum_seqs(r, n, acc, keys, len, out);
     }
     for (i = 0; i < len; i++) {
-        if (tv_is_num(acc) && tv_is_num(keys[i])) {
-            if (acc.kind != V_FLOAT && keys[i].kind != V_FLOAT
-                && !__builtin_add_overflow(acc.u.i, keys[i].u.i, &acc.u.i))
-            {
-                acc.kind = V_INT;
+        tv_t     x = keys[i];
+        int64_t  s;
+        double   da, dx;
+
+        if (tv_is_num(acc) && tv_is_num(x)) {
+            if (tv_is_int(acc) && tv_is_int(x)) {
+                /* exact, past 64 bits too, as Python's sum() */
+                if (acc.kind != V_BIGINT && x.kind != V_BIGINT
+                    && !__builtin_add_overflow(acc.u.i, x.u.i, &s))
+                {
+                    acc = tv_int(s);
+                } else if (tmpl_big_arith(r, n, OP_ADD, acc, x, &acc)
+                           != GW_OK)
+                {
+                    return GW_ERROR;
+                }
                 continue;
             }
-            acc = tv_float((acc.kind == V_FLOAT ? acc.u.f : (double) acc.u.i)
-                           + (keys[i].kind == V_FLOAT ? keys[i].u.f
-                              : (double) keys[i].u.i));
+            if ((acc.kind != V_FLOAT
+                 && tmpl_big_to_float(r, n, acc, &da) != GW_OK)
+                || (x.kind != V_FLOAT
+                    && tmpl_big_to_float(r, n, x, &dx) != GW_OK))
+            {
+                return GW_ERROR;
+            }
+            acc = tv_float((acc.kind == V_FLOAT ? acc.u.f : da)
+                           + (x.kind == V_FLOAT ? x.u.f : dx));
             continue;
         }
         return tmpl_error(r, n, "unsupported operand type(s) for +: '%s' "
@@ -1341,6 +1378,8 @@ json_dump(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v, int64_t indent,
         return gw_buf_appends(b, v.u.i ? "true" : "false");
     case V_INT:
         return gw_buf_printf(b, "%lld", (long long) v.u.i);
+    case V_BIGINT:
+        return tmpl_big_append(r, b, v, 10);
     case V_FLOAT:
         if (isnan(v.u.f)) {
             return gw_buf_appends(b, "NaN");
@@ -1485,7 +1524,7 @@ F(f_tojson)
     if (json_dump(r, n, &b, v, GIVEN(0) && args[0].kind == V_INT
                   ? args[0].u.i : -1, 0) != GW_OK)
     {
-        return r->failed ? GW_ERROR : oom(r, n);
+        return oom(r, n);          /* or places the error raised */
     }
     *out = buf_str(&b, 1);
     return GW_OK;

@@ -433,7 +433,7 @@ pf_str_float(pf_ctx_t *c, tv_t s, double *d)
 static int
 pf_int(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
 {
-    char         digits[400], *p;
+    char         digits[400], *p, *d = digits;
     size_t       nd = 0;
     int          neg = 0, base;
     uint64_t     mag;
@@ -478,6 +478,21 @@ pf_int(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
         nd = pf_float_digits(v.u.f, digits);
         goto digits;
     }
+    base = sp->ch == 'o' ? 8 : (sp->ch == 'x' || sp->ch == 'X') ? 16 : 10;
+    if (v.kind == V_BIGINT) {
+        gw_buf_t  bd;
+
+        gw_buf_init(&bd, c->r->a, 64);
+        if (tmpl_big_append(c->r, &bd, v, sp->ch == 'X' ? -16 : base)
+            != GW_OK)
+        {
+            return tmpl_error(c->r, c->n, "out of memory");
+        }
+        neg = bd.data[0] == '-';
+        d = bd.data + neg;
+        nd = bd.len - neg;
+        goto digits;
+    }
     if (v.kind != V_INT && v.kind != V_BOOL) {
         return tmpl_error(c->r, c->n, "TypeError: %%%c format: %s is "
                           "required, not %s", (char) sp->ch,
@@ -489,7 +504,6 @@ pf_int(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
 
     neg = v.u.i < 0;
     mag = neg ? 0 - (uint64_t) v.u.i : (uint64_t) v.u.i;
-    base = sp->ch == 'o' ? 8 : (sp->ch == 'x' || sp->ch == 'X') ? 16 : 10;
     xd = sp->ch == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
     p = digits + sizeof(digits);
     do {
@@ -512,7 +526,7 @@ digits:
     for (k = (int64_t) nd; k < sp->prec; k++) {
         gw_buf_putc(b, '0');
     }
-    return gw_buf_append(b, digits, nd) == GW_OK
+    return gw_buf_append(b, d, nd) == GW_OK
            ? GW_OK : tmpl_error(c->r, c->n, "out of memory");
 }
 
@@ -536,8 +550,10 @@ pf_float(pf_ctx_t *c, pf_spec_t *sp, tv_t v, gw_buf_t *b)
         }
     } else if (v.kind == V_FLOAT) {
         d = v.u.f;
-    } else if (v.kind == V_INT || v.kind == V_BOOL) {
-        d = (double) v.u.i;
+    } else if (tv_is_int(v)) {
+        if (tmpl_big_to_float(c->r, c->n, v, &d) != GW_OK) {
+            return GW_ERROR;
+        }
     } else if (c->markup) {
         return tmpl_error(c->r, c->n, "TypeError: float() argument must be "
                           "a string or a real number, not '%s'",
@@ -586,6 +602,9 @@ pf_char(pf_ctx_t *c, tv_t v, gw_buf_t *b)
 {
     if (!c->markup && v.kind == V_STR && tmpl_utf8_len(v.u.s, v.n) == 1) {
         return gw_buf_append(b, v.u.s, v.n);
+    }
+    if (!c->markup && v.kind == V_BIGINT) {
+        v = tv_int(-1);             /* out of range, as any big one is */
     }
     if (c->markup || (v.kind != V_INT && v.kind != V_BOOL)) {
         return tmpl_error(c->r, c->n, "TypeError: %%c requires int or "
@@ -843,6 +862,46 @@ group_digits(char *num, size_t size, char sep)
 }
 
 
+/* An integer format of a big integer: sign, the alternate form's prefix,
+ * digits grouped by 3 (decimal) or 4 (other bases) */
+static int
+big_spec(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, char type, char sign,
+    int alt, char grp, tv_t *out)
+{
+    gw_buf_t  digits, b;
+    size_t    i, nd, every = type == 'd' || type == 'n' ? 3 : 4;
+    int       base = type == 'x' ? 16 : type == 'X' ? -16 : type == 'o' ? 8
+                     : type == 'b' ? 2 : 10;
+    int       neg;
+
+    gw_buf_init(&digits, r->a, 64);
+    if (tmpl_big_append(r, &digits, v, base) != GW_OK) {
+        return tmpl_error(r, n, "out of memory");
+    }
+    neg = digits.data[0] == '-';
+    nd = digits.len - neg;
+    gw_buf_init(&b, r->a, nd + nd / 3 + 8);
+    if (neg || sign != '-') {
+        gw_buf_putc(&b, neg ? '-' : sign);
+    }
+    if (alt && base != 10) {
+        gw_buf_putc(&b, '0');
+        gw_buf_putc(&b, type);
+    }
+    for (i = 0; i < nd; i++) {
+        gw_buf_putc(&b, digits.data[neg + i]);
+        if (grp && i + 1 < nd && (nd - i - 1) % every == 0) {
+            gw_buf_putc(&b, grp);
+        }
+    }
+    if (gw_buf_putc(&b, '\0') != GW_OK) {
+        return tmpl_error(r, n, "out of memory");
+    }
+    *out = tv_str(b.data, b.len - 1, 0);
+    return GW_OK;
+}
+
+
 /* Python's format-spec mini-language, for the common cases. */
 static int
 format_spec(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v,
@@ -921,6 +980,18 @@ format_spec(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v,
         if (type == 0 && v.kind != V_FLOAT && prec < 0) {
             type = 'd';
         }
+        if (v.kind == V_BIGINT) {
+            if (type && strchr("dnxXob", type)) {
+                if (big_spec(r, n, v, type, sign, alt, grp, &s) != GW_OK) {
+                    return GW_ERROR;
+                }
+                align = align ? align : '>';
+                goto pad;
+            }
+            if (tmpl_big_to_float(r, n, v, &d) != GW_OK) {
+                return GW_ERROR;
+            }
+        }
         switch (type) {
         case 'd': case 'n': case 'x': case 'X': case 'o': case 'b':
             if (v.kind == V_FLOAT) {
@@ -987,6 +1058,7 @@ format_spec(tmpl_rs_t *r, tmpl_node_t *n, gw_buf_t *b, tv_t v,
             align = '<';
         }
     }
+pad:
     tv_len(r, n, s, &len);
     pad = width > len ? width - len : 0;
     left = align == '<' ? 0 : align == '^' ? pad / 2 : pad;

@@ -36,6 +36,20 @@ tmpl_argfn_other(tmpl_rs_t *r, tv_t v, const char *name, gw_tmpl_arg_t *a)
     memset(a, 0, sizeof(*a));
     a->name = name;
     switch (v.kind) {
+    case V_BIGINT:
+        /* past a C integer: its digits, as a URL shows them */
+        {
+            gw_buf_t  b;
+
+            gw_buf_init(&b, r->a, 64);
+            if (tmpl_big_append(r, &b, v, 10) != GW_OK) {
+                return GW_ERROR;
+            }
+            a->type = JSON_STRING;
+            a->s = b.data;
+            a->len = b.len;
+            return GW_OK;
+        }
     case V_FLOAT:
         a->type = JSON_REAL;
         a->f = v.u.f;

@@ -154,7 +154,7 @@ tmpl_exec_include(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, gw_buf_t *out)
         return tmpl_oom(r, n);
     }
     if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, root) != GW_OK) {
-        return r->failed ? GW_ERROR : tmpl_oom(r, n);
+        return tmpl_oom(r, n);
     }
     return run_context(r, t, root, out);
 }
@@ -183,7 +183,7 @@ import_module(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f,
         return tmpl_oom(r, n);
     }
     if ((n->flags & NF_WITH_CONTEXT) && hide_loop(r, n, f, *mod) != GW_OK) {
-        return r->failed ? GW_ERROR : tmpl_oom(r, n);
+        return tmpl_oom(r, n);
     }
     if (!(n->flags & NF_WITH_CONTEXT)) {
         /* globals only; the context stays with the caller */

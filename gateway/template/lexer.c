@@ -250,31 +250,28 @@ numbuf_put(lexer_t *lx, numbuf_t *nb, char c, size_t start)
 }
 
 
-/* An integer literal's value; past 64 bits it becomes a float (README,
- * "Limits"), not a wrapped integer. */
-static void
-number_int(tmpl_tok_t *t, const char *digits, int base)
+/* An integer literal's value; past 64 bits, a big integer. */
+static int
+number_int(lexer_t *lx, tmpl_tok_t *t, const char *digits, int base,
+    size_t start)
 {
     unsigned long long  v;
-    double              d = 0;
-    const char         *p;
 
     errno = 0;
     v = strtoull(digits, NULL, base);
     if (errno != ERANGE && v <= INT64_MAX) {
         t->i = (int64_t) v;
-        return;
+        return GW_OK;
     }
-    t->type = T_FLOAT;
-    if (base == 10) {
-        t->f = strtod(digits, NULL);
-        return;
+    switch (tmpl_big_parse(lx->a, digits, base, &t->big)) {
+    case GW_OK:
+        return GW_OK;
+    case 1:
+        return lex_error(lx, start, "Exceeds the limit (4300 digits) for "
+                         "integer string conversion");
+    default:
+        return GW_ERROR;
     }
-    for (p = digits; *p; p++) {
-        d = d * base + (isdigit((unsigned char) *p) ? *p - '0'
-                        : (*p | 0x20) - 'a' + 10);
-    }
-    t->f = d;
 }
 
 
@@ -357,8 +354,8 @@ lex_number(lexer_t *lx, size_t *pos)
     }
     if (isfloat) {
         t->f = strtod(nb.b, NULL);
-    } else {
-        number_int(t, nb.b, base);
+    } else if (number_int(lx, t, nb.b, base, start) != GW_OK) {
+        return GW_ERROR;
     }
     *pos = i;
     return GW_OK;

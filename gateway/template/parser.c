@@ -1006,7 +1006,8 @@ parse_primary(parser_t *p)
         if (n == NULL) {
             return NULL;
         }
-        n->val = t->type == T_INT ? tv_int(t->i) : tv_float(t->f);
+        n->val = t->type == T_FLOAT ? tv_float(t->f)
+                 : t->big.kind ? t->big : tv_int(t->i);
         return n;
     default:
         break;

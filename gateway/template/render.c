@@ -434,7 +434,8 @@ obj_desc(tv_t v)
     case V_JLIST:
     case V_LIST: return v.tuple ? "tuple object" : "list object";
     case V_STR: return v.safe ? "markupsafe.Markup object" : "str object";
-    case V_INT: return "int object";
+    case V_INT:
+    case V_BIGINT: return "int object";
     case V_FLOAT: return "float object";
     case V_BOOL: return "bool object";
     case V_NONE: return "None";
@@ -779,10 +780,12 @@ slice_index(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_node_t *e,
     if (v.kind == V_NONE) {
         return GW_OK;
     }
-    if (v.kind != V_INT && v.kind != V_BOOL) {
+    if (!tv_is_int(v)) {
         return tmpl_error(r, n, "slice indices must be integers or None");
     }
-    *out = v.u.i;
+    /* past 64 bits, as far as any sequence goes: Python clamps */
+    *out = v.kind != V_BIGINT ? v.u.i
+           : tmpl_big_sign(v) < 0 ? -INT64_MAX : INT64_MAX;
     *given = 1;
     return GW_OK;
 }
@@ -1025,11 +1028,41 @@ repeat(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t times, tv_t *out)
 }
 
 
+/* A big integer with another number: with an integer, exactly; with a
+ * float, as a float (as Python does).  1: not numbers, binop's turn. */
+static int
+big_operands(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t *a, tv_t *b,
+    tv_t *out)
+{
+    double  d;
+
+    if (tv_is_int(*a) && tv_is_int(*b)) {
+        return tmpl_big_arith(r, n, op, *a, *b, out);
+    }
+    if (!tv_is_num(*a) || !tv_is_num(*b)) {
+        return 1;
+    }
+    if (a->kind == V_BIGINT) {
+        if (tmpl_big_to_float(r, n, *a, &d) != GW_OK) {
+            return GW_ERROR;
+        }
+        *a = tv_float(d);
+    }
+    if (b->kind == V_BIGINT) {
+        if (tmpl_big_to_float(r, n, *b, &d) != GW_OK) {
+            return GW_ERROR;
+        }
+        *b = tv_float(d);
+    }
+    return 1;
+}
+
+
 static int
 binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
 {
     int64_t  ia = 0, ib = 0, q, m;
-    double   da, db, x;
+    double   da, db, x, q_f;
     int      ai, bi;
 
     if (a.kind == V_UNDEF) {
@@ -1038,34 +1071,54 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
     if (b.kind == V_UNDEF) {
         return tmpl_undef_check(r, n, b);
     }
+    if (a.kind == V_BIGINT || b.kind == V_BIGINT) {
+        ai = big_operands(r, n, op, &a, &b, out);
+        if (ai != 1) {
+            return ai;
+        }
+    }
     if (tv_num(a, &ia, &da, &ai) && tv_num(b, &ib, &db, &bi)) {
         int both = ai && bi;
 
         switch (op) {
         case OP_ADD:
-            if (both && !__builtin_add_overflow(ia, ib, &q)) {
+            if (!both) {
+                *out = tv_float(da + db);
+            } else if (!__builtin_add_overflow(ia, ib, &q)) {
                 *out = tv_int(q);
             } else {
-                *out = tv_float(da + db);
+                return tmpl_big_arith(r, n, op, a, b, out);
             }
             return GW_OK;
         case OP_SUB:
-            if (both && !__builtin_sub_overflow(ia, ib, &q)) {
+            if (!both) {
+                *out = tv_float(da - db);
+            } else if (!__builtin_sub_overflow(ia, ib, &q)) {
                 *out = tv_int(q);
             } else {
-                *out = tv_float(da - db);
+                return tmpl_big_arith(r, n, op, a, b, out);
             }
             return GW_OK;
         case OP_MUL:
-            if (both && !__builtin_mul_overflow(ia, ib, &q)) {
+            if (!both) {
+                *out = tv_float(da * db);
+            } else if (!__builtin_mul_overflow(ia, ib, &q)) {
                 *out = tv_int(q);
             } else {
-                *out = tv_float(da * db);
+                return tmpl_big_arith(r, n, op, a, b, out);
             }
             return GW_OK;
         case OP_DIV:
             if (db == 0) {
                 return tmpl_error(r, n, "division by zero");
+            }
+            if (both && (ia != (int64_t) da || ib != (int64_t) db
+                         || da > 9007199254740992.0 || da < -9007199254740992.0
+                         || db > 9007199254740992.0
+                         || db < -9007199254740992.0))
+            {
+                /* past 2^53 a double rounds: divide the exact values */
+                return tmpl_big_arith(r, n, op, a, b, out);
             }
             *out = tv_float(da / db);
             return GW_OK;
@@ -1077,9 +1130,7 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
             }
             if (both) {
                 if (ia == INT64_MIN && ib == -1) {
-                    *out = op == OP_MOD ? tv_int(0)
-                                        : tv_float(-(double) INT64_MIN);
-                    return GW_OK;
+                    return tmpl_big_arith(r, n, op, a, b, out);
                 }
                 q = ia / ib;
                 m = ia % ib;
@@ -1090,15 +1141,21 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
                 *out = tv_int(op == OP_MOD ? m : q);
                 return GW_OK;
             }
+            /* CPython's float divmod: a zero remainder takes the
+             * divisor's sign, the quotient comes from the remainder */
             x = fmod(da, db);
-            if (x != 0 && ((x < 0) != (db < 0))) {
+            q_f = (da - x) / db;
+            if (x == 0) {
+                x = copysign(0.0, db);
+            } else if ((x < 0) != (db < 0)) {
                 x += db;
+                q_f -= 1.0;
             }
-            *out = op == OP_MOD ? tv_float(x)
-                                : tv_float(floor((da - x) / db + 0.5));
             if (op == OP_FLOORDIV) {
-                out->u.f = floor(da / db);
+                x = q_f == 0 ? copysign(0.0, da / db)
+                    : q_f - floor(q_f) > 0.5 ? floor(q_f) + 1.0 : floor(q_f);
             }
+            *out = tv_float(x);
             return GW_OK;
         case OP_POW:
             if (both && ib >= 0) {
@@ -1114,14 +1171,22 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
                         ovf |= __builtin_mul_overflow(base, base, &base);
                     }
                 }
-                *out = ovf ? tv_float(pow(da, db)) : tv_int(res);
+                if (ovf) {
+                    return tmpl_big_arith(r, n, op, a, b, out);
+                }
+                *out = tv_int(res);
                 return GW_OK;
             }
             if (da == 0 && db < 0) {
                 return tmpl_error(r, n, "0.0 cannot be raised to a negative "
                                   "power");
             }
-            *out = tv_float(pow(da, db));
+            x = pow(da, db);
+            if (isinf(x) && isfinite(da) && isfinite(db)) {
+                return tmpl_error(r, n, "OverflowError: (34, 'Numerical "
+                                  "result out of range')");
+            }
+            *out = tv_float(x);
             return GW_OK;
         }
     }
@@ -1130,6 +1195,13 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
     }
     if (op == OP_ADD && tv_is_seq(a) && tv_is_seq(b)) {
         return concat_seq(r, n, a, b, out);
+    }
+    if (op == OP_MUL && (a.kind == V_BIGINT || b.kind == V_BIGINT)
+        && (a.kind == V_STR || tv_is_seq(a) || b.kind == V_STR
+            || tv_is_seq(b)))
+    {
+        return tmpl_error(r, n, "OverflowError: cannot fit 'int' into an "
+                          "index-sized integer");
     }
     if (op == OP_MUL && (a.kind == V_STR || tv_is_seq(a))
         && (b.kind == V_INT || b.kind == V_BOOL))
@@ -1221,10 +1293,17 @@ compare(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, int *res)
     if (b.kind == V_UNDEF) {
         return tmpl_undef_check(r, n, b);
     }
-    if (tv_cmp(r, n, a, b, &c) != GW_OK) {
+    if (tv_is_num(a) && tv_is_num(b)) {
+        c = tmpl_num_cmp(a, b);
+        if (c == 2) {
+            *res = 0;               /* NaN is in no order */
+            return GW_OK;
+        }
+    } else if (tv_cmp(r, n, a, b, &c) != GW_OK) {
         static const char *sym[] = { "<", "<=", ">", ">=" };
 
         r->failed = 0;
+        r->unplaced = 0;
         return tmpl_error(r, n, "'%s' not supported between instances of "
                           "'%s' and '%s'", sym[op - OP_LT], tv_type_name(a),
                           tv_type_name(b));
@@ -2202,10 +2281,16 @@ eval_node(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t *out)
         if (eval(r, n->a, f, &a) != GW_OK) {
             return GW_ERROR;
         }
-        if (a.kind == V_INT || a.kind == V_BOOL) {
-            *out = tv_int(n->op == OP_NEG ? (a.u.i == INT64_MIN ? a.u.i
-                                             : -a.u.i) : a.u.i);
+        if ((a.kind == V_INT && a.u.i != INT64_MIN) || a.kind == V_BOOL) {
+            *out = tv_int(n->op == OP_NEG ? -a.u.i : a.u.i);
             return GW_OK;
+        }
+        if (a.kind == V_INT || a.kind == V_BIGINT) {
+            if (n->op == OP_POS) {
+                *out = a;
+                return GW_OK;
+            }
+            return tmpl_big_arith(r, n, OP_SUB, tv_int(0), a, out);
         }
         if (a.kind == V_FLOAT) {
             *out = tv_float(n->op == OP_NEG ? -a.u.f : a.u.f);
@@ -2317,6 +2402,9 @@ write_other(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, gw_buf_t *out)
         return GW_OK;
     default:
         v = tv_to_str(r, v);
+        if (r->failed) {
+            return oom(r, n);       /* places what printing it raised */
+        }
         if (r->autoescape) {
             return tmpl_escape_append(out, v.u.s, v.n);
         }
@@ -2498,14 +2586,14 @@ emit_argfn(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tmpl_func_t *fu,
         if (eval(r, n->args[i], f, &v) != GW_OK
             || tmpl_argfn_arg(r, v, NULL, &av[i]) != GW_OK)
         {
-            return r->failed ? GW_ERROR : oom(r, n);
+            return oom(r, n);
         }
     }
     for (k = 0; k < n->nnames; k++, i++) {
         if (eval(r, n->vals[k], f, &v) != GW_OK
             || tmpl_argfn_arg(r, v, n->names[k], &av[i]) != GW_OK)
         {
-            return r->failed ? GW_ERROR : oom(r, n);
+            return oom(r, n);
         }
     }
     start = out->len;
@@ -2894,6 +2982,9 @@ render_page(gw_tmpl_env_t *env, const char *name, json_t *context,
         rc = tmpl_exec_template(&r, t, root, out);
         if (rc == GW_OK && arena->over) {
             rc = tmpl_error(&r, NULL, "out of memory");
+        }
+        if (r.failed) {
+            rc = GW_ERROR;          /* raised where a caller saw no error */
         }
     }
     json_decref(r.fn_args);

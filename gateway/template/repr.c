@@ -91,6 +91,33 @@ tmpl_fixed_format(double d, int prec, char *buf)
  * both are exact, so the test is exact; nearer decimals of more places
  * cannot exist below 15 digits.  0 when there is none (printf's turn).
  */
+/* A power of two's doubles are twice as far apart above it as below, so
+ * the decimal one unit up in the last digit (tmp is printf's "%.*e", the
+ * nearest) may read back where the nearest does not: Python prints that
+ * one (2.0 ** 378 is 6.156563468186638e+113, not ...637 nor 17 digits). */
+static int
+up_neighbour(char *tmp, double f)
+{
+    char  *e = strchr(tmp, 'e'), *p;
+    int    exp2;
+
+    if (e == NULL || frexp(f, &exp2) != (f < 0 ? -0.5 : 0.5)) {
+        return 0;
+    }
+    for (p = e - 1; p >= tmp; p--) {
+        if (*p < '0' || *p > '9') {
+            continue;               /* the point, as the locale spells it */
+        }
+        if (*p < '9') {
+            (*p)++;
+            return strtod(tmp, NULL) == f;
+        }
+        *p = '0';
+    }
+    return 0;                       /* 9.99..: a shorter one came first */
+}
+
+
 static int
 float_short(double f, char *digits, int *nd, int *exp)
 {
@@ -156,7 +183,7 @@ tmpl_float_repr(double f, char *buf, size_t size)
      * Subnormals have fewer bits: from one digit up. */
     for (prec = fabs(f) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
         snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, f);
-        if (strtod(tmp, NULL) == f) {
+        if (strtod(tmp, NULL) == f || up_neighbour(tmp, f)) {
             break;
         }
     }
@@ -276,6 +303,8 @@ repr_any(tmpl_rs_t *r, gw_buf_t *b, tv_t v, int top)
     case V_INT:
         n = (size_t) snprintf(num, sizeof(num), "%lld", (long long) v.u.i);
         return gw_buf_append(b, num, n);
+    case V_BIGINT:
+        return tmpl_big_append(r, b, v, 10);
     case V_FLOAT:
         tmpl_float_repr(v.u.f, num, sizeof(num));
         return gw_buf_appends(b, num);

@@ -19,7 +19,7 @@ T(t_none) { *res = v.kind == V_NONE; return GW_OK; }
 T(t_boolean) { *res = v.kind == V_BOOL; return GW_OK; }
 T(t_false) { *res = v.kind == V_BOOL && !v.u.i; return GW_OK; }
 T(t_true) { *res = v.kind == V_BOOL && v.u.i; return GW_OK; }
-T(t_integer) { *res = v.kind == V_INT; return GW_OK; }
+T(t_integer) { *res = v.kind == V_INT || v.kind == V_BIGINT; return GW_OK; }
 T(t_float) { *res = v.kind == V_FLOAT; return GW_OK; }
 T(t_number) { *res = tv_is_num(v); return GW_OK; }
 T(t_string) { *res = v.kind == V_STR; return GW_OK; }
@@ -75,6 +75,10 @@ T(t_odd)
 {
     int64_t  i = 0;
 
+    if (v.kind == V_BIGINT) {
+        *res = !tmpl_big_divisible(v, tv_int(2));
+        return GW_OK;
+    }
     if (v.kind == V_FLOAT) {
         *res = fmod2(v.u.f) == 1.0;
         return GW_OK;
@@ -90,6 +94,10 @@ T(t_even)
 {
     int64_t  i = 0;
 
+    if (v.kind == V_BIGINT) {
+        *res = tmpl_big_divisible(v, tv_int(2));
+        return GW_OK;
+    }
     if (v.kind == V_FLOAT) {
         *res = fmod2(v.u.f) == 0.0;
         return GW_OK;
@@ -104,16 +112,32 @@ T(t_even)
 T(t_divisibleby)
 {
     int64_t  a = 0, b = 1;
+    double   x, y;
 
     if (v.kind == V_FLOAT || args[0].kind == V_FLOAT) {
-        double  x = v.kind == V_FLOAT ? v.u.f : (double) v.u.i;
-        double  y = args[0].kind == V_FLOAT ? args[0].u.f
-                                            : (double) args[0].u.i;
+        if ((v.kind != V_FLOAT
+             && tmpl_big_to_float(r, n, v, &x) != GW_OK)
+            || (args[0].kind != V_FLOAT
+                && tmpl_big_to_float(r, n, args[0], &y) != GW_OK))
+        {
+            return GW_ERROR;
+        }
+        x = v.kind == V_FLOAT ? v.u.f : x;
+        y = args[0].kind == V_FLOAT ? args[0].u.f : y;
 
         if (y == 0) {
             return tmpl_error(r, n, "float modulo");
         }
         *res = fmod(x, y) == 0;
+        return GW_OK;
+    }
+    if ((v.kind == V_BIGINT || args[0].kind == V_BIGINT)
+        && tv_is_int(v) && tv_is_int(args[0]))
+    {
+        if (args[0].kind != V_BIGINT && args[0].u.i == 0) {
+            return tmpl_error(r, n, "integer division or modulo by zero");
+        }
+        *res = tmpl_big_divisible(v, args[0]);
         return GW_OK;
     }
     if (int_arg(r, n, v, &a) != GW_OK || int_arg(r, n, args[0], &b) != GW_OK)

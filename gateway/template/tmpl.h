@@ -44,11 +44,13 @@ typedef enum {
     V_LOOP,         /* u.p: tmpl_loop_t */
     V_BUILTIN,      /* n: builtin id, u.p: bound data */
     V_FUNC,         /* u.p: tmpl_func_t */
-    V_BLOCKS        /* self: u.p unused */
+    V_BLOCKS,       /* self: u.p unused */
+    V_BIGINT        /* u.p: tmpl_big_t, an integer outside int64 */
 } tmpl_kind_t;
 
 typedef struct tmpl_val_s   tv_t;
 typedef struct tmpl_dict_s  tdict_t;
+typedef struct tmpl_big_s   tmpl_big_t;
 
 struct tmpl_val_s {
     uint8_t      kind;
@@ -100,6 +102,7 @@ typedef struct {
     size_t       len;
     int64_t      i;
     double       f;
+    tv_t         big;       /* T_INT past 64 bits: a V_BIGINT, else 0 */
 } tmpl_tok_t;
 
 
@@ -352,6 +355,8 @@ struct tmpl_rs_s {
     char                *err;
     size_t               errsz;
     int                  failed;
+    uint32_t             unplaced;  /* err has no line yet: its message
+                                     * starts at err[unplaced - 1] */
     int                  autoescape;
     tmpl_t              *tmpl;
     tmpl_block_slot_t   *blocks;
@@ -448,6 +453,29 @@ extern const double tmpl_pow10[16];
 int tmpl_round_scaled(double d, int prec, double *m);
 size_t tmpl_fixed_format(double d, int prec, char *buf);
 
+/* bigint.c: integers past 64 bits (V_BIGINT), as Python's.  The
+ * integer operands are ints, bools or V_BIGINTs; results that fit 64 bits
+ * come back as ints.  tmpl_big_parse() returns 1 past Python's 4300
+ * digits (or past 2**20 bits); tmpl_num_cmp() compares any two numbers exactly (2: NaN). */
+int tmpl_big_parse(gw_arena_t *a, const char *digits, int base, tv_t *out);
+int tmpl_big_from_float(tmpl_rs_t *r, tmpl_node_t *n, double d, tv_t *out);
+int tmpl_big_to_float(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, double *d);
+int tmpl_big_arith(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b,
+    tv_t *out);
+int tmpl_num_cmp(tv_t a, tv_t b);
+int tmpl_big_round(tmpl_rs_t *r, tmpl_node_t *n, tv_t x, int64_t ndigits,
+    tv_t *out);
+int tmpl_big_sign(tv_t v);
+int tmpl_big_divisible(tv_t v, tv_t m);
+/* the decimal digits into TMPL_BIG_CHARS bytes (GW_ERROR past Python's
+ * 4300); in any base from 2 to 36 (negative: upper case) appended to b,
+ * past 4300 decimal digits Python's ValueError */
+#define TMPL_BIG_CHARS  4302
+int tmpl_big_digits(tv_t v, char *buf);
+int tmpl_big_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v, int base);
+static inline int tv_is_int(tv_t v)
+{ return v.kind == V_INT || v.kind == V_BOOL || v.kind == V_BIGINT; }
+
 /* format.c: Python's printf-style fmt % args, shared with |format: a
  * tuple's items, or one argument (also the mapping for "%(key)s"); and
  * str.format() */
@@ -487,11 +515,17 @@ static inline tv_t tv_int(int64_t i)
 static inline tv_t tv_float(double f)
 { tv_t v = { V_FLOAT, 0, 0, 0, 0, { .f = f } }; return v; }
 /* Lengths are 32 bits, so that a value fits two registers; a longer
- * string (past any page) is an error where it is used. */
+ * string (past any page) is an error where it is used.  A copy the arena
+ * refused (NULL: the memory cap) is seen as empty, never as n bytes at
+ * NULL; the render then fails at its end. */
 static inline tv_t tv_str(const char *s, size_t n, int safe)
 {
     tv_t  v = { V_STR, (uint8_t) safe, 0, 0, (uint32_t) n, { .s = s } };
 
+    if (__builtin_expect(s == NULL, 0)) {
+        v.u.s = "";
+        v.n = 0;
+    }
     return n > UINT32_MAX ? tv_undef("string longer than 4 GiB") : v;
 }
 static inline tv_t tv_list(tv_t *items, size_t n)

@@ -56,7 +56,8 @@ tv_is_map(tv_t v)
 int
 tv_is_num(tv_t v)
 {
-    return v.kind == V_INT || v.kind == V_FLOAT || v.kind == V_BOOL;
+    return v.kind == V_INT || v.kind == V_FLOAT || v.kind == V_BOOL
+           || v.kind == V_BIGINT;
 }
 
 
@@ -281,10 +282,10 @@ tv_eq(tv_t a, tv_t b)
     tv_t     x, y;
 
     if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi)) {
-        if (ai && bi) {
-            return ia == ib;
-        }
-        return fa == fb;
+        return ai && bi ? ia == ib : tmpl_num_cmp(a, b) == 0;
+    }
+    if (a.kind == V_BIGINT || b.kind == V_BIGINT) {
+        return tv_is_num(a) && tv_is_num(b) && tmpl_num_cmp(a, b) == 0;
     }
     if (a.kind == V_STR && b.kind == V_STR) {
         return a.n == b.n && memcmp(a.u.s, b.u.s, a.n) == 0;
@@ -355,12 +356,13 @@ tv_cmp(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, int *res)
     size_t   i, la, lb, m;
     tv_t     x, y;
 
-    if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi)) {
-        if (ai && bi) {
-            *res = ia < ib ? -1 : ia > ib;
-        } else {
-            *res = fa < fb ? -1 : fa > fb;
-        }
+    if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi) && ai && bi) {
+        *res = ia < ib ? -1 : ia > ib;
+        return GW_OK;
+    }
+    if (tv_is_num(a) && tv_is_num(b)) {
+        c = tmpl_num_cmp(a, b);
+        *res = c == 2 ? 0 : c;      /* NaN: in no order, as sort sees it */
         return GW_OK;
     }
     if (a.kind == V_STR && b.kind == V_STR) {
@@ -425,7 +427,8 @@ tv_type_name(tv_t v)
     case V_UNDEF: return "Undefined";
     case V_NONE: return "NoneType";
     case V_BOOL: return "bool";
-    case V_INT: return "int";
+    case V_INT:
+    case V_BIGINT: return "int";
     case V_FLOAT: return "float";
     case V_STR: return v.safe ? "Markup" : "str";
     case V_LIST: return v.tuple ? "tuple" : "list";
@@ -452,6 +455,14 @@ tv_to_json(tv_t v)
         return json_boolean(v.u.i);
     case V_INT:
         return json_integer(v.u.i);
+    case V_BIGINT:
+        /* past jansson's integers: the digits, as a URL or text shows them */
+        {
+            char  digits[TMPL_BIG_CHARS];
+
+            return tmpl_big_digits(v, digits) == GW_OK ? json_string(digits)
+                                                       : NULL;
+        }
     case V_FLOAT:
         return json_real(v.u.f);
     case V_STR:

@@ -164,6 +164,34 @@ test_memory_cap(void **state)
 }
 
 
+/* A copy the arena refuses half way through a filter (the fuzzer found
+ * split() leaving n bytes at NULL, which wordwrap then read) ends the
+ * render with the cap's error, at every cap tried. */
+static void
+test_memory_cap_mid_filter(void **state)
+{
+    static const char  *pages[] = {
+        "{{ ('ab ' * 3000)|wordwrap(7)|length }}",
+        "{{ ('ab ' * 3000).split()|join(',')|length }}",
+        "{{ ('ab,' * 3000).split(',')|map('upper')|join|length }}",
+        "{{ ('ab ' * 3000).rsplit(' ', 2000)|map('trim')|join|length }}",
+        "{{ ('ab ' * 3000).partition(' ')|map('center', 9)|join|length }}",
+    };
+    size_t              i, cap;
+    int                 rc;
+
+    for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        for (cap = 8 << 10; cap <= 400 << 10; cap += 2 << 10) {
+            gw_tmpl_env_set_limits(env, 0, cap, 0);
+            rc = render("t.html", pages[i], NULL);
+            if (rc != GW_OK) {
+                assert_non_null(strstr(err, "TEMPLATE_MAX_MEMORY"));
+            }
+        }
+    }
+}
+
+
 /* With no cap configured the default stops it. */
 static void
 test_memory_cap_default(void **state)
@@ -475,6 +503,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_xmlattr_refuses_names, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_memory_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_cap_mid_filter, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_memory_cap_default, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_output_cap, setup, teardown),
