@@ -188,9 +188,13 @@ tmpl_big_to_float(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, double *d)
         return GW_OK;
     }
     z = view(&w, v);
-    mpz_init(t);
-    mpz_abs(t, z);
-    *d = mpz_sizeinbase(t, 2) > 1024 ? HUGE_VAL : nearest(t, 0, 0);
+    if (mpz_sizeinbase(z, 2) > 1024) {
+        *d = HUGE_VAL;
+    } else {
+        mpz_init(t);
+        mpz_abs(t, z);
+        *d = nearest(t, 0, 0);      /* clears t */
+    }
     if (isinf(*d)) {
         return tmpl_error(r, n, "OverflowError: int too large to convert "
                           "to float");

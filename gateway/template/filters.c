@@ -110,7 +110,6 @@ attr_path(tmpl_rs_t *r, tmpl_node_t *n, tv_t obj, tv_t path, tv_t *out)
 typedef struct {
     tmpl_rs_t    *r;
     tmpl_node_t  *n;
-    int           icase;
     int           failed;
 } sort_ctx_t;
 
@@ -145,8 +144,7 @@ sort_cmp(sort_ctx_t *c, tv_t a, tv_t b)
     if (c->failed) {
         return 0;
     }
-    if (tv_cmp(c->r, c->n, fold(c->r, a, c->icase), fold(c->r, b, c->icase),
-               &res) != GW_OK)
+    if (tv_cmp(c->r, c->n, a, b, &res) != GW_OK)
     {
         c->failed = 1;
     }
@@ -198,8 +196,9 @@ static int
 sort_by(tmpl_rs_t *r, tmpl_node_t *n, tv_t *keys, tv_t *vals, size_t len,
     int icase, int rev, tv_t **out)
 {
-    sort_ctx_t  c = { r, n, icase, 0 };
+    sort_ctx_t  c = { r, n, 0 };
     tv_t       *k, *v, *tk, *tvl;
+    size_t      i;
 
     k = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     v = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
@@ -208,7 +207,11 @@ sort_by(tmpl_rs_t *r, tmpl_node_t *n, tv_t *keys, tv_t *vals, size_t len,
     if (k == NULL || v == NULL || tk == NULL || tvl == NULL) {
         return oom(r, n);
     }
-    tmpl_memcpy(k, keys, len * sizeof(tv_t));
+    /* each key folded once, as Python calls the key function once per
+     * item, rather than twice per comparison */
+    for (i = 0; i < len; i++) {
+        k[i] = fold(r, keys[i], icase);
+    }
     tmpl_memcpy(v, vals, len * sizeof(tv_t));
     merge_sort(&c, k, v, tk, tvl, len, rev);
     if (c.failed) {
@@ -896,9 +899,10 @@ F(f_map)
 static int
 minmax(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out, int max)
 {
-    tv_t        *items, *keys;
+    tv_t        *items, *keys, kb, ki;
     size_t       len, i, best = 0;
-    sort_ctx_t   c = { r, n, !(GIVEN(0) && tv_truthy(args[0])), 0 };
+    sort_ctx_t   c = { r, n, 0 };
+    int          icase = !(GIVEN(0) && tv_truthy(args[0]));
 
     if (iter_items(r, n, v, &items, &len) != GW_OK
         || keys_of(r, n, items, len, args[1], &keys) != GW_OK)
@@ -910,11 +914,15 @@ minmax(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, tv_t *args, tv_t *out, int max)
                             : "No aggregated item, sequence was empty.");
         return GW_OK;
     }
+    kb = fold(r, keys[0], icase);
     for (i = 1; i < len; i++) {
-        int  d = sort_cmp(&c, keys[i], keys[best]);
+        int  d;
 
+        ki = fold(r, keys[i], icase);
+        d = sort_cmp(&c, ki, kb);
         if (max ? d > 0 : d < 0) {
             best = i;
+            kb = ki;
         }
     }
     if (c.failed) {

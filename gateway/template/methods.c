@@ -15,6 +15,7 @@ static const tmpl_method_def_t  methods[] = {
     { "capitalize",  M_CAPITALIZE,  MT_STR | MF_NOARGS },
     { "casefold",    M_CASEFOLD,    MT_STR | MF_NOARGS },
     { "center",      M_CENTER,      MT_STR },
+    { "copy",        M_COPY,        MT_SEQ | MT_MAP },
     { "count",       M_COUNT,       MT_STR | MT_SEQ | MF_RANGE },
     { "endswith",    M_ENDSWITH,    MT_STR | MF_RANGE },
     { "find",        M_FIND,        MT_STR | MF_RANGE },
@@ -115,6 +116,40 @@ tmpl_has_method(tv_t self, const char *name, size_t len)
 }
 
 
+/* list.copy() and dict.copy(): a list is never changed in place (an edit
+ * binds a new one), a dict is, so it gets its own keys and values */
+static int
+copy(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, tv_t *out)
+{
+    tv_t     *keys, *vals, *items;
+    size_t    len;
+    tdict_t  *d;
+
+    if (self.kind == V_LIST && self.tuple) {
+        return tmpl_error(r, n, "'tuple object' has no attribute 'copy'");
+    }
+    if (tv_is_seq(self)) {
+        if (tv_to_list(r, self, &items, &len) != GW_OK) {
+            return tmpl_oom(r, n);
+        }
+        *out = tv_list(items, len);
+        return GW_OK;
+    }
+    if (tv_map_items(r, self, &keys, &vals, &len) != GW_OK
+        || (d = tv_dict_new(r, len + 1)) == NULL)
+    {
+        return tmpl_oom(r, n);
+    }
+    tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
+    tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
+    d->n = len;
+    memset(out, 0, sizeof(*out));
+    out->kind = V_DICT;
+    out->u.d = d;
+    return GW_OK;
+}
+
+
 int
 tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
     tv_t *args, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
@@ -136,6 +171,9 @@ tmpl_method_call(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, const char *m,
     if (self.kind == V_STR) {
         return tmpl_str_method(r, n, self, d, args, nargs, knames, kvals, nkw,
                                out);
+    }
+    if (d->id == M_COPY) {
+        return copy(r, n, self, out);
     }
     if (tv_is_map(self)) {
         if (d->id == M_UPDATE) {

@@ -1762,36 +1762,81 @@ is_edit(tv_t obj, const char *m)
 }
 
 
+/* A context dict (JSON) about to be changed becomes a template dict of
+ * its own, bound to the name in its place, which is then changed. */
+static int
+own_dict(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t *obj)
+{
+    tv_t     *keys, *vals;
+    size_t    len;
+    tdict_t  *d;
+
+    if (obj->kind != V_JDICT) {
+        return GW_OK;
+    }
+    if (tv_map_items(r, *obj, &keys, &vals, &len) != GW_OK
+        || (d = tv_dict_new(r, len + 1)) == NULL)
+    {
+        return oom(r, n);
+    }
+    tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
+    tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
+    d->n = len;
+    memset(obj, 0, sizeof(*obj));
+    obj->kind = V_DICT;
+    obj->u.d = d;
+    return rebind(r, n, f, name, *obj);
+}
+
+
+/* list.sort(reverse=False): Python's stable sort, case-sensitive, the
+ * sorted list bound to the name */
+static int
+list_sort(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
+    tv_t list, size_t nargs, const char **knames, tv_t *kvals, size_t nkw,
+    tv_t *out)
+{
+    tv_t    fa[TMPL_MAX_ARGS], sorted;
+    size_t  i;
+
+    memset(fa, 0, sizeof(fa));
+    fa[1] = tv_bool(1);                 /* case_sensitive */
+    for (i = 0; i < nkw; i++) {
+        if (strcmp(knames[i], "reverse") != 0) {
+            return tmpl_error(r, n, "TypeError: sort() takes no keyword "
+                              "'%s' here (only reverse)", knames[i]);
+        }
+        fa[0] = kvals[i];
+    }
+    if (nargs) {
+        return tmpl_error(r, n, "TypeError: sort() takes no positional "
+                          "arguments");
+    }
+    if (tmpl_filter_find("sort", 4)->fn(r, n, list, fa, &sorted) != GW_OK) {
+        return GW_ERROR;
+    }
+    *out = tv_none();
+    return rebind(r, n, f, name, sorted);
+}
+
+
 /* The other methods that change a list or dict named by a variable: a
  * list edited becomes a new one bound to the name, as list_grow() does; a
- * context dict (JSON) becomes a template dict first, which is then
- * changed in place. */
+ * context dict is first made the template's own (own_dict()). */
 static int
 seq_edit(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     tv_t obj, const char *m, tv_t *args, size_t nargs, tv_t *out)
 {
-    tv_t     *items, *res, *keys, *vals;
+    tv_t     *items, *res;
     size_t    len, i, k;
     int64_t   at;
     tdict_t  *d;
     gw_buf_t  kb;
 
     if (tv_is_map(obj)) {
-        if (obj.kind == V_JDICT) {
-            if (tv_map_items(r, obj, &keys, &vals, &len) != GW_OK
-                || (d = tv_dict_new(r, len + 1)) == NULL)
-            {
-                return oom(r, n);
-            }
-            tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
-            tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
-            d->n = len;
-            memset(&obj, 0, sizeof(obj));
-            obj.kind = V_DICT;
-            obj.u.d = d;
-            if (rebind(r, n, f, name, obj) != GW_OK) {
-                return GW_ERROR;
-            }
+        if (own_dict(r, n, f, name, &obj) != GW_OK) {
+            return GW_ERROR;
         }
         d = obj.u.d;
         *out = tv_none();
@@ -2041,6 +2086,18 @@ eval_call(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, tv_t caller,
         if (n->a->a->type == N_NAME && is_edit(obj, n->a->s)) {
             return seq_edit(r, n, f, n->a->a->s, obj, n->a->s, ca.args,
                             ca.nargs, out);
+        }
+        if (n->a->a->type == N_NAME && tv_is_seq(obj)
+            && strcmp(n->a->s, "sort") == 0)
+        {
+            return list_sort(r, n, f, n->a->a->s, obj, ca.nargs, ca.knames,
+                             ca.kvals, ca.nkw, out);
+        }
+        if (n->a->a->type == N_NAME && obj.kind == V_JDICT
+            && strcmp(n->a->s, "update") == 0
+            && own_dict(r, n, f, n->a->a->s, &obj) != GW_OK)
+        {
+            return GW_ERROR;
         }
         if (obj.kind != V_DICT && obj.kind != V_JDICT && obj.kind != V_UNDEF
             && obj.kind != V_LOOP && obj.kind != V_BLOCKS
