@@ -1028,6 +1028,10 @@ repeat(tmpl_rs_t *r, tmpl_node_t *n, tv_t s, int64_t times, tv_t *out)
 }
 
 
+/* integers up to this are exact as doubles */
+#define EXACT53  ((int64_t) 1 << 53)
+
+
 /* A big integer with another number: with an integer, exactly; with a
  * float, as a float (as Python does).  1: not numbers, binop's turn. */
 static int
@@ -1112,10 +1116,8 @@ binop(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b, tv_t *out)
             if (db == 0) {
                 return tmpl_error(r, n, "division by zero");
             }
-            if (both && (ia != (int64_t) da || ib != (int64_t) db
-                         || da > 9007199254740992.0 || da < -9007199254740992.0
-                         || db > 9007199254740992.0
-                         || db < -9007199254740992.0))
+            if (both && (ia > EXACT53 || ia < -EXACT53 || ib > EXACT53
+                         || ib < -EXACT53))
             {
                 /* past 2^53 a double rounds: divide the exact values */
                 return tmpl_big_arith(r, n, op, a, b, out);
