@@ -456,7 +456,8 @@ size_t tmpl_fixed_format(double d, int prec, char *buf);
 /* bigint.c: integers past 64 bits (V_BIGINT), as Python's.  The
  * integer operands are ints, bools or V_BIGINTs; results that fit 64 bits
  * come back as ints.  tmpl_big_parse() returns 1 past Python's 4300
- * digits (or past 2**20 bits); tmpl_num_cmp() compares any two numbers exactly (2: NaN). */
+ * digits (or 2**20 bits); tmpl_num_cmp() compares any two numbers
+ * exactly (2: NaN). */
 int tmpl_big_parse(gw_arena_t *a, const char *digits, int base, tv_t *out);
 int tmpl_big_from_float(tmpl_rs_t *r, tmpl_node_t *n, double d, tv_t *out);
 int tmpl_big_to_float(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, double *d);

@@ -47,6 +47,9 @@ static const struct {
     /* never "//host" (issue 12, finding 9) */
     { "top", "{\"p\": \"/evil.example\"}", ", p='/evil.example'" },
     { "two", "{\"a\": \"\", \"b\": \"x\"}", ", a='', b='x'" },
+    /* past 64 bits: its digits, as Flask writes str(2**70) */
+    { "shop.item", "{\"id\": 1, \"q\": \"1180591620717411303424\"}",
+      ", id=1, q=2**70" },
 };
 
 #define NCASES  (sizeof(cases) / sizeof(cases[0]))
@@ -211,6 +214,7 @@ test_same_urls(void **state)
     assert_non_null(strstr(c->body, "|/s/0?l=1&l=two&l=False|"));
     assert_non_null(strstr(c->body, "|/in|/index2|/index-a?z=1|/i/|"
                            "/a/b%20c/v%20w/d/e-5/f/|/evil.example|/x/x"));
+    assert_non_null(strstr(c->body, "|/shop/items/1?q=1180591620717411303424"));
     fw_free(c);
     c = fw_get(app, "GET", "/bad", "t=nul.txt");
     assert_int_equal(c->resp.status, 200);
