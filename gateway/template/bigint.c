@@ -175,7 +175,8 @@ nearest(mpz_t q, int sticky, long exp)
 }
 
 
-/* Python's int -> float (GMP's own conversion truncates) */
+/* Python's float(x) of a number: an int rounded once (GMP's own
+ * conversion truncates) */
 int
 tmpl_big_to_float(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, double *d)
 {
@@ -184,7 +185,7 @@ tmpl_big_to_float(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, double *d)
     mpz_t        t;
 
     if (v.kind != V_BIGINT) {
-        *d = (double) v.u.i;
+        *d = v.kind == V_FLOAT ? v.u.f : (double) v.u.i;
         return GW_OK;
     }
     z = view(&w, v);

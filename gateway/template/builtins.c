@@ -51,7 +51,7 @@ big_range(tmpl_rs_t *r, tmpl_node_t *n, tv_t *args, size_t nargs,
     tv_t     start = nargs > 1 ? args[0] : tv_int(0);
     tv_t     stop = nargs > 1 ? args[1] : args[0];
     tv_t     step = nargs > 2 ? args[2] : tv_int(1), cnt, *items;
-    int64_t  i;
+    int64_t  i, len;
 
     if (nargs > 3) {
         return tmpl_error(r, n, "range expected at most 3 arguments");
@@ -69,18 +69,18 @@ big_range(tmpl_rs_t *r, tmpl_node_t *n, tv_t *args, size_t nargs,
     {
         return tmpl_error(r, n, "range too big");
     }
-    cnt.u.i = cnt.kind == V_INT && cnt.u.i < 0 ? -cnt.u.i : 0;
-    items = tmpl_alloc(r->a, (cnt.u.i + 1) * sizeof(tv_t));
+    len = cnt.kind == V_INT && cnt.u.i < 0 ? -cnt.u.i : 0;
+    items = tmpl_alloc(r->a, (len + 1) * sizeof(tv_t));
     if (items == NULL) {
         return tmpl_oom(r, n);
     }
-    for (i = 0; i < cnt.u.i; i++) {
+    for (i = 0; i < len; i++) {
         items[i] = start;
         if (tmpl_big_arith(r, n, OP_ADD, start, step, &start) != GW_OK) {
             return GW_ERROR;
         }
     }
-    *out = tv_list(items, (size_t) cnt.u.i);
+    *out = tv_list(items, (size_t) len);
     return GW_OK;
 }
 

@@ -281,12 +281,10 @@ static int parse_float(tv_t s, double *d);
 
 F(f_abs)
 {
-    if (tv_is_int(v) && (v.kind == V_BIGINT ? tmpl_big_sign(v)
-                         : v.u.i < 0 ? -1 : 1) < 0)
-    {
-        return tmpl_big_arith(r, n, OP_SUB, tv_int(0), v, out);
-    }
     if (tv_is_int(v)) {
+        if (tmpl_num_cmp(v, tv_int(0)) < 0) {
+            return tmpl_big_arith(r, n, OP_SUB, tv_int(0), v, out);
+        }
         *out = v.kind == V_BOOL ? tv_int(v.u.i) : v;
     } else if (v.kind == V_FLOAT) {
         *out = tv_float(fabs(v.u.f));
@@ -1343,15 +1341,12 @@ F(f_sum)
                 }
                 continue;
             }
-            if ((acc.kind != V_FLOAT
-                 && tmpl_big_to_float(r, n, acc, &da) != GW_OK)
-                || (x.kind != V_FLOAT
-                    && tmpl_big_to_float(r, n, x, &dx) != GW_OK))
+            if (tmpl_big_to_float(r, n, acc, &da) != GW_OK
+                || tmpl_big_to_float(r, n, x, &dx) != GW_OK)
             {
                 return GW_ERROR;
             }
-            acc = tv_float((acc.kind == V_FLOAT ? acc.u.f : da)
-                           + (x.kind == V_FLOAT ? x.u.f : dx));
+            acc = tv_float(da + dx);
             continue;
         }
         return tmpl_error(r, n, "unsupported operand type(s) for +: '%s' "

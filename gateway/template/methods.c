@@ -121,9 +121,8 @@ tmpl_has_method(tv_t self, const char *name, size_t len)
 static int
 copy(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, tv_t *out)
 {
-    tv_t     *keys, *vals, *items;
-    size_t    len;
-    tdict_t  *d;
+    tv_t    *items;
+    size_t   len;
 
     if (self.kind == V_LIST && self.tuple) {
         return tmpl_error(r, n, "'tuple object' has no attribute 'copy'");
@@ -135,18 +134,7 @@ copy(tmpl_rs_t *r, tmpl_node_t *n, tv_t self, tv_t *out)
         *out = tv_list(items, len);
         return GW_OK;
     }
-    if (tv_map_items(r, self, &keys, &vals, &len) != GW_OK
-        || (d = tv_dict_new(r, len + 1)) == NULL)
-    {
-        return tmpl_oom(r, n);
-    }
-    tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
-    tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
-    d->n = len;
-    memset(out, 0, sizeof(*out));
-    out->kind = V_DICT;
-    out->u.d = d;
-    return GW_OK;
+    return tv_dict_copy(r, self, out) == GW_OK ? GW_OK : tmpl_oom(r, n);
 }
 
 

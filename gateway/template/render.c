@@ -1770,24 +1770,12 @@ static int
 own_dict(tmpl_rs_t *r, tmpl_node_t *n, tmpl_frame_t *f, const char *name,
     tv_t *obj)
 {
-    tv_t     *keys, *vals;
-    size_t    len;
-    tdict_t  *d;
-
     if (obj->kind != V_JDICT) {
         return GW_OK;
     }
-    if (tv_map_items(r, *obj, &keys, &vals, &len) != GW_OK
-        || (d = tv_dict_new(r, len + 1)) == NULL)
-    {
+    if (tv_dict_copy(r, *obj, obj) != GW_OK) {
         return oom(r, n);
     }
-    tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
-    tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
-    d->n = len;
-    memset(obj, 0, sizeof(*obj));
-    obj->kind = V_DICT;
-    obj->u.d = d;
     return rebind(r, n, f, name, *obj);
 }
 

@@ -115,16 +115,11 @@ T(t_divisibleby)
     double   x, y;
 
     if (v.kind == V_FLOAT || args[0].kind == V_FLOAT) {
-        if ((v.kind != V_FLOAT
-             && tmpl_big_to_float(r, n, v, &x) != GW_OK)
-            || (args[0].kind != V_FLOAT
-                && tmpl_big_to_float(r, n, args[0], &y) != GW_OK))
+        if (tmpl_big_to_float(r, n, v, &x) != GW_OK
+            || tmpl_big_to_float(r, n, args[0], &y) != GW_OK)
         {
             return GW_ERROR;
         }
-        x = v.kind == V_FLOAT ? v.u.f : x;
-        y = args[0].kind == V_FLOAT ? args[0].u.f : y;
-
         if (y == 0) {
             return tmpl_error(r, n, "float modulo");
         }

@@ -460,6 +460,7 @@ size_t tmpl_fixed_format(double d, int prec, char *buf);
  * exactly (2: NaN). */
 int tmpl_big_parse(gw_arena_t *a, const char *digits, int base, tv_t *out);
 int tmpl_big_from_float(tmpl_rs_t *r, tmpl_node_t *n, double d, tv_t *out);
+/* any number (int, bool, big or float) as a double, as float() */
 int tmpl_big_to_float(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, double *d);
 int tmpl_big_arith(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t a, tv_t b,
     tv_t *out);
@@ -613,6 +614,7 @@ int tv_map_items(tmpl_rs_t *r, tv_t v, tv_t **keys, tv_t **vals, size_t *n);
 int tv_map_get(tmpl_rs_t *r, tv_t m, tv_t key, tv_t *out);
 int tv_map_set(tmpl_rs_t *r, tv_t m, tv_t key, tv_t val);
 tdict_t *tv_dict_new(tmpl_rs_t *r, size_t cap);
+int tv_dict_copy(tmpl_rs_t *r, tv_t m, tv_t *out);
 int tv_eq(tv_t a, tv_t b);
 int tv_cmp(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, int *res);
 int tv_len(tmpl_rs_t *r, tmpl_node_t *n, tv_t v, int64_t *len);

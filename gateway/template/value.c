@@ -82,6 +82,29 @@ tv_dict_new(tmpl_rs_t *r, size_t cap)
 }
 
 
+/* A template dict of its own holding m's items (a dict copy()). */
+int
+tv_dict_copy(tmpl_rs_t *r, tv_t m, tv_t *out)
+{
+    tv_t     *keys, *vals;
+    size_t    len;
+    tdict_t  *d;
+
+    if (tv_map_items(r, m, &keys, &vals, &len) != GW_OK
+        || (d = tv_dict_new(r, len + 1)) == NULL)
+    {
+        return GW_ERROR;
+    }
+    tmpl_memcpy(d->keys, keys, len * sizeof(tv_t));
+    tmpl_memcpy(d->vals, vals, len * sizeof(tv_t));
+    d->n = len;
+    memset(out, 0, sizeof(*out));
+    out->kind = V_DICT;
+    out->u.d = d;
+    return GW_OK;
+}
+
+
 /* Materialise anything iterable as an array: the simplest walk for for
  * loops and filters, and cheap in an arena. */
 int
