@@ -412,15 +412,13 @@ tmpl_big_append(tmpl_rs_t *r, gw_buf_t *b, tv_t v, int base)
 {
     view_t      w;
     mpz_srcptr  z = view(&w, v);
-    int         pow2 = ((base < 0 ? -base : base) & ((base < 0 ? -base : base)
-                                                     - 1)) == 0;
+    int         radix = base < 0 ? -base : base;
 
-    if (!pow2 && too_long(z)) {
+    /* Python's digit limit holds for bases not a power of two */
+    if ((radix & (radix - 1)) && too_long(z)) {
         return tmpl_error(r, NULL, BIG_PRINT);
     }
-    if (gw_buf_reserve(b, mpz_sizeinbase(z, base < 0 ? -base : base) + 2)
-        != GW_OK)
-    {
+    if (gw_buf_reserve(b, mpz_sizeinbase(z, radix) + 2) != GW_OK) {
         return tmpl_oom(r, NULL);
     }
     mpz_get_str(b->data + b->len, base, z);

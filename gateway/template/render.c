@@ -1038,7 +1038,7 @@ static int
 big_operands(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t *a, tv_t *b,
     tv_t *out)
 {
-    double  d;
+    double  da, db;
 
     if (tv_is_int(*a) && tv_is_int(*b)) {
         return tmpl_big_arith(r, n, op, *a, *b, out);
@@ -1046,18 +1046,13 @@ big_operands(tmpl_rs_t *r, tmpl_node_t *n, int op, tv_t *a, tv_t *b,
     if (!tv_is_num(*a) || !tv_is_num(*b)) {
         return 1;
     }
-    if (a->kind == V_BIGINT) {
-        if (tmpl_big_to_float(r, n, *a, &d) != GW_OK) {
-            return GW_ERROR;
-        }
-        *a = tv_float(d);
+    if (tmpl_big_to_float(r, n, *a, &da) != GW_OK
+        || tmpl_big_to_float(r, n, *b, &db) != GW_OK)
+    {
+        return GW_ERROR;
     }
-    if (b->kind == V_BIGINT) {
-        if (tmpl_big_to_float(r, n, *b, &d) != GW_OK) {
-            return GW_ERROR;
-        }
-        *b = tv_float(d);
-    }
+    *a = tv_float(da);
+    *b = tv_float(db);
     return 1;
 }
 

@@ -298,17 +298,11 @@ seq_len(tv_t v)
 int
 tv_eq(tv_t a, tv_t b)
 {
-    double   fa, fb;
-    int64_t  ia, ib;
-    int      ai, bi;
     size_t   i, n;
     tv_t     x, y;
 
-    if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi)) {
-        return ai && bi ? ia == ib : tmpl_num_cmp(a, b) == 0;
-    }
-    if (a.kind == V_BIGINT || b.kind == V_BIGINT) {
-        return tv_is_num(a) && tv_is_num(b) && tmpl_num_cmp(a, b) == 0;
+    if (tv_is_num(a) && tv_is_num(b)) {
+        return tmpl_num_cmp(a, b) == 0;
     }
     if (a.kind == V_STR && b.kind == V_STR) {
         return a.n == b.n && memcmp(a.u.s, b.u.s, a.n) == 0;
@@ -373,16 +367,10 @@ tv_eq(tv_t a, tv_t b)
 int
 tv_cmp(tmpl_rs_t *r, tmpl_node_t *n, tv_t a, tv_t b, int *res)
 {
-    double   fa, fb;
-    int64_t  ia, ib;
-    int      ai, bi, c;
+    int      c;
     size_t   i, la, lb, m;
     tv_t     x, y;
 
-    if (tv_num(a, &ia, &fa, &ai) && tv_num(b, &ib, &fb, &bi) && ai && bi) {
-        *res = ia < ib ? -1 : ia > ib;
-        return GW_OK;
-    }
     if (tv_is_num(a) && tv_is_num(b)) {
         c = tmpl_num_cmp(a, b);
         *res = c == 2 ? 0 : c;      /* NaN: in no order, as sort sees it */
